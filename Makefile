@@ -1,0 +1,26 @@
+# Self-documenting: `make help` lists the targets.
+PY ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: help demo test lint clean-data
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PY) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP) ## create .venv/ and install the project with pinned versions
+
+demo: $(STAMP) ## synthetic deliveries -> ingest -> key figures (the main job)
+	$(VENV)/bin/opvangmonitor demo
+
+test: $(STAMP) ## the whole test suite
+	$(VENV)/bin/python -m pytest
+
+lint: $(STAMP) ## ruff
+	$(VENV)/bin/ruff check .

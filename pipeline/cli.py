@@ -1,0 +1,214 @@
+"""The ``opvangmonitor`` command line: one small function per command, no logic of its own.
+
+Human output goes to the terminal; ``--json`` prints one JSON document on stdout
+and nothing else there (progress and warnings go to stderr). Exit codes follow
+shared/spec/cli.md: 0 fine, 1 something in the data needs attention, 2 a usage or
+internal error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from pipeline import config
+
+app = typer.Typer(
+    name="opvangmonitor",
+    help="Monitor in-, door- en uitstroom vrouwenopvang: load the quarterly deliveries of the "
+    "centrumgemeenten, compute the key figures, check quality and write reports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+# Piped output (a file, another program) gets wide lines instead of wrapped table cells.
+out = Console(width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Warehouse file. Default: $OPVANGMONITOR_DB or "
+                 "data/processed/monitor.duckdb.", show_default=False),
+]
+KeyOption = Annotated[
+    Path | None,
+    typer.Option("--key-file", help="Pseudonym key. Default: $OPVANGMONITOR_KEY_FILE or "
+                 "~/.config/opvangmonitor/pseudoniem.key (created on first use).",
+                 show_default=False),
+]
+MembershipOption = Annotated[
+    Path | None,
+    typer.Option("--lidmaatschap", help="Official CSV of the centrumgemeente areas "
+                 "(gm_code,centrumgemeente) replacing the shipped default. Default: "
+                 "$OPVANGMONITOR_LIDMAATSCHAP.", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def emit_json(doc: object) -> None:
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Delivery files and/or folders "
+                                                "(read recursively).", show_default=False)],
+    db: DbOption = None,
+    key_file: KeyOption = None,
+    lidmaatschap: MembershipOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Load deliveries into the warehouse (files named GM0344_2025Q1_instroom.csv or
+    GM0344_2025Q1.xlsx). Exit 0 when all loaded cleanly, 1 when a file was rejected or a row
+    quarantined (the rest still loads), 2 on a usage or internal error."""
+    from pipeline.workflow import run_ingest
+
+    settings = config.Settings.resolve(db, key_file, lidmaatschap)
+    try:
+        code = run_ingest(settings, paths, as_json=as_json, out=out, err=err)
+    except (FileNotFoundError, RuntimeError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    raise typer.Exit(code)
+
+
+@app.command()
+def loads(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Show the load history: every file looked at, with its status (loaded, rejected,
+    superseded, duplicate) and row counts."""
+    from pipeline.db import connect
+    from pipeline.load import load_history
+    from pipeline.workflow import loads_table
+
+    try:
+        con = connect(config.db_path(db), read_only=True)
+    except (FileNotFoundError, RuntimeError) as exc:
+        raise fail(str(exc)) from None
+    history = load_history(con)
+    if as_json:
+        emit_json(history)
+    else:
+        out.print(loads_table(history))
+
+
+@app.command()
+def build(db: DbOption = None, lidmaatschap: MembershipOption = None) -> None:
+    """Rebuild the derived tables (staging, core, marts) from the loaded rows and the reference
+    data. Ingest does this itself; use it after replacing the reference data."""
+    from pipeline.db import connect
+    from pipeline.reference import load_reference
+    from pipeline.workflow import rebuild
+
+    try:
+        con = connect(config.db_path(db))
+        rebuild(con, load_reference(config.membership_path(lidmaatschap)))
+    except (FileNotFoundError, RuntimeError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    con.close()
+    err.print("Models rebuilt.")
+
+
+@app.command()
+def kerncijfers(
+    periode: Annotated[str, typer.Option("--periode", help="A quarter (2025Q1) or a year (2025).",
+                                         show_default=False)],
+    centrumgemeente: Annotated[str | None, typer.Option(
+        "--centrumgemeente", help="CBS code of a centrumgemeente (GM0344); omit for the whole "
+        "country.", show_default=False)] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The key figures for a period and scope, as defined in kerncijfers.md. Not suppressed:
+    these are for the analyst; reports apply disclosure control."""
+    from pipeline.db import connect
+    from pipeline.figures import kerncijfers as compute
+    from pipeline.figures import render_kerncijfers
+
+    try:
+        con = connect(config.db_path(db), read_only=True)
+        figures = compute(con, periode, centrumgemeente)
+    except (FileNotFoundError, RuntimeError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        emit_json(figures)
+    else:
+        out.print(render_kerncijfers(figures))
+
+
+@app.command()
+def referentie(lidmaatschap: MembershipOption = None, db: DbOption = None,
+               as_json: JsonOption = False) -> None:
+    """The active reference data: version, the 35 centrumgemeenten with their areas, and what
+    is unconfirmed or derived."""
+    from pipeline.reference import ReferenceError, load_reference
+
+    try:
+        ref = load_reference(config.membership_path(lidmaatschap))
+    except ReferenceError as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        emit_json(ref.to_json())
+    else:
+        out.print(ref.summary_text(), highlight=False)
+
+
+@app.command()
+def synth(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the deliveries to.",
+                                          show_default=False)],
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same bytes.")
+                    ] = 20251,
+    kwartalen: Annotated[str, typer.Option(help="Quarter range FIRST..LAST.")] = "2024Q1..2025Q4",
+    schaal: Annotated[float, typer.Option(help="Volume factor (1 = national volume).")] = 1.0,
+    defecten: Annotated[bool, typer.Option("--defecten", help="Add the documented catalogue of "
+                                           "defects, with a manifest of what each must cause.")
+                        ] = False,
+    db: DbOption = None,
+) -> None:
+    """Write synthetic deliveries for all 35 centrumgemeenten that follow the delivery format."""
+    from pipeline.synth import generate
+
+    try:
+        first, last = kwartalen.split("..")
+        summary = generate(out_dir, seed=seed, kwartalen=(first, last), schaal=schaal,
+                           defecten=defecten)
+    except ValueError as exc:
+        raise fail(f"{exc} (expected e.g. --kwartalen 2024Q1..2025Q4)") from None
+    err.print(f"Synthetic deliveries written to {out_dir}.")
+    for k, v in summary.items():
+        out.print(f"{k}: {v}", highlight=False)
+
+
+@app.command()
+def demo(
+    db: DbOption = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the synthetic deliveries.")
+                       ] = Path("data/raw/demo"),
+    key_file: KeyOption = None,
+) -> None:
+    """Synthetic data -> ingest -> key figures, and where to look next."""
+    from pipeline.workflow import run_demo
+
+    settings = config.Settings.resolve(db, key_file, None)
+    try:
+        code = run_demo(settings, out_dir, out=out, err=err)
+    except (FileNotFoundError, RuntimeError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    raise typer.Exit(code)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

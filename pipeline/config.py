@@ -1,0 +1,69 @@
+"""Paths and settings, resolved in one place.
+
+Every command resolves the warehouse, the pseudonym key and the reference data
+through this module so that a flag, an environment variable and the default
+always win in the same order: flag > environment > default.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DB = Path("data/processed/monitor.duckdb")
+ENV_DB = "OPVANGMONITOR_DB"
+ENV_KEY_FILE = "OPVANGMONITOR_KEY_FILE"
+ENV_MEMBERSHIP = "OPVANGMONITOR_LIDMAATSCHAP"
+
+#: The package's own folder with reference data (copied from shared/reference).
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "schemas" / "reference"
+
+
+def db_path(flag: Path | str | None = None) -> Path:
+    """The warehouse file: ``--db`` beats ``OPVANGMONITOR_DB`` beats the default."""
+    if flag:
+        return Path(flag)
+    env = os.environ.get(ENV_DB)
+    return Path(env) if env else DEFAULT_DB
+
+
+def key_path(flag: Path | str | None = None) -> Path:
+    """The pseudonym key lives outside the repository and the warehouse.
+
+    Default: ``$XDG_CONFIG_HOME/opvangmonitor/pseudoniem.key`` (``~/.config`` when
+    unset), so that cloning or copying the project never copies the key.
+    """
+    if flag:
+        return Path(flag)
+    env = os.environ.get(ENV_KEY_FILE)
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "opvangmonitor" / "pseudoniem.key"
+
+
+def membership_path(flag: Path | str | None = None) -> Path | None:
+    """An official centrumgemeente membership file, if the user gave one."""
+    if flag:
+        return Path(flag)
+    env = os.environ.get(ENV_MEMBERSHIP)
+    return Path(env) if env else None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a command needs to know about where things are."""
+
+    db: Path
+    key_file: Path
+    membership: Path | None = None
+
+    @classmethod
+    def resolve(
+        cls,
+        db: Path | str | None = None,
+        key_file: Path | str | None = None,
+        membership: Path | str | None = None,
+    ) -> Settings:
+        return cls(db_path(db), key_path(key_file), membership_path(membership))

@@ -1,0 +1,47 @@
+"""The DuckDB connection: one place that opens the warehouse and explains failures."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+import duckdb
+
+
+class WarehouseInUse(RuntimeError):
+    """Another process holds the warehouse open for writing."""
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse, creating its folder and the loader's tables when writing.
+
+    DuckDB allows one writing process per file; a second one gets a lock error that
+    we translate into words an analyst can act on.
+    """
+    path = Path(path)
+    if read_only and not path.exists():
+        raise FileNotFoundError(
+            f"No warehouse at {path}. Run 'opvangmonitor ingest <files>' first, "
+            "or point --db / OPVANGMONITOR_DB at an existing warehouse."
+        )
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise WarehouseInUse(
+                f"The warehouse {path} is in use by another process (for example an "
+                "ingest that is still running, or a notebook holding it open). Wait for "
+                "it to finish or close it, then try again."
+            ) from exc
+        raise
+    if not read_only:
+        ensure_raw_schema(con)
+    return con
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the loader's tables (idempotent)."""
+    sql = files("pipeline.warehouse").joinpath("raw.sql").read_text(encoding="utf-8")
+    con.execute(sql)

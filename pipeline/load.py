@@ -1,0 +1,177 @@
+"""Write one delivery file into the warehouse: load history, rows, quarantine, supersede.
+
+Everything for one file happens inside one transaction, so a crash or a kill
+leaves the warehouse exactly as it was before that file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from pipeline.deliveries import DeliveryName
+
+LOAD_COLUMNS = (
+    "load_id", "file", "sha256", "centrumgemeente", "kwartaal", "soort", "status", "rows_read",
+    "rows_loaded", "rows_quarantined", "message", "loaded_at", "superseded_by",
+)
+
+
+@dataclass
+class SoortBatch:
+    """The validated content of one soort of one file, ready to write."""
+
+    soort: str
+    rows: pd.DataFrame          # typed rows incl. client_pseudoniem, index = bronregel
+    quarantine: pd.DataFrame    # bronregel, kolom, regel, melding, oplossing, record
+    rows_read: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def fault_point(where: str) -> None:
+    """Let the crash-safety tests stop the loader at a known moment.
+
+    When ``OPVANGMONITOR_FAULT_POINT`` names this point, the loader writes the file
+    named by ``OPVANGMONITOR_FAULT_MARKER`` and waits, so that a test can kill it
+    there. Unset (always, in normal use) this does nothing.
+    """
+    if os.environ.get("OPVANGMONITOR_FAULT_POINT") != where:
+        return
+    marker = os.environ.get("OPVANGMONITOR_FAULT_MARKER")
+    if marker:
+        with open(marker, "w") as fh:
+            fh.write(where)
+    time.sleep(float(os.environ.get("OPVANGMONITOR_FAULT_WAIT", "60")))
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def is_unchanged(con: duckdb.DuckDBPyConnection, file: str, sha256: str) -> bool:
+    """The same bytes from the same path are already the current load: nothing to do."""
+    row = con.execute(
+        "SELECT count(*) FROM loads WHERE file = ? AND sha256 = ? AND status = 'loaded'",
+        [file, sha256],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def record_rejection(
+    con: duckdb.DuckDBPyConnection, file: str, sha256: str, name: DeliveryName | None,
+    soorten: list[str | None], message: str,
+) -> bool:
+    """Note a whole-file rejection in the load history (once per file, bytes and message)."""
+    seen = con.execute(
+        "SELECT count(*) FROM loads WHERE file = ? AND sha256 = ? AND status = 'rejected' "
+        "AND message = ?", [file, sha256, message],
+    ).fetchone()
+    if seen and seen[0]:
+        return False
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for soort in soorten:
+            _insert_load(con, file, sha256, name, soort, "rejected", 0, 0, 0, message)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return True
+
+
+def write_file(
+    con: duckdb.DuckDBPyConnection, file: str, sha256: str, name: DeliveryName,
+    batches: list[SoortBatch],
+) -> list[dict]:
+    """Load every soort of one file in one transaction; return one outcome per soort."""
+    outcomes = []
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for b in batches:
+            outcomes.append(_write_batch(con, file, sha256, name, b))
+        fault_point("before_commit")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return outcomes
+
+
+def _write_batch(con, file: str, sha256: str, name: DeliveryName, b: SoortBatch) -> dict:
+    current = con.execute(
+        "SELECT load_id, sha256, file FROM loads WHERE centrumgemeente = ? AND kwartaal = ? "
+        "AND soort = ? AND status = 'loaded'",
+        [name.centrumgemeente, name.kwartaal, b.soort],
+    ).fetchall()
+    if current and current[0][1] == sha256:
+        # The same bytes arrived under another path: note it, load nothing.
+        message = f"same content as {current[0][2]}, which is already loaded"
+        exists = con.execute(
+            "SELECT count(*) FROM loads WHERE file = ? AND sha256 = ? AND soort = ? "
+            "AND status = 'duplicate'", [file, sha256, b.soort]).fetchone()
+        if not exists[0]:
+            _insert_load(con, file, sha256, name, b.soort, "duplicate", b.rows_read, 0, 0, message)
+        return {"soort": b.soort, "status": "duplicate", "message": message}
+
+    n_bad = int(b.quarantine["bronregel"].nunique()) if len(b.quarantine) else 0
+    message = "; ".join(b.warnings) or None
+    load_id = _insert_load(con, file, sha256, name, b.soort, "loaded", b.rows_read,
+                           len(b.rows), n_bad, message)
+    rows = b.rows.reset_index()
+    rows.insert(0, "load_id", load_id)
+    rows["centrumgemeente"] = name.centrumgemeente
+    rows["kwartaal"] = name.kwartaal
+    con.register("_batch_rows", rows)
+    try:
+        con.execute(f"INSERT INTO raw_{b.soort} BY NAME SELECT * FROM _batch_rows")
+    finally:
+        con.unregister("_batch_rows")
+    if len(b.quarantine):
+        q = b.quarantine.copy()
+        q.insert(0, "load_id", load_id)
+        q["file"] = file
+        q["soort"] = b.soort
+        con.register("_batch_q", q)
+        try:
+            con.execute(
+                "INSERT INTO quarantine BY NAME SELECT load_id, file, soort, bronregel, kolom, "
+                "regel, melding, oplossing, record::JSON AS record FROM _batch_q")
+        finally:
+            con.unregister("_batch_q")
+    superseded = []
+    for old_id, _, _ in current:
+        con.execute("UPDATE loads SET status = 'superseded', superseded_by = ? WHERE load_id = ?",
+                    [load_id, old_id])
+        superseded.append(old_id)
+    return {"soort": b.soort, "status": "loaded", "load_id": load_id, "superseded": superseded,
+            "message": message}
+
+
+def _insert_load(con, file, sha256, name: DeliveryName | None, soort, status, rows_read,
+                 rows_loaded, rows_quarantined, message) -> int:
+    load_id = con.execute("SELECT nextval('load_id_seq')").fetchone()[0]
+    con.execute(
+        "INSERT INTO loads (load_id, file, sha256, centrumgemeente, kwartaal, soort, status, "
+        "rows_read, rows_loaded, rows_quarantined, message, loaded_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [load_id, file, sha256, name.centrumgemeente if name else None,
+         name.kwartaal if name else None, soort, status, rows_read, rows_loaded,
+         rows_quarantined, message, now()],
+    )
+    return int(load_id)
+
+
+def load_history(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The load history as plain dicts, oldest first (``loads --json``)."""
+    cur = con.execute(f"SELECT {', '.join(LOAD_COLUMNS)} FROM loads ORDER BY load_id")
+    out = []
+    for row in cur.fetchall():
+        d = dict(zip(LOAD_COLUMNS, row, strict=True))
+        d["loaded_at"] = d["loaded_at"].isoformat() if d["loaded_at"] else None
+        out.append(d)
+    return out

@@ -1,0 +1,154 @@
+"""Run a soort's pandera model over a text table and split it into good rows and quarantine.
+
+Every failed rule of every row is found at once (lazy validation). Failures are
+described with the rule texts from ``schemas``, never with pandera's own messages,
+which quote raw values.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from types import ModuleType
+
+import pandas as pd
+import pandera.pandas as pa
+
+from pipeline.deliveries import DeliveryName, TextTable, normalise_values
+from schemas import model_of
+from schemas.common import (
+    CONTEXT_COLUMNS,
+    KWARTAAL_EIND,
+    KWARTAAL_START,
+    ROW_SHAPE_RULES,
+    TEXT_DTYPE,
+    Rule,
+)
+
+#: Columns whose values may be shown in a rejection report: closed value domains only.
+#: Free-text ids and client_id are never echoed.
+SHOWABLE_KINDS = ("DATE_COLUMNS", "INT_COLUMNS", "ENUM_COLUMNS", "CODE_COLUMNS")
+
+UNKNOWN_RULE = Rule(None, "the row breaks a rule of the delivery format",
+                    "Check the row against the delivery format.")
+
+
+@dataclass
+class Validated:
+    """The outcome of validating one table."""
+
+    good: pd.DataFrame                 # text columns of rows that passed, index = bronregel
+    failures: pd.DataFrame             # bronregel, kolom, regel, melding, oplossing, waarde
+    rejected_rows: pd.DataFrame        # text columns of quarantined rows, index = bronregel
+    rows_read: int
+    exact_duplicates: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def prepare(table: TextTable, model: ModuleType, name: DeliveryName) -> pd.DataFrame:
+    """Keep the contract's columns, add absent optional ones, normalise spellings, add context."""
+    cols = list(model.REQUIRED) + list(model.OPTIONAL)
+    frame = table.frame.reindex(columns=cols).astype(TEXT_DTYPE)
+    frame = normalise_values(frame, model.DATE_COLUMNS, model.ENUM_COLUMNS, model.CODE_COLUMNS)
+    frame[KWARTAAL_START] = name.kwartaal_start.isoformat()
+    frame[KWARTAAL_EIND] = name.kwartaal_eind.isoformat()
+    frame[list(CONTEXT_COLUMNS)] = frame[list(CONTEXT_COLUMNS)].astype(TEXT_DTYPE)
+    return frame
+
+
+def validate_table(table: TextTable, model: ModuleType, name: DeliveryName) -> Validated:
+    frame = prepare(table, model, name)
+    rows_read = len(frame)
+    content = [c for c in frame.columns if c not in CONTEXT_COLUMNS]
+
+    dup_mask = frame.duplicated(subset=content, keep="first")
+    exact_duplicates = int(dup_mask.sum())
+    frame = frame[~dup_mask]
+
+    failures = [_shape_failures(table, frame.index)]
+    schema = model_of(model.SOORT).to_schema()
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        failures.append(_describe(exc.failure_cases, model, frame))
+    fail = pd.concat(failures, ignore_index=True)
+    fail = fail.drop_duplicates(["bronregel", "regel"]).sort_values(["bronregel", "regel"])
+
+    bad = frame.index.isin(fail["bronregel"])
+    warnings = []
+    if exact_duplicates:
+        warnings.append(f"{exact_duplicates} exact duplicate row(s) loaded once")
+    return Validated(
+        good=frame.loc[~bad, content],
+        failures=fail.reset_index(drop=True),
+        rejected_rows=frame.loc[bad, content],
+        rows_read=rows_read,
+        exact_duplicates=exact_duplicates,
+        warnings=warnings,
+    )
+
+
+def _shape_failures(table: TextTable, index: pd.Index) -> pd.DataFrame:
+    rule = ROW_SHAPE_RULES["veldaantal"]
+    lines = [line for line in table.ragged if line in index]
+    return pd.DataFrame({
+        "bronregel": pd.Series(lines, dtype="int64"),
+        "kolom": None,
+        "regel": "veldaantal",
+        "melding": [f"{rule.melding} ({table.ragged[line]} instead of {len(table.header)})"
+                    for line in lines],
+        "oplossing": rule.oplossing,
+        "waarde": None,
+    })
+
+
+def _describe(cases: pd.DataFrame, model: ModuleType, frame: pd.DataFrame) -> pd.DataFrame:
+    """Turn pandera's failure cases into plain-language rows, one per (row, rule)."""
+    showable = {c for kind in SHOWABLE_KINDS for c in getattr(model, kind)}
+    if cases["index"].isna().any():
+        # A failure that is not about a row (e.g. a column of the wrong type) means the
+        # loader prepared the frame wrongly: that is our bug, not the delivery's.
+        raise RuntimeError(
+            f"internal error validating {model.SOORT}: "
+            + ", ".join(sorted(set(cases.loc[cases["index"].isna(), "check"].astype(str))))
+        )
+    out = []
+    for check, column, line in zip(cases["check"], cases["column"], cases["index"], strict=True):
+        key = f"not_nullable:{column}" if check == "not_nullable" else str(check)
+        rule = model.RULES.get(key, UNKNOWN_RULE)
+        kolom = rule.kolom or (column if column in frame.columns else None)
+        waarde = None
+        line = int(line)
+        if kolom in showable:
+            value = frame.at[line, kolom]
+            waarde = None if pd.isna(value) else str(value)[:40]
+        out.append({
+            "bronregel": line,
+            "kolom": kolom,
+            "regel": key.replace("not_nullable:", "verplicht_"),
+            "melding": rule.melding,
+            "oplossing": rule.oplossing,
+            "waarde": waarde,
+        })
+    return pd.DataFrame(out, columns=["bronregel", "kolom", "regel", "melding", "oplossing",
+                                      "waarde"])
+
+
+def record_json(row: pd.Series) -> str:
+    """A quarantined row as JSON (client_id must already be replaced by its pseudonym)."""
+    return json.dumps({k: (None if pd.isna(v) else str(v)) for k, v in row.items()},
+                      ensure_ascii=False)
+
+
+def typed(good: pd.DataFrame, model: ModuleType) -> pd.DataFrame:
+    """Cast rows that passed validation to the warehouse's types."""
+    out = good.copy()
+    for c in model.DATE_COLUMNS:
+        out[c] = pd.to_datetime(out[c], format="%Y-%m-%d").dt.date
+    for c in model.INT_COLUMNS:
+        out[c] = pd.to_numeric(out[c]).astype("Int32")
+    if "belemmeringen" in out:
+        from schemas.uitstroom import split_belemmeringen
+
+        out["belemmeringen"] = split_belemmeringen(out["belemmeringen"])
+    return out

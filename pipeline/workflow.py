@@ -1,0 +1,188 @@
+"""Glue between the CLI and the modules: open things, run a step, tell the analyst.
+
+Kept apart from ``cli.py`` so that the demo and the tests can run the same steps
+without going through argument parsing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pipeline import config, db, pseudonym
+from pipeline.deliveries import find_files
+from pipeline.ingest import IngestRun, ingest_paths
+from pipeline.safe_output import write_csv
+
+
+def run_ingest(settings: config.Settings, paths: list[Path], as_json: bool, out: Console,
+               err: Console) -> int:
+    """Ingest, rebuild the models, write the rejection report, summarise. Returns the exit code."""
+    from pipeline.reference import load_reference
+
+    ref = load_reference(settings.membership)
+    key = pseudonym.load_or_create_key(settings.key_file)
+    files = find_files(paths)
+    con = db.connect(settings.db)
+    try:
+        with _progress(err, len(files)) as bar:
+            task = bar.add_task("ingest", total=len(files))
+            run = ingest_paths(con, files, key, ref.centrumgemeente_codes,
+                               progress=lambda p: bar.update(task, advance=1,
+                                                             description=p.name))
+        rebuild(con, ref)
+    finally:
+        con.close()
+    report_path = write_rejection_report(run, settings.db)
+    if as_json:
+        sys.stdout.write(json.dumps(run_json(run, report_path), ensure_ascii=False, indent=2)
+                         + "\n")
+    else:
+        print_summary(run, report_path, out)
+    return run.exit_code
+
+
+def rebuild(con, ref) -> None:
+    """Refresh the reference tables and the derived models after the raw tables changed."""
+    from pipeline import warehouse
+
+    ref.install(con)
+    build = getattr(warehouse, "build", None)
+    if build is not None:
+        build(con)
+
+
+def _progress(err: Console, n: int) -> Progress:
+    return Progress(
+        TextColumn("{task.description:<40.40}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=err, transient=True, disable=n < 2 or not err.is_terminal,
+    )
+
+
+def write_rejection_report(run: IngestRun, db_file: Path) -> Path | None:
+    """One CSV per run beside the warehouse (never under reports/: it is for the analyst)."""
+    if not len(run.report):
+        return None
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = Path(db_file).parent / "afwijzingen" / f"afwijzingen_{stamp}.csv"
+    n = 1
+    while path.exists():
+        n += 1
+        path = path.with_name(f"afwijzingen_{stamp}_{n}.csv")
+    return write_csv(run.report, path)
+
+
+def run_json(run: IngestRun, report_path: Path | None) -> dict:
+    return {
+        "files": [r.__dict__ for r in run.results],
+        "rejection_report": str(report_path) if report_path else None,
+        "exit_code": run.exit_code,
+    }
+
+
+STATUS_STYLE = {"loaded": "green", "unchanged": "dim", "duplicate": "yellow", "rejected": "red"}
+
+
+def print_summary(run: IngestRun, report_path: Path | None, out: Console) -> None:
+    table = Table(title="Ingest", show_lines=False)
+    for col in ("file", "soort", "status", "read", "loaded", "quarantined", "notes"):
+        table.add_column(col, overflow="fold")
+    for r in run.results:
+        notes = "; ".join([m for m in [r.message] if m and r.status != "loaded"] + r.warnings)
+        table.add_row(
+            Path(r.file).name, r.soort or "", f"[{STATUS_STYLE.get(r.status, '')}]{r.status}[/]",
+            str(r.rows_read), str(r.rows_loaded), str(r.rows_quarantined), notes,
+        )
+    out.print(table)
+    counts: dict[str, int] = {}
+    for r in run.results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    quarantined = sum(r.rows_quarantined for r in run.results)
+    out.print(", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+              + f"; {quarantined} row(s) quarantined.")
+    if len(run.report):
+        out.print("[bold]What to fix[/] (one line per file and rule; every row is in the report):")
+        for line in what_to_fix(run.report):
+            out.print("  " + line, highlight=False, markup=False)
+    if report_path:
+        out.print(f"Rejection report: {report_path}")
+
+
+def loads_table(history: list[dict]) -> Table:
+    table = Table(title="Load history")
+    for col in ("id", "file", "cg", "kwartaal", "soort", "status", "read", "loaded",
+                "quarantined", "loaded_at", "message"):
+        table.add_column(col, overflow="fold")
+    for h in history:
+        table.add_row(
+            str(h["load_id"]), Path(h["file"]).name, h["centrumgemeente"] or "",
+            h["kwartaal"] or "", h["soort"] or "", h["status"], str(h["rows_read"]),
+            str(h["rows_loaded"]), str(h["rows_quarantined"]), h["loaded_at"] or "",
+            h["message"] or "",
+        )
+    return table
+
+
+def run_demo(settings: config.Settings, out_dir: Path, out: Console, err: Console) -> int:
+    """The one-command tour: synthetic deliveries -> ingest -> national key figures."""
+    from pipeline.figures import kerncijfers, render_kerncijfers
+    from pipeline.synth import generate
+
+    err.print(f"1/3 Writing synthetic deliveries for 35 centrumgemeenten to {out_dir} ...")
+    summary = generate(out_dir)
+    err.print(f"2/3 Ingesting them into {settings.db} ...")
+    code = run_ingest(settings, [out_dir], as_json=False, out=Console(quiet=True),
+                      err=err)
+    con = db.connect(settings.db, read_only=True)
+    try:
+        last_year = con.execute(
+            "SELECT max(kwartaal) FROM loads WHERE status = 'loaded'").fetchone()[0][:4]
+        figures = kerncijfers(con, last_year, None)
+        history = con.execute(
+            "SELECT status, count(*), sum(rows_loaded), sum(rows_quarantined) FROM loads "
+            "GROUP BY ALL ORDER BY ALL").fetchall()
+    finally:
+        con.close()
+    err.print(f"3/3 Key figures, whole country, {last_year}:")
+    out.print(render_kerncijfers(figures))
+    for status, n, rows, quarantined in history:
+        out.print(f"{n} load(s) {status}: {rows} rows loaded, {quarantined} quarantined",
+                  highlight=False)
+    out.print(
+        f"\nWhere to look next:\n"
+        f"  deliveries:   {out_dir}  ({len(summary.get('files', []))} files)\n"
+        f"  warehouse:    {settings.db}  (DuckDB; 'opvangmonitor loads' shows the history)\n"
+        f"  one region:   opvangmonitor kerncijfers --periode {last_year} "
+        f"--centrumgemeente GM0344\n"
+        f"  reference:    opvangmonitor referentie",
+        highlight=False,
+    )
+    return 0 if code in (0, 1) else code
+
+
+def what_to_fix(report: pd.DataFrame, max_lines: int = 30, max_rows_named: int = 5) -> list[str]:
+    """Group the rejection report by file and rule, so 500 bad dates make one line, not 500."""
+    lines = []
+    for (bestand, regel), grp in report.groupby(["bestand", "regel"], sort=False, dropna=False):
+        first = grp.iloc[0]
+        rows = grp["bronregel"].dropna().astype(int).tolist()
+        if rows:
+            shown = ", ".join(map(str, rows[:max_rows_named]))
+            more = f" and {len(rows) - max_rows_named} more" if len(rows) > max_rows_named else ""
+            where = f"line{'s' if len(rows) > 1 else ''} {shown}{more}"
+        else:
+            where = "whole file"
+        col = f", column {first['kolom']}" if isinstance(first["kolom"], str) else ""
+        lines.append(f"{Path(bestand).name}, {where}{col}: {first['probleem']}. "
+                     f"{first['oplossing']} [{regel}]")
+        if len(lines) == max_lines:
+            lines.append("... more in the rejection report")
+            break
+    return lines

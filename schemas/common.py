@@ -1,0 +1,135 @@
+"""Building blocks shared by the four row models: value domains and the rule texts.
+
+The pandera models in this package are the single home of every row rule of the
+delivery format (aanleverformaat.md section 2). The loader hands them frames of
+*text* exactly as delivered (trimmed, empty cells as missing, enum values lower-cased,
+``DD-MM-YYYY`` rewritten as ``YYYY-MM-DD``), plus two context columns with the
+quarter's first and last day. Working on text keeps one failing cell from hiding
+the other failures in its row, and ISO date text compares correctly as text.
+
+Every check has a stable name; :data:`RULES` turns that name into words an analyst
+can act on (what is wrong, how to fix it). The quarantine table, the rejection
+report and the tests all use these names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+import pandas as pd
+from pandera.typing import Series
+
+OPVANGVORMEN = ("crisisopvang", "residentieel", "ambulant")
+RESIDENTIELE_OPVANGVORMEN = ("crisisopvang", "residentieel")
+UITKOMSTEN = ("geplaatst", "doorverwezen", "niet_geplaatst", "in_behandeling")
+VERWIJZERS = (
+    "veilig_thuis", "politie", "wijkteam", "huisarts_ggz", "andere_opvang", "zelfmelder", "overig",
+)
+GESLACHTEN = ("v", "m", "x")
+BESTEMMINGEN = (
+    "zelfstandig_wonen", "terug_naar_partner", "familie_netwerk", "andere_vrouwenopvang",
+    "maatschappelijke_opvang", "zorginstelling", "buitenland", "onbekend",
+)
+REDENEN_EINDE = (
+    "doelen_behaald", "voortijdig_vertrokken", "overgeplaatst", "regels_overtreden", "overig",
+)
+BELEMMERINGEN = ("geen_woning", "geen_vervolghulp", "niet_terug_naar_herkomst", "financien",
+                 "verblijfsstatus")
+
+CLIENT_ID_PATTERN = r"[A-Za-z0-9_\-]{1,64}"
+ISO_DATE_PATTERN = r"\d{4}-\d{2}-\d{2}"
+GEMEENTE_PATTERN = r"GM\d{4}|BUITENLAND"
+INTEGER_PATTERN = r"[+-]?\d+"
+
+#: Every delivered column reaches the schemas as Arrow-backed text: vectorised string
+#: checks on it are several times faster than on Python-object strings.
+TEXT_DTYPE = pd.StringDtype("pyarrow")
+Text = Series[Annotated[pd.StringDtype, "pyarrow", pd.NA]]
+
+#: Context columns the loader adds to every frame before validation.
+KWARTAAL_START = "ctx_kwartaal_start"
+KWARTAAL_EIND = "ctx_kwartaal_eind"
+CONTEXT_COLUMNS = (KWARTAAL_START, KWARTAAL_EIND)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A row rule in plain words: which column, what is wrong, how to fix it."""
+
+    kolom: str | None
+    melding: str
+    oplossing: str
+
+
+def parse_dates(s: pd.Series) -> pd.Series:
+    """ISO date text to timestamps; anything that is not a real calendar date becomes NaT."""
+    return pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
+
+
+def holds(cond: pd.Series) -> pd.Series:
+    """A comparison as plain booleans, missing counting as False.
+
+    Arrow-backed comparisons return a nullable boolean; mixing those with numpy
+    booleans in ``|`` and ``&`` raises, so every rule combines plain booleans.
+    """
+    return cond.fillna(False).astype(bool)
+
+
+def is_valid_date(s: pd.Series) -> pd.Series:
+    """True where the text is an existing calendar date (31-02-2025 is not)."""
+    return holds(s.str.fullmatch(ISO_DATE_PATTERN)) & parse_dates(s).notna().to_numpy()
+
+
+def as_int(s: pd.Series) -> pd.Series:
+    """Integer text to numbers; anything else becomes NA."""
+    return pd.to_numeric(s.where(holds(s.str.fullmatch(INTEGER_PATTERN))), errors="coerce")
+
+
+def applicable(*cols: pd.Series) -> pd.Series:
+    """Rows where every given date column holds a valid date.
+
+    Cross-column date rules only judge rows whose dates are valid; an invalid or
+    missing date is already reported by its own rule, once.
+    """
+    mask = pd.Series(True, index=cols[0].index)
+    for c in cols:
+        mask &= is_valid_date(c)
+    return mask
+
+
+def date_rules(kolom: str, label: str) -> dict[str, Rule]:
+    return {
+        f"{kolom}_is_datum": Rule(
+            kolom, f"{label} is not a valid date",
+            f"Write {kolom} as YYYY-MM-DD or DD-MM-YYYY, and check that the day exists.",
+        ),
+    }
+
+
+def required_rule(kolom: str) -> Rule:
+    return Rule(kolom, f"required value {kolom} is missing", f"Fill in {kolom} for this row.")
+
+
+def enum_rule(kolom: str, values: tuple[str, ...]) -> Rule:
+    return Rule(
+        kolom, f"{kolom} is not one of the allowed values",
+        f"Use one of: {', '.join(values)}.",
+    )
+
+
+def duplicate_key_rule(key: str) -> Rule:
+    return Rule(
+        key, f"another row in this file has the same {key} but different values",
+        f"Each {key} may occur once per file: keep the correct row and remove the others, "
+        "or give each record its own key.",
+    )
+
+
+#: Rules that the loader applies before pandera (they concern the row's shape).
+ROW_SHAPE_RULES: dict[str, Rule] = {
+    "veldaantal": Rule(
+        None, "the row has a different number of fields than the header",
+        "Check for a missing or extra delimiter, or an unquoted text containing the delimiter.",
+    ),
+}

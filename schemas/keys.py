@@ -1,0 +1,24 @@
+"""The duplicate-key rule shared by all record types."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from schemas.common import CONTEXT_COLUMNS
+
+
+def key_conflicts(df: pd.DataFrame, key: str) -> pd.Series:
+    """True for every row whose key is shared by a row with different content.
+
+    Exact duplicates (same key, same values) are not conflicts: the loader keeps
+    one of them and counts the rest as a warning.
+    """
+    content = [c for c in df.columns if c not in CONTEXT_COLUMNS]
+    keyed = df[key].notna()
+    if not keyed.any():
+        return pd.Series(False, index=df.index)
+    hashes = pd.util.hash_pandas_object(df[content], index=False)
+    distinct = hashes[keyed].groupby(df.loc[keyed, key]).transform("nunique")
+    out = pd.Series(False, index=df.index)
+    out[keyed] = distinct.to_numpy() > 1
+    return out

@@ -1,0 +1,125 @@
+"""uitstroom: one row per client who left the organisation's care in the quarter."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from schemas.common import (
+    BELEMMERINGEN,
+    BESTEMMINGEN,
+    CLIENT_ID_PATTERN,
+    GEMEENTE_PATTERN,
+    KWARTAAL_EIND,
+    KWARTAAL_START,
+    REDENEN_EINDE,
+    Rule,
+    Text,
+    applicable,
+    date_rules,
+    duplicate_key_rule,
+    enum_rule,
+    holds,
+    is_valid_date,
+    required_rule,
+)
+from schemas.gemeenten import gemeente_rule, known_gemeente
+from schemas.keys import key_conflicts
+
+SOORT = "uitstroom"
+KEY = "verblijf_id"
+REQUIRED = ("client_id", "verblijf_id", "uitstroomdatum", "bestemming", "reden_einde")
+OPTIONAL = ("gemeente_bestemming", "belemmeringen")
+DATE_COLUMNS = ("uitstroomdatum",)
+INT_COLUMNS: tuple[str, ...] = ()
+ENUM_COLUMNS = ("bestemming", "reden_einde", "belemmeringen")
+CODE_COLUMNS = ("gemeente_bestemming",)
+
+def split_belemmeringen(s: pd.Series) -> pd.Series:
+    """'geen_woning|financien' -> ['geen_woning', 'financien']; empty -> []."""
+    return s.fillna("").str.split("|").map(lambda xs: [x.strip() for x in xs if x.strip()])
+
+
+class UitstroomModel(pa.DataFrameModel):
+    client_id: Text = pa.Field(nullable=False)
+    verblijf_id: Text = pa.Field(nullable=False)
+    uitstroomdatum: Text = pa.Field(nullable=False)
+    bestemming: Text = pa.Field(nullable=False)
+    gemeente_bestemming: Text = pa.Field(nullable=True)
+    reden_einde: Text = pa.Field(nullable=False)
+    belemmeringen: Text = pa.Field(nullable=True)
+    ctx_kwartaal_start: Text = pa.Field()
+    ctx_kwartaal_eind: Text = pa.Field()
+
+    class Config:
+        strict = True
+        coerce = True
+
+    @pa.check("client_id", name="client_id_vorm")
+    def _client_id(cls, s: Text) -> Series[bool]:
+        return s.str.fullmatch(CLIENT_ID_PATTERN)
+
+    @pa.check("verblijf_id", name="verblijf_id_lengte")
+    def _verblijf_id(cls, s: Text) -> Series[bool]:
+        return s.str.len().between(1, 64)
+
+    @pa.check("uitstroomdatum", name="uitstroomdatum_is_datum")
+    def _datum(cls, s: Text) -> Series[bool]:
+        return is_valid_date(s)
+
+    @pa.check("bestemming", name="bestemming_waarde")
+    def _bestemming(cls, s: Text) -> Series[bool]:
+        return s.isin(BESTEMMINGEN)
+
+    @pa.check("reden_einde", name="reden_einde_waarde")
+    def _reden(cls, s: Text) -> Series[bool]:
+        return s.isin(REDENEN_EINDE)
+
+    @pa.check("belemmeringen", name="belemmeringen_waarde")
+    def _belemmeringen(cls, s: Text) -> Series[bool]:
+        allowed = set(BELEMMERINGEN)
+        return split_belemmeringen(s).map(lambda xs: set(xs) <= allowed).astype(bool)
+
+    @pa.check("gemeente_bestemming", name="gemeente_bestemming_vorm")
+    def _gemeente_vorm(cls, s: Text) -> Series[bool]:
+        return s.str.fullmatch(GEMEENTE_PATTERN)
+
+    @pa.check("gemeente_bestemming", name="gemeente_bestemming_bekend")
+    def _gemeente_bekend(cls, s: Text) -> Series[bool]:
+        return known_gemeente(s)
+
+    @pa.dataframe_check(name="uitstroomdatum_in_kwartaal")
+    def _in_kwartaal(cls, df: pd.DataFrame) -> Series[bool]:
+        d = df["uitstroomdatum"]
+        inside = (d >= df[KWARTAAL_START]) & (d <= df[KWARTAAL_EIND])
+        return ~applicable(d) | holds(inside)
+
+    @pa.dataframe_check(name="verblijf_id_dubbel")
+    def _key(cls, df: pd.DataFrame) -> Series[bool]:
+        return ~key_conflicts(df, KEY)
+
+
+RULES: dict[str, Rule] = {
+    **{f"not_nullable:{c}": required_rule(c) for c in REQUIRED},
+    "client_id_vorm": Rule(
+        "client_id", "client_id has characters other than letters, digits, _ and -, "
+        "or is longer than 64", "Deliver the organisation's pseudonymous client key as is.",
+    ),
+    "verblijf_id_lengte": Rule("verblijf_id", "verblijf_id is longer than 64 characters",
+                               "Shorten the key to at most 64 characters."),
+    **date_rules("uitstroomdatum", "uitstroomdatum"),
+    "bestemming_waarde": enum_rule("bestemming", BESTEMMINGEN),
+    "reden_einde_waarde": enum_rule("reden_einde", REDENEN_EINDE),
+    "belemmeringen_waarde": Rule(
+        "belemmeringen", "belemmeringen holds a value that is not allowed",
+        f"Separate values with | and use only: {', '.join(BELEMMERINGEN)}.",
+    ),
+    "gemeente_bestemming_vorm": gemeente_rule("gemeente_bestemming")[0],
+    "gemeente_bestemming_bekend": gemeente_rule("gemeente_bestemming")[1],
+    "uitstroomdatum_in_kwartaal": Rule(
+        "uitstroomdatum", "uitstroomdatum is outside the quarter of this delivery",
+        "Deliver the uitstroom in the file of the quarter the client left, or correct the date.",
+    ),
+    "verblijf_id_dubbel": duplicate_key_rule("verblijf_id"),
+}

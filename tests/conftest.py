@@ -1,0 +1,109 @@
+"""Small real delivery files and a real warehouse per test."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline import db, pseudonym
+from pipeline.ingest import IngestRun, ingest_paths
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLE = FIXTURES / "sample"
+TODAY = dt.date(2026, 11, 22)
+
+HEADERS = {
+    "instroom": ["client_id", "aanmelding_id", "aanmelddatum", "uitkomst", "plaatsingsdatum",
+                 "opvangvorm", "gemeente_herkomst", "verwijzer", "geslacht", "geboortejaar",
+                 "aantal_kinderen"],
+    "verblijf": ["client_id", "verblijf_id", "startdatum", "einddatum", "opvangvorm",
+                 "aanmelding_id"],
+    "uitstroom": ["client_id", "verblijf_id", "uitstroomdatum", "bestemming",
+                  "gemeente_bestemming", "reden_einde", "belemmeringen"],
+    "capaciteit": ["opvangvorm", "plaatsen"],
+}
+
+#: One valid row per soort for GM0344, 2025Q1. Tests change one thing at a time.
+VALID = {
+    "instroom": {"client_id": "K1", "aanmelding_id": "A1", "aanmelddatum": "2025-01-10",
+                 "uitkomst": "geplaatst", "plaatsingsdatum": "2025-01-12",
+                 "opvangvorm": "crisisopvang", "gemeente_herkomst": "GM0344",
+                 "verwijzer": "politie", "geslacht": "v", "geboortejaar": "1990",
+                 "aantal_kinderen": "1"},
+    "verblijf": {"client_id": "K1", "verblijf_id": "V1", "startdatum": "2025-01-12",
+                 "einddatum": "2025-02-01", "opvangvorm": "crisisopvang", "aanmelding_id": "A1"},
+    "uitstroom": {"client_id": "K1", "verblijf_id": "V1", "uitstroomdatum": "2025-02-01",
+                  "bestemming": "zelfstandig_wonen", "gemeente_bestemming": "GM0344",
+                  "reden_einde": "doelen_behaald", "belemmeringen": "geen_woning|financien"},
+    "capaciteit": {"opvangvorm": "crisisopvang", "plaatsen": "10"},
+}
+
+
+def write_delivery(
+    folder: Path, soort: str, rows: Sequence[dict], cg: str = "GM0344", kwartaal: str = "2025Q1",
+    header: Sequence[str] | None = None, delimiter: str = ";", encoding: str = "utf-8",
+    name: str | None = None,
+) -> Path:
+    """Write a CSV delivery as an organisation would; returns its path."""
+    header = list(header or HEADERS[soort])
+    lines = [delimiter.join(header)]
+    for r in rows:
+        lines.append(delimiter.join(_quote(str(r.get(h, "") or ""), delimiter) for h in header))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / (name or f"{cg}_{kwartaal}_{soort}.csv")
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return path
+
+
+def _quote(v: str, delimiter: str) -> str:
+    if delimiter in v or '"' in v or "\n" in v:
+        return '"' + v.replace('"', '""') + '"'
+    return v
+
+
+def row(soort: str, **changes) -> dict:
+    out = dict(VALID[soort])
+    out.update(changes)
+    return out
+
+
+class Warehouse:
+    """A real DuckDB warehouse in a temporary folder, with its own pseudonym key."""
+
+    def __init__(self, tmp: Path):
+        self.path = tmp / "wh" / "monitor.duckdb"
+        self.key_file = tmp / "key" / "pseudoniem.key"
+        self.key = pseudonym.load_or_create_key(self.key_file)
+
+    def ingest(self, *paths: Path, today: dt.date = TODAY) -> IngestRun:
+        from pipeline.reference import load_reference
+
+        con = db.connect(self.path)
+        try:
+            return ingest_paths(con, list(paths), self.key,
+                                load_reference().centrumgemeente_codes, today=today)
+        finally:
+            con.close()
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        con = duckdb.connect(str(self.path), read_only=True)
+        try:
+            return con.execute(sql, params or []).fetchall()
+        finally:
+            con.close()
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env["OPVANGMONITOR_DB"] = str(self.path)
+        env["OPVANGMONITOR_KEY_FILE"] = str(self.key_file)
+        return env
+
+
+@pytest.fixture
+def wh(tmp_path: Path) -> Warehouse:
+    return Warehouse(tmp_path)

@@ -1,0 +1,135 @@
+"""The command line end to end: files -> ingest -> loads --json, exit codes, locking, crashes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE, row, write_delivery
+
+LOAD_KEYS = {"file", "sha256", "centrumgemeente", "kwartaal", "soort", "status", "rows_read",
+             "rows_loaded", "rows_quarantined", "message", "loaded_at"}
+
+
+def cli(wh, *args: str, check: int | None = None, **kw) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True,
+                          text=True, env=wh.env(), **kw)
+    if check is not None:
+        assert proc.returncode == check, proc.stderr + proc.stdout
+    return proc
+
+
+def test_ingest_then_loads_json_end_to_end(wh):
+    cli(wh, "ingest", str(SAMPLE), check=0)
+    proc = cli(wh, "loads", "--json", check=0)
+    loads = json.loads(proc.stdout)
+    assert len(loads) == 4
+    for entry in loads:
+        assert LOAD_KEYS <= set(entry)
+        assert entry["status"] == "loaded" and entry["centrumgemeente"] == "GM0344"
+        assert entry["kwartaal"] == "2025Q1" and len(entry["sha256"]) == 64
+    assert {e["soort"] for e in loads} == {"instroom", "verblijf", "uitstroom", "capaciteit"}
+    assert sum(e["rows_loaded"] for e in loads) == sum(
+        len(p.read_text().strip().splitlines()) - 1 for p in SAMPLE.rglob("*.csv"))
+
+
+def test_loads_without_json_is_a_readable_table(wh):
+    cli(wh, "ingest", str(SAMPLE), check=0)
+    proc = cli(wh, "loads", check=0)
+    assert "Load history" in proc.stdout and "GM0344_2025Q1_verblijf.csv" in proc.stdout
+
+
+def test_exit_code_1_when_a_row_is_quarantined_and_report_says_what_to_fix(wh, tmp_path):
+    write_delivery(tmp_path, "verblijf", [row("verblijf", client_id="Geheim-9", opvangvorm="x")])
+    proc = cli(wh, "ingest", str(tmp_path), check=1)
+    assert "opvangvorm is not one of the allowed values" in proc.stdout
+    report = Path(proc.stdout.split("Rejection report:")[1].split()[0])
+    text = report.read_text(encoding="utf-8-sig")
+    assert "GM0344_2025Q1_verblijf.csv" in text and "opvangvorm_waarde" in text
+    assert "Geheim-9" not in text and "Geheim-9" not in proc.stdout + proc.stderr
+
+
+def test_exit_code_1_when_a_file_is_rejected_and_others_still_load(wh, tmp_path):
+    write_delivery(tmp_path, "verblijf", [row("verblijf")])
+    write_delivery(tmp_path, "capaciteit", [row("capaciteit")], name="capaciteit.csv")
+    cli(wh, "ingest", str(tmp_path), check=1)
+    loads = json.loads(cli(wh, "loads", "--json", check=0).stdout)
+    assert sorted(e["status"] for e in loads) == ["loaded", "rejected"]
+
+
+def test_exit_code_2_for_a_path_that_does_not_exist(wh, tmp_path):
+    proc = cli(wh, "ingest", str(tmp_path / "nergens"), check=2)
+    assert "no such file or folder" in proc.stderr
+
+
+def test_ingest_json_is_one_document_on_stdout(wh):
+    proc = cli(wh, "ingest", str(SAMPLE), "--json", check=0)
+    doc = json.loads(proc.stdout)
+    assert doc["exit_code"] == 0 and len(doc["files"]) == 4
+
+
+def test_db_flag_beats_the_environment(wh, tmp_path):
+    other = tmp_path / "other.duckdb"
+    cli(wh, "ingest", str(SAMPLE), "--db", str(other), check=0)
+    assert other.exists() and not wh.path.exists()
+
+
+def start_paused_ingest(wh, tmp_path, folder) -> tuple[subprocess.Popen, Path]:
+    """Run an ingest that stops inside its transaction, just before COMMIT."""
+    marker = tmp_path / "paused"
+    env = wh.env() | {"OPVANGMONITOR_FAULT_POINT": "before_commit",
+                      "OPVANGMONITOR_FAULT_MARKER": str(marker)}
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "ingest", str(folder)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert proc.poll() is None, "ingest ended before reaching the fault point"
+        assert time.monotonic() < deadline, "ingest never reached the fault point"
+        time.sleep(0.05)
+    return proc, marker
+
+
+def test_killed_load_leaves_no_trace_and_rerun_completes(wh, tmp_path):
+    first = write_delivery(tmp_path / "q1", "capaciteit", [row("capaciteit")])
+    cli(wh, "ingest", str(first), check=0)
+    before = {t: wh.query(f"SELECT * FROM {t} ORDER BY ALL")
+              for t in ("loads", "raw_verblijf", "raw_capaciteit", "quarantine")}
+
+    folder = tmp_path / "q2"
+    write_delivery(folder, "verblijf", [row("verblijf", verblijf_id=f"V{i}") for i in range(50)])
+    proc, _ = start_paused_ingest(wh, tmp_path, folder)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+
+    after = {t: wh.query(f"SELECT * FROM {t} ORDER BY ALL") for t in before}
+    assert after == before
+    cli(wh, "ingest", str(folder), check=0)
+    assert wh.query("SELECT count(*) FROM raw_verblijf") == [(50,)]
+
+
+def test_second_ingest_while_one_runs_gets_a_clear_error(wh, tmp_path):
+    folder = tmp_path / "q"
+    write_delivery(folder, "capaciteit", [row("capaciteit")])
+    proc, _ = start_paused_ingest(wh, tmp_path, folder)
+    try:
+        other = tmp_path / "other"
+        write_delivery(other, "verblijf", [row("verblijf")])
+        second = cli(wh, "ingest", str(other), check=2)
+        assert "in use by another process" in second.stderr
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    cli(wh, "ingest", str(folder), check=0)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["ingest", "--help"], ["loads", "--help"]])
+def test_help_explains(wh, args):
+    proc = cli(wh, *args, check=0)
+    assert "Usage" in proc.stdout
