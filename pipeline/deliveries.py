@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,10 +126,19 @@ class TextTable:
     """A sheet or CSV as text: normalised header, rows indexed by source line."""
 
     header: list[str]
-    frame: pd.DataFrame  # dtype string, index = bronregel
-    ragged: dict[int, int] = field(default_factory=dict)  # bronregel -> number of fields
+    frame: pd.DataFrame  # Arrow-backed text, index = bronregel
+    #: problems with a row's shape found while reading: bronregel -> [(rule id, detail)]
+    row_problems: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
     encoding: str | None = None
     delimiter: str | None = None
+
+
+# A 10 MB cell is not a reason to crash: let the row rules judge it.
+csv.field_size_limit(2**31 - 1)
+
+#: How far down a sheet or file the header may be (title rows above it are skipped).
+HEADER_SEARCH_ROWS = 20
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -142,74 +152,138 @@ def decode(data: bytes) -> tuple[str, str]:
             "Export the data again as CSV (UTF-8 or Windows-1252) or as an .xlsx workbook",
             "codering",
         )
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError as exc:
-            raise _undetectable(exc) from exc
+    body, encoding = (data[3:], "utf-8-sig") if data.startswith(b"\xef\xbb\xbf") else (
+        data, "utf-8")
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+        return body.decode("utf-8"), encoding
+    except UnicodeDecodeError as exc:
+        line = body[: exc.start].count(b"\n") + 1
+        if encoding == "utf-8-sig" or _has_utf8_text(body):
+            raise FileRejected(
+                f"the file mixes character encodings: line {line} is not UTF-8 while other "
+                "lines are", "Save the whole file again as 'CSV UTF-8' from Excel (or retype "
+                "the characters on that line)", "codering",
+            ) from exc
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as exc:
-        raise _undetectable(exc) from exc
+        line = data[: exc.start].count(b"\n") + 1
+        raise FileRejected(
+            f"the character encoding cannot be read (line {line} has a byte that is neither "
+            "UTF-8 nor Windows-1252)",
+            "Save the file again as 'CSV UTF-8' from Excel, or as plain Windows-1252 CSV",
+            "codering",
+        ) from exc
 
 
-def _undetectable(exc: UnicodeDecodeError) -> FileRejected:
-    return FileRejected(
-        f"the character encoding cannot be read (byte {exc.start} is neither UTF-8 "
-        "nor Windows-1252)",
-        "Save the file again as 'CSV UTF-8' from Excel, or as plain Windows-1252 CSV",
-        "codering",
-    )
+def _has_utf8_text(data: bytes) -> bool:
+    """True when some bytes decode as real UTF-8 multi-byte characters."""
+    return any(ord(c) > 127 and c != "\ufffd" for c in data.decode("utf-8", "replace"))
 
 
-def sniff_delimiter(header_line: str, known: set[str]) -> str:
-    """Pick ';' or ',' by which one splits the header into more known column names."""
+def sniff_delimiter(lines: list[str], known: set[str]) -> str:
+    """Pick ';' or ',' by which one splits some early line into more known column names."""
     def score(delim: str) -> tuple[int, int]:
-        cells = next(csv.reader([header_line], delimiter=delim, quotechar='"'), [])
-        return (sum(normalise_header(c) in known for c in cells), len(cells))
+        best = (0, 0)
+        for line in lines:
+            cells = next(csv.reader([line], delimiter=delim, quotechar='"'), [])
+            best = max(best, (sum(normalise_header(c) in known for c in cells), len(cells)))
+        return best
 
     return max([";", ","], key=score)
 
 
-def read_csv_text(text: str, known_columns: set[str]) -> TextTable:
+def read_csv_text(text: str, required: set[str], known: set[str]) -> TextTable:
     """Parse CSV text; every row remembers its line number in the file."""
-    first_line = text.split("\n", 1)[0]
-    delim = sniff_delimiter(first_line, known_columns)
+    early = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
+    delim = sniff_delimiter(early, known)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, quotechar='"')
+
+    def numbered() -> Iterator[tuple[int, list[str]]]:
+        start = 1
+        for record in reader:
+            yield start, record
+            start = reader.line_num + 1
+
+    table = table_from_records(numbered(), required)
+    table.delimiter = delim
+    return table
+
+
+def read_csv_file(path: Path, required: set[str], known: set[str]) -> TextTable:
+    text, encoding = decode(path.read_bytes())
+    table = read_csv_text(text, required, known)
+    table.encoding = encoding
+    return table
+
+
+def table_from_records(records: Iterable[tuple[int, list[str]]], required: set[str],
+                       extra_problems: dict[int, list[tuple[str, str]]] | None = None,
+                       ) -> TextTable:
+    """Find the header, skip blank and title rows, keep every other row with its line number.
+
+    The header is the first of the first 20 non-blank rows that holds every required
+    column; without such a row it is the first non-blank row (and the file will be
+    rejected for its missing columns, which names them).
+    """
+    pending: list[tuple[int, list[str]]] = []
     header: list[str] | None = None
+    title_rows: list[int] = []
     rows: list[list[str]] = []
     lines: list[int] = []
-    ragged: dict[int, int] = {}
-    start_line = 1
-    for record in reader:
-        line = start_line
-        start_line = reader.line_num + 1
-        if header is None:
-            header = [normalise_header(c) for c in record]
-            continue
+    problems: dict[int, list[tuple[str, str]]] = {}
+    it = iter(records)
+    for line, record in it:
         if not any(c.strip() for c in record):
-            continue  # blank line: not a record
+            continue
+        pending.append((line, record))
+        if required <= {normalise_header(c) for c in record}:
+            header = [normalise_header(c) for c in record]
+            title_rows = [n for n, _ in pending[:-1]]
+            pending = []
+            break
+        if len(pending) == HEADER_SEARCH_ROWS:
+            break
+    if header is None:
+        if not pending:
+            raise FileRejected("the file is empty (not even a header row)",
+                               "Deliver the file with at least its header row", "leeg_bestand")
+        header = [normalise_header(c) for c in pending[0][1]]
+        pending = pending[1:]
+    while header and header[-1] == "" and len(header) > 1:
+        header.pop()
+    named = [h for h in header if h]
+    doubled = sorted({h for h in named if named.count(h) > 1})
+    if doubled:
+        raise FileRejected(
+            f"column(s) {', '.join(doubled)} appear more than once in the header",
+            "Keep one column of each name", "kolom_dubbel",
+        )
+
+    def take(line: int, record: list[str]) -> None:
+        if not any(c.strip() for c in record):
+            return  # blank line: not a record
         if len(record) != len(header):
-            ragged[line] = len(record)
+            extra = record[len(header):]
+            if len(record) < len(header) or any(c.strip() for c in extra):
+                problems.setdefault(line, []).append(
+                    ("veldaantal", f"{len(record)} fields instead of {len(header)}"))
             record = (record + [""] * len(header))[: len(header)]
         rows.append(record)
         lines.append(line)
-    if header is None:
-        raise FileRejected("the file is empty (not even a header row)",
-                           "Deliver the file with at least its header row", "leeg_bestand")
-    frame = _text_frame(header, rows, lines)
-    return TextTable(header, frame, ragged, delimiter=delim)
 
-
-def read_csv_file(path: Path, known_columns: set[str]) -> TextTable:
-    text, encoding = decode(path.read_bytes())
-    table = read_csv_text(text, known_columns)
-    table.encoding = encoding
-    return table
+    for line, record in pending:
+        take(line, record)
+    for line, record in it:
+        take(line, record)
+    for line, found in (extra_problems or {}).items():
+        if line in set(lines):
+            problems.setdefault(line, []).extend(found)
+    warnings = []
+    if title_rows:
+        warnings.append(f"row(s) {', '.join(map(str, title_rows))} above the header were "
+                        "skipped as title rows")
+    return TextTable(header, _text_frame(header, rows, lines), problems, warnings)
 
 
 def _cell_text(v: object) -> str:
@@ -226,9 +300,15 @@ def _cell_text(v: object) -> str:
     return str(v)
 
 
-def read_xlsx_sheets(path: Path) -> Iterator[tuple[str, TextTable]]:
-    """Yield (soort, table) for each sheet named after a soort; row numbers are Excel's."""
-    from python_calamine import CalamineWorkbook
+def read_xlsx_sheets(path: Path, required: dict[str, set[str]]) -> tuple[
+        dict[str, TextTable], list[str]]:
+    """Read the sheets named after a soort; row numbers in messages are Excel's.
+
+    Returns the tables and the names of the other sheets (ignored with a warning).
+    Hidden soort sheets and two sheets for one soort are refused: we would have to
+    guess which one the organisation meant.
+    """
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     try:
         wb = CalamineWorkbook.from_path(str(path))
@@ -237,40 +317,73 @@ def read_xlsx_sheets(path: Path) -> Iterator[tuple[str, TextTable]]:
             f"the workbook cannot be opened ({type(exc).__name__})",
             "Open it in Excel, save it again as .xlsx, and deliver that file", "codering",
         ) from exc
-    for name in wb.sheet_names:
-        soort = normalise_header(name)
+    tables: dict[str, TextTable] = {}
+    others: list[str] = []
+    formulas = None
+    for meta in wb.sheets_metadata:
+        soort = normalise_header(meta.name)
         if soort not in SOORTEN:
+            others.append(meta.name)
             continue
-        cells = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        yield soort, _sheet_table(cells)
+        if meta.visible != SheetVisibleEnum.Visible:
+            raise FileRejected(
+                f"sheet '{meta.name}' is hidden", "Unhide it if it is the delivery, or delete it, "
+                "so that what is delivered is what the organisation can see", "verborgen_blad",
+            )
+        if soort in tables:
+            raise FileRejected(
+                f"two sheets hold {soort}", f"Keep one sheet named {soort}", "kolom_dubbel")
+        sheet = wb.get_sheet_by_name(meta.name)
+        cells = sheet.to_python(skip_empty_area=False)
+        problems: dict[int, list[tuple[str, str]]] = {}
+        for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
+            for r in range(r0, r1 + 1):
+                problems.setdefault(r + 1, []).append(
+                    ("samengevoegde_cel", f"merged cells {_ref(r0, c0)}:{_ref(r1, c1)}"))
+        if formulas is None:
+            formulas = _formulas_without_value(path)
+        for r, c in formulas.get(meta.name, ()):
+            if r - 1 < len(cells) and c - 1 < len(cells[r - 1]) and cells[r - 1][c - 1] == "":
+                problems.setdefault(r, []).append(
+                    ("formule_zonder_waarde", f"cell {_ref(r - 1, c - 1)}"))
+        records = ((i, [_cell_text(v) for v in raw]) for i, raw in enumerate(cells, start=1))
+        tables[soort] = table_from_records(records, required[soort], problems)
+    return tables, others
 
 
-def xlsx_other_sheets(path: Path) -> list[str]:
-    from python_calamine import CalamineWorkbook
+def _ref(row0: int, col0: int) -> str:
+    letters = ""
+    n = col0 + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row0 + 1}"
 
-    wb = CalamineWorkbook.from_path(str(path))
-    return [n for n in wb.sheet_names if normalise_header(n) not in SOORTEN]
 
+def _formulas_without_value(path: Path) -> dict[str, set[tuple[int, int]]]:
+    """Formula cells per sheet (1-based row, column); empty when the workbook has none.
 
-def _sheet_table(cells: list[list[object]]) -> TextTable:
-    header: list[str] | None = None
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    for i, raw in enumerate(cells, start=1):
-        record = [_cell_text(v) for v in raw]
-        if not any(c.strip() for c in record):
-            continue
-        if header is None:
-            header = [normalise_header(c) for c in record]
-            continue
-        rows.append(record)
-        lines.append(i)
-    if header is None:
-        header = []
-    while header and header[-1] == "":
-        header.pop()
-    rows = [(r + [""] * len(header))[: len(header)] for r in rows]
-    return TextTable(header, _text_frame(header, rows, lines))
+    A formula that Excel never calculated has no stored value, so the reader sees an
+    empty cell: such a row must not be judged as "value missing" without saying why.
+    """
+    with zipfile.ZipFile(path) as z:
+        if not any(b"<f" in z.read(n) for n in z.namelist()
+                   if n.startswith("xl/worksheets/") and n.endswith(".xml")):
+            return {}
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    out: dict[str, set[tuple[int, int]]] = {}
+    for ws in wb.worksheets:
+        found = set()
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("=") and hasattr(
+                        cell, "row"):
+                    found.add((cell.row, cell.column))
+        out[ws.title] = found
+    wb.close()
+    return out
 
 
 def _text_frame(header: list[str], rows: list[list[str]], lines: list[int]) -> pd.DataFrame:

@@ -26,7 +26,6 @@ from pipeline.deliveries import (
     parse_name,
     read_csv_file,
     read_xlsx_sheets,
-    xlsx_other_sheets,
 )
 from schemas import MODELS
 
@@ -151,12 +150,13 @@ def _empty_report() -> pd.DataFrame:
 def _read(path: Path, name: DeliveryName) -> tuple[dict[str, TextTable], list[str]]:
     """Read the file's table(s) and apply the whole-file guards to each."""
     warnings: list[str] = []
+    required = {soort: set(m.REQUIRED) for soort, m in MODELS.items()}
     if name.soort is not None:
         model = MODELS[name.soort]
-        tables = {name.soort: read_csv_file(path, set(model.REQUIRED) | set(model.OPTIONAL))}
+        tables = {name.soort: read_csv_file(path, required[name.soort],
+                                            set(model.REQUIRED) | set(model.OPTIONAL))}
     else:
-        tables = dict(read_xlsx_sheets(path))
-        others = xlsx_other_sheets(path)
+        tables, others = read_xlsx_sheets(path, required)
         if others:
             warnings.append(f"sheet(s) ignored, not a soort: {', '.join(others)}")
         if not tables:
@@ -174,6 +174,7 @@ def _read(path: Path, name: DeliveryName) -> tuple[dict[str, TextTable], list[st
         if unknown:
             warnings.append(f"{soort}: column(s) ignored, not in the delivery format: "
                             f"{', '.join(unknown)}")
+        warnings.extend(f"{soort}: {w}" for w in table.warnings)
     return tables, warnings
 
 

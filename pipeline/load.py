@@ -33,6 +33,11 @@ class SoortBatch:
     warnings: list[str] = field(default_factory=list)
 
 
+#: Where the crash-safety tests may stop the loader (in the order they are passed).
+FAULT_POINTS = ("before_rows", "before_quarantine", "before_supersede", "before_commit",
+                "after_commit")
+
+
 def fault_point(where: str) -> None:
     """Let the crash-safety tests stop the loader at a known moment.
 
@@ -96,6 +101,7 @@ def write_file(
             outcomes.append(_write_batch(con, file, sha256, name, b))
         fault_point("before_commit")
         con.execute("COMMIT")
+        fault_point("after_commit")
     except BaseException:
         con.execute("ROLLBACK")
         raise
@@ -122,6 +128,7 @@ def _write_batch(con, file: str, sha256: str, name: DeliveryName, b: SoortBatch)
     message = "; ".join(b.warnings) or None
     load_id = _insert_load(con, file, sha256, name, b.soort, "loaded", b.rows_read,
                            len(b.rows), n_bad, message)
+    fault_point("before_rows")
     rows = b.rows.reset_index()
     rows.insert(0, "load_id", load_id)
     rows["centrumgemeente"] = name.centrumgemeente
@@ -131,6 +138,7 @@ def _write_batch(con, file: str, sha256: str, name: DeliveryName, b: SoortBatch)
         con.execute(f"INSERT INTO raw_{b.soort} BY NAME SELECT * FROM _batch_rows")
     finally:
         con.unregister("_batch_rows")
+    fault_point("before_quarantine")
     if len(b.quarantine):
         q = b.quarantine.copy()
         q.insert(0, "load_id", load_id)
@@ -143,6 +151,7 @@ def _write_batch(con, file: str, sha256: str, name: DeliveryName, b: SoortBatch)
                 "regel, melding, oplossing, record::JSON AS record FROM _batch_q")
         finally:
             con.unregister("_batch_q")
+    fault_point("before_supersede")
     superseded = []
     for old_id, _, _ in current:
         con.execute("UPDATE loads SET status = 'superseded', superseded_by = ? WHERE load_id = ?",

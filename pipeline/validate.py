@@ -23,6 +23,7 @@ from schemas.common import (
     ROW_SHAPE_RULES,
     TEXT_DTYPE,
     Rule,
+    parse_dates,
 )
 
 #: Columns whose values may be shown in a rejection report: closed value domains only.
@@ -89,17 +90,18 @@ def validate_table(table: TextTable, model: ModuleType, name: DeliveryName) -> V
 
 
 def _shape_failures(table: TextTable, index: pd.Index) -> pd.DataFrame:
-    rule = ROW_SHAPE_RULES["veldaantal"]
-    lines = [line for line in table.ragged if line in index]
-    return pd.DataFrame({
-        "bronregel": pd.Series(lines, dtype="int64"),
-        "kolom": None,
-        "regel": "veldaantal",
-        "melding": [f"{rule.melding} ({table.ragged[line]} instead of {len(table.header)})"
-                    for line in lines],
-        "oplossing": rule.oplossing,
-        "waarde": None,
-    })
+    """Problems the reader found with a row's shape (field count, merged cells, formulas)."""
+    out = []
+    for line, found in table.row_problems.items():
+        if line not in index:
+            continue
+        for regel, detail in found:
+            rule = ROW_SHAPE_RULES[regel]
+            out.append({"bronregel": line, "kolom": None, "regel": regel,
+                        "melding": f"{rule.melding} ({detail})", "oplossing": rule.oplossing,
+                        "waarde": None})
+    return pd.DataFrame(out, columns=["bronregel", "kolom", "regel", "melding", "oplossing",
+                                      "waarde"]).astype({"bronregel": "int64"})
 
 
 def _describe(cases: pd.DataFrame, model: ModuleType, frame: pd.DataFrame) -> pd.DataFrame:
@@ -122,11 +124,15 @@ def _describe(cases: pd.DataFrame, model: ModuleType, frame: pd.DataFrame) -> pd
         if kolom in showable:
             value = frame.at[line, kolom]
             waarde = None if pd.isna(value) else str(value)[:40]
+        melding = rule.melding
+        if waarde is not None and not waarde.isascii():
+            melding += (" (it contains a character that only looks like a normal letter or "
+                        "digit, or an invisible one: retype the value)")
         out.append({
             "bronregel": line,
             "kolom": kolom,
             "regel": key.replace("not_nullable:", "verplicht_"),
-            "melding": rule.melding,
+            "melding": melding,
             "oplossing": rule.oplossing,
             "waarde": waarde,
         })
@@ -144,7 +150,7 @@ def typed(good: pd.DataFrame, model: ModuleType) -> pd.DataFrame:
     """Cast rows that passed validation to the warehouse's types."""
     out = good.copy()
     for c in model.DATE_COLUMNS:
-        out[c] = pd.to_datetime(out[c], format="%Y-%m-%d").dt.date
+        out[c] = parse_dates(out[c])
     for c in model.INT_COLUMNS:
         out[c] = pd.to_numeric(out[c]).astype("Int32")
     if "belemmeringen" in out:

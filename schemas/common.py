@@ -14,6 +14,7 @@ report and the tests all use these names.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -62,9 +63,22 @@ class Rule:
     oplossing: str
 
 
+def _iso_date(text: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if isinstance(text, str) and len(text) == 10 else None
+    except ValueError:
+        return None
+
+
 def parse_dates(s: pd.Series) -> pd.Series:
-    """ISO date text to timestamps; anything that is not a real calendar date becomes NaT."""
-    return pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
+    """ISO date text to ``datetime.date``; anything that is not a calendar date becomes None.
+
+    Python dates cover the years 1-9999, so a far-past date is judged by the rules that
+    concern it rather than failing as "not a date" (pandas timestamps stop at 1677).
+    Each distinct text is parsed once.
+    """
+    uniques = s.dropna().unique()
+    return s.map({u: _iso_date(u) for u in uniques}).astype(object)
 
 
 def holds(cond: pd.Series) -> pd.Series:
@@ -78,7 +92,7 @@ def holds(cond: pd.Series) -> pd.Series:
 
 def is_valid_date(s: pd.Series) -> pd.Series:
     """True where the text is an existing calendar date (31-02-2025 is not)."""
-    return holds(s.str.fullmatch(ISO_DATE_PATTERN)) & parse_dates(s).notna().to_numpy()
+    return holds(s.str.fullmatch(ISO_DATE_PATTERN)) & parse_dates(s).notna().to_numpy(bool)
 
 
 def as_int(s: pd.Series) -> pd.Series:
@@ -131,5 +145,13 @@ ROW_SHAPE_RULES: dict[str, Rule] = {
     "veldaantal": Rule(
         None, "the row has a different number of fields than the header",
         "Check for a missing or extra delimiter, or an unquoted text containing the delimiter.",
+    ),
+    "samengevoegde_cel": Rule(
+        None, "the row is part of merged cells, so some of its cells look empty",
+        "Unmerge the cells in Excel and fill in the value on every row.",
+    ),
+    "formule_zonder_waarde": Rule(
+        None, "a cell holds a formula that was never calculated, so it has no value",
+        "Open the workbook in Excel, let it calculate and save it, or paste the cells as values.",
     ),
 }

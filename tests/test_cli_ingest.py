@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.load import FAULT_POINTS
 from tests.conftest import SAMPLE, row, write_delivery
 
 LOAD_KEYS = {"file", "sha256", "centrumgemeente", "kwartaal", "soort", "status", "rows_read",
@@ -81,10 +82,11 @@ def test_db_flag_beats_the_environment(wh, tmp_path):
     assert other.exists() and not wh.path.exists()
 
 
-def start_paused_ingest(wh, tmp_path, folder) -> tuple[subprocess.Popen, Path]:
-    """Run an ingest that stops inside its transaction, just before COMMIT."""
-    marker = tmp_path / "paused"
-    env = wh.env() | {"OPVANGMONITOR_FAULT_POINT": "before_commit",
+def start_paused_ingest(wh, tmp_path, folder, point: str = "before_commit"
+                        ) -> tuple[subprocess.Popen, Path]:
+    """Run an ingest that stops at a fault point (see pipeline.load.FAULT_POINTS)."""
+    marker = tmp_path / f"paused-{point}"
+    env = wh.env() | {"OPVANGMONITOR_FAULT_POINT": point,
                       "OPVANGMONITOR_FAULT_MARKER": str(marker)}
     proc = subprocess.Popen([sys.executable, "-m", "pipeline", "ingest", str(folder)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -96,22 +98,43 @@ def start_paused_ingest(wh, tmp_path, folder) -> tuple[subprocess.Popen, Path]:
     return proc, marker
 
 
-def test_killed_load_leaves_no_trace_and_rerun_completes(wh, tmp_path):
-    first = write_delivery(tmp_path / "q1", "capaciteit", [row("capaciteit")])
-    cli(wh, "ingest", str(first), check=0)
-    before = {t: wh.query(f"SELECT * FROM {t} ORDER BY ALL")
-              for t in ("loads", "raw_verblijf", "raw_capaciteit", "quarantine")}
+TABLES = ("loads", "raw_verblijf", "raw_capaciteit", "quarantine")
 
-    folder = tmp_path / "q2"
-    write_delivery(folder, "verblijf", [row("verblijf", verblijf_id=f"V{i}") for i in range(50)])
-    proc, _ = start_paused_ingest(wh, tmp_path, folder)
+
+def state(wh) -> dict[str, list]:
+    return {t: wh.query(f"SELECT * EXCLUDE (loaded_at) FROM {t} ORDER BY ALL") if t == "loads"
+            else wh.query(f"SELECT * FROM {t} ORDER BY ALL") for t in TABLES}
+
+
+@pytest.mark.parametrize("point", FAULT_POINTS)
+def test_killed_load_leaves_no_trace_and_rerun_completes(wh, tmp_path, point):
+    """SIGKILL at each fault point: the warehouse equals its state before the killed file."""
+    first = write_delivery(tmp_path / "v1", "verblijf", [row("verblijf", verblijf_id="OLD")])
+    cli(wh, "ingest", str(first), check=0)
+    before = state(wh)
+
+    # a re-delivery (so superseding is exercised) with a quarantined row
+    folder = tmp_path / "v2"
+    rows = [row("verblijf", verblijf_id=f"V{i}") for i in range(50)]
+    write_delivery(folder, "verblijf", rows + [row("verblijf", verblijf_id="BAD", opvangvorm="?")])
+    proc, _ = start_paused_ingest(wh, tmp_path, folder, point)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
 
-    after = {t: wh.query(f"SELECT * FROM {t} ORDER BY ALL") for t in before}
-    assert after == before
-    cli(wh, "ingest", str(folder), check=0)
-    assert wh.query("SELECT count(*) FROM raw_verblijf") == [(50,)]
+    after = state(wh)
+    if point == "after_commit":
+        assert after != before  # the file had been committed: it stays
+        assert wh.query("SELECT count(*) FROM loads WHERE status = 'loaded'") == [(1,)]
+    else:
+        assert after == before
+    # re-running completes the file (exit 1: the BAD row is quarantined), or, when the kill
+    # came after COMMIT, finds it already loaded (exit 0)
+    cli(wh, "ingest", str(folder), check=0 if point == "after_commit" else 1)
+    assert wh.query("SELECT r.verblijf_id FROM raw_verblijf r JOIN loads USING (load_id) "
+                    "WHERE status = 'loaded' ORDER BY 1")[0] == ("V0",)
+    assert wh.query("SELECT count(*) FROM raw_verblijf r JOIN loads USING (load_id) "
+                    "WHERE status = 'loaded'") == [(50,)]
+    assert wh.query("SELECT status FROM loads ORDER BY load_id") == [("superseded",), ("loaded",)]
 
 
 def test_second_ingest_while_one_runs_gets_a_clear_error(wh, tmp_path):
