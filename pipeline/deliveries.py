@@ -197,6 +197,9 @@ def read_csv_text(text: str, required: set[str], known: set[str]) -> TextTable:
     """Parse CSV text; every row remembers its line number in the file."""
     early = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
     delim = sniff_delimiter(early, known)
+    fast = _read_plain_csv(text, delim, required)
+    if fast is not None:
+        return fast
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, quotechar='"')
 
     def numbered() -> Iterator[tuple[int, list[str]]]:
@@ -208,6 +211,62 @@ def read_csv_text(text: str, required: set[str], known: set[str]) -> TextTable:
     table = table_from_records(numbered(), required)
     table.delimiter = delim
     return table
+
+
+BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
+
+
+def _read_plain_csv(text: str, delim: str, required: set[str]) -> TextTable | None:
+    """The fast path for the common case: Arrow's CSV reader, ~50x the csv module.
+
+    Taken only when line numbers are unambiguous: no quote character anywhere (so no
+    field spans lines), no blank lines, no lone carriage returns, and every row has the
+    header's number of fields (Arrow refuses otherwise). Anything else returns None and
+    goes the careful way, row by row.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    body = text.replace("\r\n", "\n")
+    if '"' in text or "\r" in body or BLANK_LINE.search(body.rstrip("\n") + "\n"):
+        return None
+    head_lines = body.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
+    records = [(i, line.split(delim)) for i, line in enumerate(head_lines, start=1)]
+    found = None
+    for i, cells in records:
+        if not any(c.strip() for c in cells):
+            return None  # a line of only delimiters: let the careful path skip it
+        if required <= {normalise_header(c) for c in cells}:
+            found = (i, cells)
+            break
+    if found is None:
+        return None
+    header_line, cells = found
+    header = [normalise_header(c) for c in cells]
+    if len({h for h in header if h}) != len([h for h in header if h]) or "" in header:
+        return None
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(body.encode("utf-8")),
+            read_options=pacsv.ReadOptions(skip_rows=header_line, column_names=header,
+                                           block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=delim, quote_char=False,
+                                             ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={h: pa.string() for h in header}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False),
+        )
+    except pa.ArrowInvalid:
+        return None
+    frame = table.to_pandas(types_mapper={pa.string(): TEXT_DTYPE}.get)
+    frame.index = pd.RangeIndex(header_line + 1, header_line + 1 + len(frame), name="bronregel")
+    frame = frame.apply(lambda col: col.str.strip()).replace("", pd.NA)
+    frame = frame[frame.notna().any(axis=1)] if len(frame.columns) else frame
+    warnings = []
+    if header_line > 1:
+        warnings.append(f"row(s) {', '.join(map(str, range(1, header_line)))} above the "
+                        "header were skipped as title rows")
+    return TextTable(header, frame, {}, warnings, delimiter=delim)
 
 
 def read_csv_file(path: Path, required: set[str], known: set[str]) -> TextTable:
@@ -414,9 +473,9 @@ def normalise_values(
             out[c] = out[c].str.upper()
     for c in date_columns:
         if c in out:
-            out[c] = out[c].str.replace(
-                r"^(\d{1,2})-(\d{1,2})-(\d{4})$",
-                lambda m: f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}",
-                regex=True,
-            )
+            dmy = out[c].str.fullmatch(r"\d{1,2}-\d{1,2}-\d{4}").fillna(False).to_numpy(bool)
+            if dmy.any():
+                parts = out.loc[dmy, c].str.split("-", expand=True)
+                out.loc[dmy, c] = (parts[2] + "-" + parts[1].str.zfill(2) + "-"
+                                   + parts[0].str.zfill(2))
     return out

@@ -14,7 +14,6 @@ report and the tests all use these names.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -63,24 +62,6 @@ class Rule:
     oplossing: str
 
 
-def _iso_date(text: object) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text) if isinstance(text, str) and len(text) == 10 else None
-    except ValueError:
-        return None
-
-
-def parse_dates(s: pd.Series) -> pd.Series:
-    """ISO date text to ``datetime.date``; anything that is not a calendar date becomes None.
-
-    Python dates cover the years 1-9999, so a far-past date is judged by the rules that
-    concern it rather than failing as "not a date" (pandas timestamps stop at 1677).
-    Each distinct text is parsed once.
-    """
-    uniques = s.dropna().unique()
-    return s.map({u: _iso_date(u) for u in uniques}).astype(object)
-
-
 def holds(cond: pd.Series) -> pd.Series:
     """A comparison as plain booleans, missing counting as False.
 
@@ -90,9 +71,31 @@ def holds(cond: pd.Series) -> pd.Series:
     return cond.fillna(False).astype(bool)
 
 
+def parse_dates(s: pd.Series) -> pd.Series:
+    """ISO date text to Arrow dates; anything that is not a calendar date becomes missing.
+
+    Arrow's strptime accepts ``2025-1-5`` and quietly rolls 2025-02-30 over to 2 March,
+    so a text only counts as a date when it has the YYYY-MM-DD shape and the parsed day
+    is the day written. Arrow dates cover the years 1-9999, so a far-past date is judged
+    by the rules that concern it rather than failing as "not a date" (pandas timestamps
+    stop at 1677). All vectorised: ~0.2 s per million values.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(s.astype(TEXT_DTYPE), type=pa.string())
+    shaped = pc.fill_null(pc.match_substring_regex(arr, r"^\d{4}-\d{2}-\d{2}$"), False)
+    safe = pc.if_else(shaped, arr, pa.scalar("2000-01-01"))
+    stamp = pc.strptime(safe, format="%Y-%m-%d", unit="s", error_is_null=True)
+    written_day = pc.cast(pc.utf8_slice_codeunits(safe, 8, 10), pa.int64())
+    ok = pc.and_(shaped, pc.fill_null(pc.equal(pc.day(stamp), written_day), False))
+    dates = pc.if_else(ok, stamp, pa.scalar(None, stamp.type)).cast(pa.date32())
+    return pd.Series(pd.arrays.ArrowExtensionArray(dates), index=s.index)
+
+
 def is_valid_date(s: pd.Series) -> pd.Series:
     """True where the text is an existing calendar date (31-02-2025 is not)."""
-    return holds(s.str.fullmatch(ISO_DATE_PATTERN)) & parse_dates(s).notna().to_numpy(bool)
+    return pd.Series(parse_dates(s).notna().to_numpy(bool), index=s.index)
 
 
 def as_int(s: pd.Series) -> pd.Series:

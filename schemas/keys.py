@@ -14,11 +14,12 @@ def key_conflicts(df: pd.DataFrame, key: str) -> pd.Series:
     one of them and counts the rest as a warning.
     """
     content = [c for c in df.columns if c not in CONTEXT_COLUMNS]
-    keyed = df[key].notna()
-    if not keyed.any():
-        return pd.Series(False, index=df.index)
-    hashes = pd.util.hash_pandas_object(df[content], index=False)
-    distinct = hashes[keyed].groupby(df.loc[keyed, key]).transform("nunique")
+    shared = (df[key].notna() & df[key].duplicated(keep=False)).to_numpy(bool)
     out = pd.Series(False, index=df.index)
-    out[keyed] = distinct.to_numpy() > 1
+    if not shared.any():
+        return out
+    sub = df.loc[shared, content]
+    hashes = pd.util.hash_pandas_object(sub, index=False)
+    distinct = hashes.groupby(sub[key].to_numpy()).transform("nunique")
+    out[shared] = distinct.to_numpy() > 1
     return out
