@@ -45,3 +45,14 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the loader's tables (idempotent)."""
     sql = files("pipeline.warehouse").joinpath("raw.sql").read_text(encoding="utf-8")
     con.execute(sql)
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    """The single value of a query, with the result drained.
+
+    DuckDB 2.0 keeps a result open until it is fetched to the end; ``fetchone()`` on
+    a one-row result leaves it open, and the next ``register`` on the connection then
+    fails with "unfinished result". ``fetchall()`` drains it.
+    """
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+from pipeline.db import scalar
 from pipeline.deliveries import DeliveryName
 
 LOAD_COLUMNS = (
@@ -60,11 +61,9 @@ def now() -> dt.datetime:
 
 def is_unchanged(con: duckdb.DuckDBPyConnection, file: str, sha256: str) -> bool:
     """The same bytes from the same path are already the current load: nothing to do."""
-    row = con.execute(
-        "SELECT count(*) FROM loads WHERE file = ? AND sha256 = ? AND status = 'loaded'",
-        [file, sha256],
-    ).fetchone()
-    return bool(row and row[0])
+    return bool(scalar(
+        con, "SELECT count(*) FROM loads WHERE file = ? AND sha256 = ? AND status = 'loaded'",
+        [file, sha256]))
 
 
 def record_rejection(
@@ -72,11 +71,8 @@ def record_rejection(
     soorten: list[str | None], message: str,
 ) -> bool:
     """Note a whole-file rejection in the load history (once per file, bytes and message)."""
-    seen = con.execute(
-        "SELECT count(*) FROM loads WHERE file = ? AND sha256 = ? AND status = 'rejected' "
-        "AND message = ?", [file, sha256, message],
-    ).fetchone()
-    if seen and seen[0]:
+    if scalar(con, "SELECT count(*) FROM loads WHERE file = ? AND sha256 = ? "
+              "AND status = 'rejected' AND message = ?", [file, sha256, message]):
         return False
     con.execute("BEGIN TRANSACTION")
     try:
@@ -117,10 +113,8 @@ def _write_batch(con, file: str, sha256: str, name: DeliveryName, b: SoortBatch)
     if current and current[0][1] == sha256:
         # The same bytes arrived under another path: note it, load nothing.
         message = f"same content as {current[0][2]}, which is already loaded"
-        exists = con.execute(
-            "SELECT count(*) FROM loads WHERE file = ? AND sha256 = ? AND soort = ? "
-            "AND status = 'duplicate'", [file, sha256, b.soort]).fetchone()
-        if not exists[0]:
+        if not scalar(con, "SELECT count(*) FROM loads WHERE file = ? AND sha256 = ? "
+                      "AND soort = ? AND status = 'duplicate'", [file, sha256, b.soort]):
             _insert_load(con, file, sha256, name, b.soort, "duplicate", b.rows_read, 0, 0, message)
         return {"soort": b.soort, "status": "duplicate", "message": message}
 
@@ -163,7 +157,7 @@ def _write_batch(con, file: str, sha256: str, name: DeliveryName, b: SoortBatch)
 
 def _insert_load(con, file, sha256, name: DeliveryName | None, soort, status, rows_read,
                  rows_loaded, rows_quarantined, message) -> int:
-    load_id = con.execute("SELECT nextval('load_id_seq')").fetchone()[0]
+    load_id = scalar(con, "SELECT nextval('load_id_seq')")
     con.execute(
         "INSERT INTO loads (load_id, file, sha256, centrumgemeente, kwartaal, soort, status, "
         "rows_read, rows_loaded, rows_quarantined, message, loaded_at) "

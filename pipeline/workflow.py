@@ -142,8 +142,7 @@ def run_demo(settings: config.Settings, out_dir: Path, out: Console, err: Consol
                       err=err)
     con = db.connect(settings.db, read_only=True)
     try:
-        last_year = con.execute(
-            "SELECT max(kwartaal) FROM loads WHERE status = 'loaded'").fetchone()[0][:4]
+        last_year = db.scalar(con, "SELECT max(kwartaal) FROM loads WHERE status = 'loaded'")[:4]
         figures = kerncijfers(con, last_year, None)
         history = con.execute(
             "SELECT status, count(*), sum(rows_loaded), sum(rows_quarantined) FROM loads "

@@ -1,0 +1,126 @@
+"""Reference data: 342 municipalities in exactly one of 35 areas, old codes, official override."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from pipeline.reference import ReferenceError, load_reference
+from tests.conftest import row, write_delivery
+
+
+@pytest.fixture(scope="module")
+def ref():
+    return load_reference()
+
+
+def test_every_municipality_in_exactly_one_of_35_areas(ref):
+    g = ref.gemeenten
+    assert len(g) == 342 and g["gm_code"].is_unique
+    assert g["centrumgemeente"].notna().all()
+    assert set(g["centrumgemeente"]) == set(ref.centrumgemeenten["gm_code"])
+    assert len(ref.centrumgemeenten) == 35
+
+
+def test_each_centrumgemeente_in_its_own_area(ref):
+    own = dict(zip(ref.gemeenten["gm_code"], ref.gemeenten["centrumgemeente"], strict=True))
+    for cg in ref.centrumgemeente_codes:
+        assert own[cg] == cg
+
+
+def test_default_membership_is_marked_derived_and_stays_in_the_province(ref):
+    g = ref.gemeenten.merge(ref.centrumgemeenten[["gm_code", "provincie"]],
+                            left_on="centrumgemeente", right_on="gm_code",
+                            suffixes=("", "_cg"))
+    assert (g["bron"] == "afgeleid").all()
+    assert (g["provincie"] == g["provincie_cg"]).all()
+    assert ref.versie == "2025-afgeleid"
+
+
+def test_merged_municipalities_map_to_their_successor(ref):
+    for old in ("GM0501", "GM0530", "GM0614"):
+        assert ref.to_current(old) == "GM1992"
+    assert ref.to_current("GM0344") == "GM0344"
+    assert ref.to_current("BUITENLAND") == "BUITENLAND"
+    assert ref.to_current("GM9999") is None
+    assert not ref.is_known_municipality("GM0997")  # "Niet GBA" code without a successor
+
+
+def official_file(tmp_path, ref, change=None, sep=","):
+    rows = dict(zip(ref.gemeenten["gm_code"], ref.gemeenten["centrumgemeente"], strict=True))
+    if change:
+        change(rows)
+    path = tmp_path / "officieel.csv"
+    lines = [f"gm_code{sep}centrumgemeente"] + [f"{k}{sep}{v}" for k, v in rows.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_official_file_replaces_the_default(tmp_path, ref):
+    def move(rows):
+        rows["GM0308"] = "GM0344"  # Baarn to Utrecht's area instead of Amersfoort's
+    path = official_file(tmp_path, ref, move, sep=";")
+    off = load_reference(path)
+    assert off.versie.startswith("2025+officieel.csv@")
+    g = off.gemeenten.set_index("gm_code")
+    assert g.loc["GM0308", "centrumgemeente"] == "GM0344"
+    assert g["bron"].str.startswith("officieel").all()
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda r: r.pop("GM0308"), "1 municipalities are in no area: GM0308"),
+    (lambda r: r.__setitem__("GM9999", "GM0344"), "GM9999 is not a known municipality"),
+    (lambda r: r.__setitem__("GM0501", "GM0599"), "former municipality (now GM1992)"),
+    (lambda r: r.__setitem__("GM0308", "GM0308"), "GM0308 is not one of the 35"),
+    (lambda r: r.__setitem__("GM0307", "GM0344"), "centrumgemeente GM0307 is placed in the area"),
+])
+def test_invalid_official_file_gives_a_clear_error(tmp_path, ref, change, message):
+    with pytest.raises(ReferenceError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_reference(official_file(tmp_path, ref, change))
+
+
+def test_duplicate_in_official_file_names_both_rows(tmp_path, ref):
+    path = official_file(tmp_path, ref)
+    path.write_text(path.read_text() + "GM0308,GM0344\n")
+    with pytest.raises(ReferenceError, match=r"GM0308 appears more than once \(rows \d+, 344\)"):
+        load_reference(path)
+
+
+def test_install_writes_the_tables(tmp_path, ref):
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    ref.install(con)
+    assert con.execute("SELECT count(*) FROM ref_gemeenten").fetchone() == (342,)
+    assert con.execute("SELECT count(*) FROM ref_centrumgemeenten").fetchone() == (35,)
+    assert con.execute("SELECT gm_code_2025 FROM ref_crosswalk WHERE old_code = 'GM0614'"
+                       ).fetchone() == ("GM1992",)
+    assert con.execute("SELECT versie FROM ref_versie").fetchone() == ("2025-afgeleid",)
+
+
+def test_referentie_json_has_exactly_the_cli_shape(wh):
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "referentie", "--json"],
+                          capture_output=True, text=True, env=wh.env(), check=True)
+    doc = json.loads(proc.stdout)
+    assert set(doc) == {"versie", "centrumgemeenten", "gemeenten"}
+    assert set(doc["centrumgemeenten"][0]) == {"gm_code", "gm_naam", "status"}
+    assert set(doc["gemeenten"][0]) == {"gm_code", "gm_naam", "provincie", "centrumgemeente",
+                                        "bron"}
+    assert {c["status"] for c in doc["centrumgemeenten"]} == {"confirmed", "unconfirmed"}
+
+
+def test_referentie_text_says_what_is_unconfirmed_and_derived(wh):
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "referentie"], capture_output=True,
+                          text=True, env=wh.env(), check=True)
+    assert "27 of 35 centrumgemeenten are unconfirmed" in proc.stdout
+    assert "342 memberships are derived" in proc.stdout
+
+
+def test_a_2022_delivery_with_a_pre_merger_code_is_accepted(wh, tmp_path):
+    # GM0530 Hellevoetsluis merged into GM1992 Voorne aan Zee on 2023-01-01
+    path = write_delivery(tmp_path, "instroom", [row(
+        "instroom", aanmelddatum="2022-05-02", plaatsingsdatum="2022-05-03",
+        gemeente_herkomst="GM0530")], cg="GM0599", kwartaal="2022Q2")
+    assert wh.ingest(path).exit_code == 0
