@@ -1,0 +1,236 @@
+"""The key figures of kerncijfers.md for one period and scope, computed inside DuckDB.
+
+Every figure is computed from the current state of the warehouse (core tables built by
+``pipeline.warehouse.build``). These figures are for the analyst and are not
+suppressed; whatever is written for sharing applies disclosure control on top.
+"""
+
+from __future__ import annotations
+
+import duckdb
+from rich.table import Table
+
+from pipeline.periods import Periode, parse_periode, quarter_bounds
+from pipeline.survival import km_median
+from schemas.common import BESTEMMINGEN, OPVANGVORMEN, RESIDENTIELE_OPVANGVORMEN
+
+HERKOMST = ("eigen_regio", "andere_regio", "buitenland", "onbekend")
+SCOPE = "($cg IS NULL OR centrumgemeente = $cg)"
+
+
+def _rows(con, sql: str, params: dict) -> list[tuple]:
+    """Run with the named parameters the statement uses (DuckDB refuses extra ones)."""
+    return con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).fetchall()
+
+
+def check_scope(con: duckdb.DuckDBPyConnection, centrumgemeente: str | None) -> str | None:
+    if centrumgemeente is None:
+        return None
+    cg = centrumgemeente.strip().upper()
+    known = {r[0] for r in _rows(con, "SELECT gm_code FROM ref_centrumgemeenten", {})}
+    if cg not in known:
+        raise ValueError(f"{centrumgemeente} is not a centrumgemeente; 'opvangmonitor "
+                         "referentie' lists the 35 codes (e.g. GM0344 for Utrecht)")
+    return cg
+
+
+def kerncijfers(con: duckdb.DuckDBPyConnection, periode: str,
+                centrumgemeente: str | None = None) -> dict:
+    """One JSON-ready object with every key of kerncijfers.md plus periode, centrumgemeente,
+    peildatum and referentie_versie."""
+    p = parse_periode(periode)
+    cg = check_scope(con, centrumgemeente)
+    params = {"s": p.start, "e": p.end, "cg": cg}
+
+    a = _aanmeldingen(con, params)
+    vormen = _per_opvangvorm(con, params)
+    clients, ambulant_only = _rows(con, f"""
+        SELECT count(*), count(*) FILTER (WHERE alleen_ambulant) FROM (
+            SELECT centrumgemeente, client_pseudoniem,
+                   bool_and(opvangvorm = 'ambulant') AS alleen_ambulant
+            FROM verblijven
+            WHERE {SCOPE} AND startdatum <= $e AND (einddatum IS NULL OR einddatum >= $s)
+            GROUP BY ALL)""", params)[0]
+    capacity_days = _capacity_days(con, p, cg)
+    durations = _verblijfsduur(con, params)
+    uitstroom = dict(_rows(con, f"""
+        SELECT bestemming, count(*) FROM uitstroom
+        WHERE {SCOPE} AND uitstroomdatum BETWEEN $s AND $e GROUP BY ALL""", params))
+
+    def total(key: str) -> int:
+        return sum(v[key] for v in vormen.values())
+
+    ligdagen = sum(vormen[v]["ligdagen"] for v in RESIDENTIELE_OPVANGVORMEN)
+    all_capacity = (None if capacity_days is None
+                    else sum(capacity_days[v] for v in RESIDENTIELE_OPVANGVORMEN))
+    per_vorm = {}
+    for vorm in OPVANGVORMEN:
+        v = vormen[vorm]
+        entry = {k: v[k] for k in ("clienten_in_zorg", "nieuwe_verblijven",
+                                   "beeindigde_verblijven", "stand_begin", "stand_einde")}
+        if vorm in RESIDENTIELE_OPVANGVORMEN:
+            entry["ligdagen"] = v["ligdagen"]
+            entry["plaatsen"] = (None if capacity_days is None
+                                 else capacity_days[vorm] / p.days)
+            entry["verblijfsduur_mediaan_dagen"] = km_median(*durations.get(vorm, ([], [])))
+        per_vorm[vorm] = entry
+    all_res = [x for vorm in RESIDENTIELE_OPVANGVORMEN for x in zip(
+        *durations.get(vorm, ([], [])), strict=True)]
+    eigen, andere = a["herkomst"]["eigen_regio"], a["herkomst"]["andere_regio"]
+    peildatum = _rows(con, f"SELECT max(peildatum) FROM peildata WHERE {SCOPE}", params)[0][0]
+    versie = _rows(con, "SELECT versie FROM ref_versie", {})
+    return {
+        "periode": p.label,
+        "centrumgemeente": cg,
+        "peildatum": peildatum.isoformat() if peildatum else None,
+        "referentie_versie": versie[0][0] if versie else None,
+        "aanmeldingen": a["aanmeldingen"],
+        "geplaatst": a["geplaatst"],
+        "wachttijd_mediaan_dagen": a["wachttijd"],
+        "clienten_in_zorg": clients,
+        "aandeel_ambulant": ambulant_only / clients if clients else None,
+        "nieuwe_verblijven": total("nieuwe_verblijven"),
+        "beeindigde_verblijven": total("beeindigde_verblijven"),
+        "stand_begin": total("stand_begin"),
+        "stand_einde": total("stand_einde"),
+        "uitstroom": sum(uitstroom.values()),
+        "uitstroom_bestemming": {b: int(uitstroom.get(b, 0)) for b in BESTEMMINGEN},
+        "ligdagen": ligdagen,
+        "bezettingsgraad": (None if not all_capacity else ligdagen / all_capacity),
+        "verblijfsduur_mediaan_dagen": km_median([d for d, _ in all_res],
+                                                 [e for _, e in all_res]),
+        "trajectduur_mediaan_dagen": km_median(*_trajectduur(con, params)),
+        "herkomst": a["herkomst"],
+        "aandeel_eigen_regio": eigen / (eigen + andere) if eigen + andere else None,
+        "meegekomen_kinderen": a["kinderen"],
+        "per_opvangvorm": per_vorm,
+    }
+
+
+def _aanmeldingen(con, params: dict) -> dict:
+    row = _rows(con, f"""
+        SELECT count(*), count(*) FILTER (WHERE uitkomst = 'geplaatst'),
+               median(plaatsingsdatum - aanmelddatum) FILTER (WHERE uitkomst = 'geplaatst'),
+               {", ".join(f"count(*) FILTER (WHERE herkomst = '{h}')" for h in HERKOMST)},
+               coalesce(sum(aantal_kinderen) FILTER (WHERE uitkomst = 'geplaatst'), 0)
+        FROM aanmeldingen WHERE {SCOPE} AND aanmelddatum BETWEEN $s AND $e""", params)[0]
+    return {"aanmeldingen": row[0], "geplaatst": row[1],
+            "wachttijd": None if row[2] is None else float(row[2]),
+            "herkomst": dict(zip(HERKOMST, row[3:7], strict=True)), "kinderen": int(row[7])}
+
+
+def _per_opvangvorm(con, params: dict) -> dict[str, dict]:
+    rows = _rows(con, f"""
+        SELECT opvangvorm,
+            count(DISTINCT (centrumgemeente, client_pseudoniem)) FILTER (
+                WHERE startdatum <= $e AND (einddatum IS NULL OR einddatum >= $s)),
+            count(*) FILTER (WHERE startdatum BETWEEN $s AND $e),
+            count(*) FILTER (WHERE einddatum BETWEEN $s AND $e),
+            count(*) FILTER (WHERE startdatum < $s AND (einddatum IS NULL OR einddatum >= $s)),
+            count(*) FILTER (WHERE startdatum <= $e AND (einddatum IS NULL OR einddatum > $e)),
+            coalesce(sum(greatest(0, least(coalesce(einddatum, $e + 1), $e + 1)
+                                     - greatest(startdatum, $s))), 0)
+        FROM verblijven WHERE {SCOPE} GROUP BY opvangvorm""", params)
+    keys = ("clienten_in_zorg", "nieuwe_verblijven", "beeindigde_verblijven", "stand_begin",
+            "stand_einde", "ligdagen")
+    out = {v: dict.fromkeys(keys, 0) for v in OPVANGVORMEN}
+    for vorm, *values in rows:
+        out[vorm] = {k: int(x) for k, x in zip(keys, values, strict=True)}
+    return out
+
+
+def _capacity_days(con, p: Periode, cg: str | None) -> dict[str, float] | None:
+    """Places x days per residential form over the quarters of P; None when any quarter of P
+    lacks a capaciteit delivery for a centrumgemeente in scope (national: all 35)."""
+    scope_cgs = [cg] if cg else [r[0] for r in _rows(
+        con, "SELECT gm_code FROM ref_centrumgemeenten", {})]
+    rows = _rows(con, """
+        SELECT centrumgemeente, kwartaal, opvangvorm, plaatsen FROM capaciteit
+        WHERE list_contains($kw, kwartaal) AND list_contains($cgs, centrumgemeente)""",
+                 {"kw": list(p.kwartalen), "cgs": scope_cgs})
+    delivered = {(r[0], r[1]) for r in rows}
+    if len(delivered) < len(scope_cgs) * len(p.kwartalen):
+        return None
+    days = {}
+    for k in p.kwartalen:
+        start, end = quarter_bounds(int(k[:4]), int(k[-1]))
+        days[k] = (end - start).days + 1
+    out = dict.fromkeys(RESIDENTIELE_OPVANGVORMEN, 0.0)
+    for _, kwartaal, vorm, plaatsen in rows:
+        out[vorm] += plaatsen * days[kwartaal]
+    return out
+
+
+def _verblijfsduur(con, params: dict) -> dict[str, tuple[list, list]]:
+    rows = _rows(con, """
+        SELECT v.opvangvorm, coalesce(v.einddatum, r.peildatum) - v.startdatum,
+               v.einddatum IS NOT NULL
+        FROM verblijven AS v JOIN peildata AS r USING (centrumgemeente)
+        WHERE v.residentieel AND v.startdatum BETWEEN $s AND $e
+          AND ($cg IS NULL OR v.centrumgemeente = $cg)""", params)
+    out: dict[str, tuple[list, list]] = {}
+    for vorm, dur, event in rows:
+        out.setdefault(vorm, ([], []))
+        out[vorm][0].append(dur)
+        out[vorm][1].append(event)
+    return out
+
+
+def _trajectduur(con, params: dict) -> tuple[list, list]:
+    rows = _rows(con, """
+        SELECT CASE WHEN t.lopend THEN r.peildatum ELSE t.einddatum END - t.startdatum,
+               NOT t.lopend
+        FROM trajecten AS t JOIN peildata AS r USING (centrumgemeente)
+        WHERE t.startdatum BETWEEN $s AND $e
+          AND ($cg IS NULL OR t.centrumgemeente = $cg)""", params)
+    return [r[0] for r in rows], [r[1] for r in rows]
+
+
+LABELS = {
+    "aanmeldingen": "Aanmeldingen",
+    "geplaatst": "Geplaatst",
+    "wachttijd_mediaan_dagen": "Wachttijd tot plaatsing, mediaan (dagen)",
+    "clienten_in_zorg": "Cliënten in zorg",
+    "aandeel_ambulant": "Aandeel uitsluitend ambulant",
+    "nieuwe_verblijven": "Nieuwe verblijven",
+    "beeindigde_verblijven": "Beëindigde verblijven",
+    "stand_begin": "Lopende verblijven begin periode",
+    "stand_einde": "Lopende verblijven einde periode",
+    "uitstroom": "Uitstroom",
+    "ligdagen": "Ligdagen (residentieel)",
+    "bezettingsgraad": "Bezettingsgraad",
+    "verblijfsduur_mediaan_dagen": "Verblijfsduur residentieel, mediaan (dagen, KM)",
+    "trajectduur_mediaan_dagen": "Trajectduur, mediaan (dagen, KM)",
+    "aandeel_eigen_regio": "Aandeel uit eigen regio",
+    "meegekomen_kinderen": "Meegekomen kinderen",
+}
+
+
+def _fmt(key: str, v: object) -> str:
+    if v is None:
+        return "–"
+    if key.startswith(("aandeel", "bezetting")):
+        return f"{v:.1%}".replace(".", ",")
+    if isinstance(v, float):
+        return f"{v:.1f}".replace(".", ",")
+    return f"{v:,}".replace(",", ".")
+
+
+def render_kerncijfers(d: dict) -> Table:
+    """A readable table with Dutch labels (numbers in Dutch notation)."""
+    scope = d["centrumgemeente"] or "landelijk"
+    table = Table(title=f"Kerncijfers {d['periode']}, {scope} (peildatum {d['peildatum']}, "
+                  f"referentie {d['referentie_versie']})")
+    table.add_column("Kerncijfer")
+    table.add_column("Waarde", justify="right")
+    for key, label in LABELS.items():
+        table.add_row(label, _fmt(key, d[key]))
+    for h, n in d["herkomst"].items():
+        table.add_row(f"  herkomst: {h.replace('_', ' ')}", _fmt(h, n))
+    for b, n in d["uitstroom_bestemming"].items():
+        table.add_row(f"  uitstroom naar: {b.replace('_', ' ')}", _fmt(b, n))
+    for vorm, v in d["per_opvangvorm"].items():
+        table.add_row(f"  {vorm}: cliënten / nieuw / beëindigd",
+                      f"{_fmt('', v['clienten_in_zorg'])} / {_fmt('', v['nieuwe_verblijven'])} "
+                      f"/ {_fmt('', v['beeindigde_verblijven'])}")
+    return table

@@ -1,0 +1,21 @@
+-- aanmeldingen: one row per (centrumgemeente, aanmelding_id), latest quarter wins, with the
+-- origin municipality mapped to its 2025 code first and then classified against the area.
+CREATE OR REPLACE TABLE aanmeldingen AS
+WITH latest AS (
+    SELECT * FROM stg_instroom
+    QUALIFY row_number() OVER (PARTITION BY centrumgemeente, aanmelding_id
+                               ORDER BY kwartaal DESC, load_id DESC, bronregel) = 1
+)
+SELECT a.centrumgemeente, a.aanmelding_id, a.client_pseudoniem, a.aanmelddatum, a.uitkomst,
+       a.plaatsingsdatum, a.opvangvorm, a.gemeente_herkomst,
+       cw.gm_code_2025 AS gemeente_herkomst_2025,
+       g.centrumgemeente AS herkomst_regio,
+       CASE WHEN a.gemeente_herkomst IS NULL THEN 'onbekend'
+            WHEN a.gemeente_herkomst = 'BUITENLAND' THEN 'buitenland'
+            WHEN g.centrumgemeente IS NULL THEN 'onbekend'
+            WHEN g.centrumgemeente = a.centrumgemeente THEN 'eigen_regio'
+            ELSE 'andere_regio' END AS herkomst,
+       a.verwijzer, a.geslacht, a.geboortejaar, a.aantal_kinderen, a.kwartaal
+FROM latest AS a
+LEFT JOIN ref_crosswalk AS cw ON cw.old_code = a.gemeente_herkomst
+LEFT JOIN ref_gemeenten AS g ON g.gm_code = cw.gm_code_2025;

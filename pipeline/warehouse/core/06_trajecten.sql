@@ -1,0 +1,32 @@
+-- trajecten: the episodes (all opvangvormen) of one client in one CG, ordered by startdatum,
+-- chained while each next episode starts at most 1 day after the previous one ended.
+-- A running previous episode (no einddatum) keeps the chain going.
+-- Duration: first startdatum to the last episode's einddatum; censored at R when the last
+-- episode is running.
+CREATE OR REPLACE TABLE trajecten AS
+WITH ordered AS (
+    SELECT centrumgemeente, client_pseudoniem, verblijf_id, startdatum, einddatum,
+           lag(einddatum) OVER w AS vorige_eind,
+           lag(verblijf_id) OVER w AS vorige_id
+    FROM verblijven
+    WINDOW w AS (PARTITION BY centrumgemeente, client_pseudoniem
+                 ORDER BY startdatum, verblijf_id)
+), flagged AS (
+    SELECT *, CASE WHEN vorige_id IS NULL THEN 1
+                   WHEN vorige_eind IS NULL THEN 0
+                   WHEN startdatum <= vorige_eind + 1 THEN 0
+                   ELSE 1 END AS nieuw
+    FROM ordered
+), numbered AS (
+    SELECT *, sum(nieuw) OVER (PARTITION BY centrumgemeente, client_pseudoniem
+                               ORDER BY startdatum, verblijf_id
+                               ROWS UNBOUNDED PRECEDING) AS traject_nr
+    FROM flagged
+)
+SELECT centrumgemeente, client_pseudoniem, traject_nr,
+       min(startdatum) AS startdatum,
+       arg_max_null(einddatum, (startdatum, verblijf_id)) AS einddatum,
+       arg_max(einddatum IS NULL, (startdatum, verblijf_id)) AS lopend,
+       count(*) AS aantal_verblijven
+FROM numbered
+GROUP BY ALL;

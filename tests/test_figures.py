@@ -1,0 +1,256 @@
+"""Each key-figure definition of kerncijfers.md on tiny hand-computed warehouses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import random
+
+import pytest
+
+from pipeline import db, warehouse
+from pipeline.figures import kerncijfers
+from pipeline.reference import load_reference
+
+D = dt.date.fromisoformat
+SPEC_KEYS = {
+    "aanmeldingen", "geplaatst", "wachttijd_mediaan_dagen", "clienten_in_zorg",
+    "aandeel_ambulant", "nieuwe_verblijven", "beeindigde_verblijven", "stand_begin",
+    "stand_einde", "uitstroom", "uitstroom_bestemming", "ligdagen", "bezettingsgraad",
+    "verblijfsduur_mediaan_dagen", "trajectduur_mediaan_dagen", "herkomst",
+    "aandeel_eigen_regio", "meegekomen_kinderen", "per_opvangvorm",
+    "periode", "centrumgemeente", "peildatum",
+}
+
+
+class Tiny:
+    """A real warehouse file filled by hand: one load per (CG, kwartaal, soort)."""
+
+    def __init__(self, path):
+        self.con = db.connect(path)
+        load_reference().install(self.con)
+        self.loads: dict[tuple, int] = {}
+
+    def load_id(self, cg: str, kwartaal: str, soort: str) -> int:
+        key = (cg, kwartaal, soort)
+        if key not in self.loads:
+            self.loads[key] = len(self.loads) + 1
+            self.con.execute(
+                "INSERT INTO loads (load_id, file, sha256, centrumgemeente, kwartaal, soort, "
+                "status, loaded_at) VALUES (?, ?, 'x', ?, ?, ?, 'loaded', now())",
+                [self.loads[key], f"{cg}_{kwartaal}_{soort}.csv", cg, kwartaal, soort])
+        return self.loads[key]
+
+    def verblijf(self, vid, start, eind=None, vorm="residentieel", client="c1", cg="GM0344",
+                 kwartaal="2025Q1"):
+        self.con.execute(
+            "INSERT INTO raw_verblijf VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, NULL)",
+            [self.load_id(cg, kwartaal, "verblijf"), cg, kwartaal, client, vid, D(start),
+             D(eind) if eind else None, vorm])
+
+    def aanmelding(self, aid, datum, uitkomst="geplaatst", plaatsing=None, herkomst=None,
+                   kinderen=None, cg="GM0344", kwartaal="2025Q1"):
+        self.con.execute(
+            "INSERT INTO raw_instroom VALUES (?, 1, ?, ?, 'c', ?, ?, ?, ?, 'crisisopvang', ?, "
+            "NULL, 'v', NULL, ?)",
+            [self.load_id(cg, kwartaal, "instroom"), cg, kwartaal, aid, D(datum), uitkomst,
+             D(plaatsing) if plaatsing else None, herkomst, kinderen])
+
+    def capaciteit(self, kwartaal, crisis=None, residentieel=None, cg="GM0344"):
+        lid = self.load_id(cg, kwartaal, "capaciteit")
+        for vorm, n in (("crisisopvang", crisis), ("residentieel", residentieel)):
+            if n is not None:
+                self.con.execute("INSERT INTO raw_capaciteit VALUES (?, 1, ?, ?, ?, ?)",
+                                 [lid, cg, kwartaal, vorm, n])
+
+    def figures(self, periode="2025Q1", cg="GM0344"):
+        warehouse.build(self.con)
+        return kerncijfers(self.con, periode, cg)
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    t = Tiny(tmp_path / "w.duckdb")
+    yield t
+    t.con.close()
+
+
+def test_ligdagen_from_1_to_3_january_is_2(tiny):
+    tiny.verblijf("V1", "2025-01-01", "2025-01-03")
+    f = tiny.figures()
+    assert f["ligdagen"] == 2
+    assert f["per_opvangvorm"]["residentieel"]["ligdagen"] == 2
+
+
+def test_ligdagen_of_a_running_stay_count_to_the_end_of_the_period(tiny):
+    tiny.verblijf("V1", "2024-12-01")              # whole Q1: 90 days
+    tiny.verblijf("V2", "2025-03-31", vorm="crisisopvang")   # 1 day
+    tiny.verblijf("V3", "2025-02-01", vorm="ambulant")       # not residential
+    assert tiny.figures()["ligdagen"] == 91
+
+
+@pytest.mark.parametrize(("start", "eind", "overlaps"), [
+    ("2024-12-31", "2024-12-31", False), ("2024-12-31", "2025-01-01", True),
+    ("2025-03-31", None, True), ("2024-01-01", None, True), ("2025-02-01", "2025-02-01", True),
+])
+def test_overlap(tiny, start, eind, overlaps):
+    tiny.verblijf("V1", start, eind, kwartaal="2024Q4" if start < "2025" and eind and
+                  eind < "2025" else "2025Q1")
+    tiny.capaciteit("2025Q1", 1, 1)  # keeps 2025Q1 delivered in both cases
+    assert tiny.figures()["clienten_in_zorg"] == int(overlaps)
+
+
+def test_stock_and_flow(tiny):
+    tiny.verblijf("A", "2024-11-01", "2025-01-15", client="c1")   # stand_begin, beeindigd
+    tiny.verblijf("B", "2025-02-01", None, client="c2")           # nieuw, stand_einde
+    tiny.verblijf("C", "2025-02-01", "2025-02-10", client="c3")   # nieuw, beeindigd
+    tiny.verblijf("D", "2024-10-01", None, client="c4", vorm="ambulant")  # begin and einde
+    f = tiny.figures()
+    assert (f["stand_begin"], f["nieuwe_verblijven"], f["beeindigde_verblijven"],
+            f["stand_einde"]) == (2, 2, 2, 2)
+    assert f["aandeel_ambulant"] == pytest.approx(1 / 4)
+
+
+def test_even_count_median_wait_is_mean_of_middle_values(tiny):
+    for i, (a, p) in enumerate([("2025-01-01", "2025-01-02"), ("2025-01-01", "2025-01-04"),
+                                ("2025-01-10", "2025-01-20"), ("2025-02-01", "2025-02-01")]):
+        tiny.aanmelding(f"A{i}", a, plaatsing=p)
+    tiny.aanmelding("A9", "2025-01-05", uitkomst="doorverwezen")
+    f = tiny.figures()
+    # waits 1, 3, 10, 0 -> sorted 0,1,3,10 -> (1+3)/2
+    assert f["wachttijd_mediaan_dagen"] == 2.0
+    assert (f["aanmeldingen"], f["geplaatst"]) == (5, 4)
+
+
+def test_wait_median_is_null_without_placements(tiny):
+    tiny.aanmelding("A1", "2025-01-05", uitkomst="niet_geplaatst")
+    assert tiny.figures()["wachttijd_mediaan_dagen"] is None
+
+
+def test_verblijfsduur_km_with_censoring_at_r(tiny):
+    # R = 2025-03-31 (latest quarter delivered for GM0344)
+    tiny.verblijf("V1", "2025-01-01", "2025-01-11")            # event 10
+    tiny.verblijf("V2", "2025-01-01", "2025-01-21")            # event 20
+    tiny.verblijf("V3", "2025-03-21")                          # censored at 10
+    tiny.verblijf("V4", "2025-01-01", "2025-02-10", vorm="crisisopvang")  # event 40
+    tiny.verblijf("V5", "2025-01-01", "2025-01-02", vorm="ambulant")      # not residential
+    # t=10: n=4 (censored at 10 still at risk), d=1 -> .75; t=20: n=2, d=1 -> .375
+    f = tiny.figures()
+    assert f["verblijfsduur_mediaan_dagen"] == 20.0
+    assert f["per_opvangvorm"]["crisisopvang"]["verblijfsduur_mediaan_dagen"] == 40.0
+    assert f["peildatum"] == "2025-03-31"
+
+
+@pytest.mark.parametrize(("gap", "chained"), [(0, True), (1, True), (2, False)])
+def test_trajecten_chain_with_gaps_of_0_1_2_days(tiny, gap, chained):
+    tiny.verblijf("V1", "2025-01-01", "2025-01-11", vorm="crisisopvang")
+    second = D("2025-01-11") + dt.timedelta(days=gap)
+    tiny.verblijf("V2", second.isoformat(), "2025-01-31", vorm="ambulant")
+    warehouse.build(tiny.con)
+    n = tiny.con.execute("SELECT count(*) FROM trajecten").fetchall()[0][0]
+    assert n == (1 if chained else 2)
+    f = kerncijfers(tiny.con, "2025Q1", "GM0344")
+    # chained: one traject of 30 days; else two (10 and 31 - 11 - gap days) -> median
+    expected = 30.0 if chained else 10.0 if (20 - gap) > 10 else float(20 - gap)
+    assert f["trajectduur_mediaan_dagen"] == expected
+
+
+def test_traject_with_running_last_episode_is_censored(tiny):
+    tiny.verblijf("V1", "2025-01-01", "2025-01-11", vorm="crisisopvang")
+    tiny.verblijf("V2", "2025-01-12", None)
+    warehouse.build(tiny.con)
+    assert tiny.con.execute("SELECT lopend, aantal_verblijven FROM trajecten").fetchall() == [
+        (True, 2)]
+    assert kerncijfers(tiny.con, "2025Q1", "GM0344")["trajectduur_mediaan_dagen"] is None
+
+
+def test_capacity_missing_for_one_quarter_makes_year_occupancy_null(tiny):
+    tiny.verblijf("V1", "2025-01-01", "2025-01-31")
+    for k in ("2025Q1", "2025Q2", "2025Q3"):
+        tiny.capaciteit(k, crisis=2, residentieel=3)
+    tiny.capaciteit("2025Q4", crisis=None, residentieel=None)  # delivered, lists no forms
+    year = tiny.figures("2025")
+    assert year["bezettingsgraad"] == pytest.approx(30 / (5 * (365 - 92)))
+    assert year["per_opvangvorm"]["crisisopvang"]["plaatsen"] == pytest.approx(2 * 273 / 365)
+    tiny.con.execute("DELETE FROM raw_capaciteit WHERE kwartaal = '2025Q2'")
+    tiny.con.execute("DELETE FROM loads WHERE soort = 'capaciteit' AND kwartaal = '2025Q2'")
+    assert tiny.figures("2025")["bezettingsgraad"] is None
+    q1 = tiny.figures("2025Q1")
+    assert q1["bezettingsgraad"] == pytest.approx(30 / (5 * 90))
+
+
+def test_herkomst_maps_old_codes_before_classifying(tiny):
+    # GM0599 Rotterdam; GM0530 Hellevoetsluis -> GM1992 Voorne aan Zee (area of Rotterdam?)
+    ref = load_reference()
+    area = dict(zip(ref.gemeenten["gm_code"], ref.gemeenten["centrumgemeente"], strict=True))
+    cg = area["GM1992"]
+    tiny.aanmelding("A1", "2022-05-02", plaatsing="2022-05-03", herkomst="GM0530", cg=cg,
+                    kwartaal="2022Q2", kinderen=2)
+    tiny.aanmelding("A2", "2022-05-02", uitkomst="doorverwezen", herkomst="GM0344", cg=cg,
+                    kwartaal="2022Q2", kinderen=4)
+    tiny.aanmelding("A3", "2022-05-02", uitkomst="doorverwezen", herkomst="BUITENLAND", cg=cg,
+                    kwartaal="2022Q2")
+    tiny.aanmelding("A4", "2022-05-02", uitkomst="doorverwezen", cg=cg, kwartaal="2022Q2")
+    f = tiny.figures("2022Q2", cg)
+    assert f["herkomst"] == {"eigen_regio": 1, "andere_regio": 1, "buitenland": 1,
+                             "onbekend": 1}
+    assert f["aandeel_eigen_regio"] == 0.5
+    assert f["meegekomen_kinderen"] == 2
+
+
+def test_json_keys_exactly_as_the_spec(tiny):
+    tiny.verblijf("V1", "2025-01-01", "2025-01-03")
+    f = tiny.figures()
+    assert SPEC_KEYS <= set(f) and set(f) - SPEC_KEYS == {"referentie_versie"}
+    assert set(f["per_opvangvorm"]) == {"crisisopvang", "residentieel", "ambulant"}
+    res_keys = {"clienten_in_zorg", "nieuwe_verblijven", "beeindigde_verblijven", "stand_begin",
+                "stand_einde", "ligdagen", "plaatsen", "verblijfsduur_mediaan_dagen"}
+    assert set(f["per_opvangvorm"]["residentieel"]) == res_keys
+    assert set(f["per_opvangvorm"]["ambulant"]) == res_keys - {"ligdagen", "plaatsen",
+                                                              "verblijfsduur_mediaan_dagen"}
+    assert len(f["uitstroom_bestemming"]) == 8
+    json.dumps(f)  # plain JSON types only
+
+
+def test_unknown_centrumgemeente_and_bad_period_are_clear_errors(tiny):
+    warehouse.build(tiny.con)
+    with pytest.raises(ValueError, match="not a centrumgemeente"):
+        kerncijfers(tiny.con, "2025Q1", "GM0308")
+    with pytest.raises(ValueError, match="not a period"):
+        kerncijfers(tiny.con, "2025-1", None)
+
+
+def test_identities_hold_for_every_scope_and_period_on_generated_data(tiny):
+    """Random episodes delivered as organisations do (repeated in every quarter they touch)."""
+    rnd = random.Random(11)
+    quarters = [f"{y}Q{q}" for y in (2024, 2025) for q in (1, 2, 3, 4)]
+    bounds = {k: (dt.date(int(k[:4]), 3 * int(k[-1]) - 2, 1),
+                  (dt.date(int(k[:4]) + (k[-1] == "4"), (3 * int(k[-1])) % 12 + 1, 1)
+                   - dt.timedelta(1))) for k in quarters}
+    for cg in ("GM0344", "GM0363"):
+        for i in range(120):
+            start = dt.date(2024, 1, 1) + dt.timedelta(rnd.randint(0, 700))
+            end = start + dt.timedelta(rnd.randint(0, 200)) if rnd.random() < .8 else None
+            vorm = rnd.choice(["crisisopvang", "residentieel", "ambulant"])
+            for k, (qs, qe) in bounds.items():
+                if start <= qe and (end is None or end >= qs):
+                    tiny.verblijf(f"V{i}", start.isoformat(),
+                                  end.isoformat() if end and end <= qe else None, vorm=vorm,
+                                  client=f"k{i % 70}", cg=cg, kwartaal=k)
+    warehouse.build(tiny.con)
+    assert warehouse.check_invariants(tiny.con) == {"check_voorraad_identiteit": 0}
+    for periode, cg in itertools.product(quarters + ["2024", "2025"], [None, "GM0344",
+                                                                        "GM0363"]):
+        f = kerncijfers(tiny.con, periode, cg)
+        assert f["stand_einde"] == f["stand_begin"] + f["nieuwe_verblijven"] - f[
+            "beeindigde_verblijven"], (periode, cg)
+        for vorm, v in f["per_opvangvorm"].items():
+            assert v["stand_einde"] == v["stand_begin"] + v["nieuwe_verblijven"] - v[
+                "beeindigde_verblijven"], (periode, cg, vorm)
+        for key in ("nieuwe_verblijven", "beeindigde_verblijven", "stand_begin",
+                    "stand_einde"):
+            assert f[key] == sum(v[key] for v in f["per_opvangvorm"].values())
+    national = kerncijfers(tiny.con, "2025", None)
+    parts = [kerncijfers(tiny.con, "2025", cg) for cg in ("GM0344", "GM0363")]
+    assert national["clienten_in_zorg"] == sum(p["clienten_in_zorg"] for p in parts)
