@@ -15,7 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline.deliveries import DeliveryName, TextTable, normalise_values
-from schemas import model_of
+from schemas import schema_of
 from schemas.common import (
     CONTEXT_COLUMNS,
     KWARTAAL_EIND,
@@ -67,7 +67,7 @@ def validate_table(table: TextTable, model: ModuleType, name: DeliveryName) -> V
     frame = frame[~dup_mask]
 
     failures = [_shape_failures(table, frame.index)]
-    schema = model_of(model.SOORT).to_schema()
+    schema = schema_of(model.SOORT)
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
