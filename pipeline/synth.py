@@ -19,6 +19,7 @@ import csv
 import datetime as dt
 import io
 import random
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -230,7 +231,12 @@ def write_xlsx(path: Path, sheets: dict[str, list[dict]]) -> None:
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps the save time into 'modified' whatever we set
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
+                              rb"\g<1>2025-01-01T00:00:00Z", data)
+            dst.writestr(fixed, data)
 
 
 def capaciteit_rows(share: float, schaal: float) -> list[dict]:

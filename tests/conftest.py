@@ -82,11 +82,15 @@ class Warehouse:
 
     def ingest(self, *paths: Path, today: dt.date = TODAY) -> IngestRun:
         from pipeline.reference import load_reference
+        from pipeline.workflow import rebuild
 
         con = db.connect(self.path)
         try:
-            return ingest_paths(con, list(paths), self.key,
-                                load_reference().centrumgemeente_codes, today=today)
+            ref = load_reference()
+            run = ingest_paths(con, list(paths), self.key, ref.centrumgemeente_codes,
+                               today=today)
+            rebuild(con, ref)
+            return run
         finally:
             con.close()
 
