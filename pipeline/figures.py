@@ -52,7 +52,7 @@ def kerncijfers(con: duckdb.DuckDBPyConnection, periode: str,
             WHERE {SCOPE} AND startdatum <= $e AND (einddatum IS NULL OR einddatum >= $s)
             GROUP BY ALL)""", params)[0]
     capacity_days = _capacity_days(con, p, cg)
-    durations = _verblijfsduur(con, params)
+    durations = verblijfsduur_data(con, params)
     uitstroom = dict(_rows(con, f"""
         SELECT bestemming, count(*) FROM uitstroom
         WHERE {SCOPE} AND uitstroomdatum BETWEEN $s AND $e GROUP BY ALL""", params))
@@ -99,7 +99,7 @@ def kerncijfers(con: duckdb.DuckDBPyConnection, periode: str,
         "bezettingsgraad": (None if not all_capacity else ligdagen / all_capacity),
         "verblijfsduur_mediaan_dagen": km_median([d for d, _ in all_res],
                                                  [e for _, e in all_res]),
-        "trajectduur_mediaan_dagen": km_median(*_trajectduur(con, params)),
+        "trajectduur_mediaan_dagen": km_median(*trajectduur_data(con, params)),
         "herkomst": a["herkomst"],
         "aandeel_eigen_regio": eigen / (eigen + andere) if eigen + andere else None,
         "meegekomen_kinderen": a["kinderen"],
@@ -161,7 +161,7 @@ def _capacity_days(con, p: Periode, cg: str | None) -> dict[str, float] | None:
     return out
 
 
-def _verblijfsduur(con, params: dict) -> dict[str, tuple[list, list]]:
+def verblijfsduur_data(con, params: dict) -> dict[str, tuple[list, list]]:
     rows = _rows(con, """
         SELECT v.opvangvorm, coalesce(v.einddatum, r.peildatum) - v.startdatum,
                v.einddatum IS NOT NULL
@@ -176,7 +176,7 @@ def _verblijfsduur(con, params: dict) -> dict[str, tuple[list, list]]:
     return out
 
 
-def _trajectduur(con, params: dict) -> tuple[list, list]:
+def trajectduur_data(con, params: dict) -> tuple[list, list]:
     rows = _rows(con, """
         SELECT CASE WHEN t.lopend THEN r.peildatum ELSE t.einddatum END - t.startdatum,
                NOT t.lopend

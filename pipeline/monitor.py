@@ -1,0 +1,124 @@
+"""The Python API for notebooks and reports: key figures and their tables as DataFrames.
+
+    from pipeline import Monitor
+    m = Monitor.open()                      # read-only; default warehouse as the CLI
+    m.kerncijfers("2025", "GM0344")         # the JSON object of kerncijfers.md
+    m.tijdreeks("GM0344")                   # quarterly series
+    m.kmverblijfsduur_data("2025")              # Kaplan-Meier curve with confidence band
+
+Everything is computed inside DuckDB from the current state of the warehouse; the
+figures are not suppressed (reports apply disclosure control on top).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipeline import config, db, figures
+from pipeline.periods import parse_periode
+from pipeline.survival import km_curve
+
+
+class Monitor:
+    """A read-only view of one warehouse."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+
+    @classmethod
+    def open(cls, db_file: Path | str | None = None) -> Monitor:
+        return cls(db.connect(config.db_path(db_file), read_only=True))
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Monitor:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _df(self, sql: str, params: dict) -> pd.DataFrame:
+        used = {k: v for k, v in params.items() if f"${k}" in sql}
+        return self.con.execute(sql, used).df()
+
+    def _params(self, periode: str, centrumgemeente: str | None) -> dict:
+        p = parse_periode(periode)
+        return {"s": p.start, "e": p.end,
+                "cg": figures.check_scope(self.con, centrumgemeente)}
+
+    def kerncijfers(self, periode: str, centrumgemeente: str | None = None) -> dict:
+        return figures.kerncijfers(self.con, periode, centrumgemeente)
+
+    def centrumgemeenten(self) -> pd.DataFrame:
+        """Code, name, province and status of the 35 centrumgemeenten."""
+        return self._df("SELECT * FROM ref_centrumgemeenten ORDER BY gm_code", {})
+
+    def tijdreeks(self, centrumgemeente: str | None = None) -> pd.DataFrame:
+        """Per delivered quarter: aanmeldingen, geplaatst, clienten_in_zorg, nieuwe and
+        beeindigde verblijven, stand begin/einde, uitstroom (national = sum over CGs, which
+        is exact because a client is counted per CG)."""
+        cg = figures.check_scope(self.con, centrumgemeente)
+        return self._df("""
+            SELECT kwartaal, sum(aanmeldingen) AS aanmeldingen, sum(geplaatst) AS geplaatst,
+                   sum(clienten_in_zorg) AS clienten_in_zorg,
+                   sum(nieuwe_verblijven) AS nieuwe_verblijven,
+                   sum(beeindigde_verblijven) AS beeindigde_verblijven,
+                   sum(stand_begin) AS stand_begin, sum(stand_einde) AS stand_einde,
+                   sum(uitstroom) AS uitstroom
+            FROM mart_kwartaal_cg WHERE ($cg IS NULL OR centrumgemeente = $cg)
+            GROUP BY kwartaal ORDER BY kwartaal""", {"cg": cg})
+
+    def herkomst_matrix(self, periode: str) -> pd.DataFrame:
+        """Aanmeldingen in P by municipality of origin (2025 code) x centrumgemeente."""
+        return self._df("""
+            SELECT coalesce(gemeente_herkomst_2025, gemeente_herkomst, 'onbekend')
+                       AS gemeente_herkomst, centrumgemeente, count(*) AS aanmeldingen
+            FROM aanmeldingen WHERE aanmelddatum BETWEEN $s AND $e
+            GROUP BY ALL ORDER BY ALL""", self._params(periode, None))
+
+    def stromen(self, periode: str) -> pd.DataFrame:
+        """Aanmeldingen in P from one centrumgemeente area (herkomst_regio) to another."""
+        return self._df("""
+            SELECT herkomst_regio, centrumgemeente, count(*) AS aanmeldingen
+            FROM aanmeldingen WHERE aanmelddatum BETWEEN $s AND $e
+              AND herkomst_regio IS NOT NULL
+            GROUP BY ALL ORDER BY ALL""", self._params(periode, None))
+
+    def uitstroom_bestemmingen(self, periode: str, centrumgemeente: str | None = None
+                               ) -> pd.DataFrame:
+        return self._df(f"""
+            SELECT bestemming, reden_einde, count(*) AS uitstroom FROM uitstroom
+            WHERE {figures.SCOPE} AND uitstroomdatum BETWEEN $s AND $e
+            GROUP BY ALL ORDER BY ALL""", self._params(periode, centrumgemeente))
+
+    def belemmeringen(self, periode: str, centrumgemeente: str | None = None) -> pd.DataFrame:
+        return self._df(f"""
+            SELECT belemmering, count(*) AS uitstroom FROM (
+                SELECT unnest(belemmeringen) AS belemmering FROM uitstroom
+                WHERE {figures.SCOPE} AND uitstroomdatum BETWEEN $s AND $e)
+            GROUP BY ALL ORDER BY 2 DESC""", self._params(periode, centrumgemeente))
+
+    def wachttijden(self, periode: str, centrumgemeente: str | None = None) -> pd.DataFrame:
+        """Days from aanmelding to plaatsing, counted per number of days, for geplaatst in P."""
+        return self._df(f"""
+            SELECT plaatsingsdatum - aanmelddatum AS dagen, opvangvorm, count(*) AS aantal
+            FROM aanmeldingen WHERE {figures.SCOPE} AND uitkomst = 'geplaatst'
+              AND aanmelddatum BETWEEN $s AND $e GROUP BY ALL ORDER BY ALL""",
+                        self._params(periode, centrumgemeente))
+
+    def kmverblijfsduur_data(self, periode: str, centrumgemeente: str | None = None,
+                         opvangvorm: str | None = None) -> pd.DataFrame:
+        """KM curve (t, S, lower, upper, at_risk) of residential stays starting in P."""
+        durations = figures.verblijfsduur_data(self.con, self._params(periode, centrumgemeente))
+        vormen = [opvangvorm] if opvangvorm else list(durations)
+        d = [x for v in vormen for x in durations.get(v, ([], []))[0]]
+        e = [x for v in vormen for x in durations.get(v, ([], []))[1]]
+        return km_curve(d, e)
+
+    def kmtrajectduur_data(self, periode: str, centrumgemeente: str | None = None) -> pd.DataFrame:
+        return km_curve(*figures.trajectduur_data(self.con, self._params(periode,
+                                                                     centrumgemeente)))
