@@ -110,7 +110,7 @@ class Monitor:
               AND aanmelddatum BETWEEN $s AND $e GROUP BY ALL ORDER BY ALL""",
                         self._params(periode, centrumgemeente))
 
-    def kmverblijfsduur_data(self, periode: str, centrumgemeente: str | None = None,
+    def km_verblijfsduur(self, periode: str, centrumgemeente: str | None = None,
                          opvangvorm: str | None = None) -> pd.DataFrame:
         """KM curve (t, S, lower, upper, at_risk) of residential stays starting in P."""
         durations = figures.verblijfsduur_data(self.con, self._params(periode, centrumgemeente))
@@ -119,6 +119,6 @@ class Monitor:
         e = [x for v in vormen for x in durations.get(v, ([], []))[1]]
         return km_curve(d, e)
 
-    def kmtrajectduur_data(self, periode: str, centrumgemeente: str | None = None) -> pd.DataFrame:
+    def km_trajectduur(self, periode: str, centrumgemeente: str | None = None) -> pd.DataFrame:
         return km_curve(*figures.trajectduur_data(self.con, self._params(periode,
                                                                      centrumgemeente)))
