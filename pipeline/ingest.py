@@ -65,6 +65,26 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@dataclass
+class Prepared:
+    """A file that passed the whole-file guards and waits for its rows to be validated."""
+
+    file: str
+    sha256: str
+    name: DeliveryName
+    tables: dict[str, TextTable]
+    warnings: list[str]
+
+    @property
+    def rows(self) -> int:
+        return sum(len(t.frame) for t in self.tables.values())
+
+
+#: Files are validated in batches of about this many rows (one pandera pass per soort),
+#: then written one file per transaction. Bounds memory on very large runs.
+BATCH_ROWS = 500_000
+
+
 def ingest_paths(
     con: duckdb.DuckDBPyConnection,
     paths: Iterable[Path],
@@ -72,18 +92,36 @@ def ingest_paths(
     centrumgemeenten: frozenset[str],
     today: dt.date | None = None,
     progress: Callable[[Path], None] | None = None,
+    batch_rows: int = BATCH_ROWS,
 ) -> IngestRun:
     """Ingest files and folders; each file in its own transaction."""
     today = today or dt.date.today()
     run = IngestRun()
-    reports = []
-    files = find_files(paths)
-    for path in files:
-        results, report = ingest_file(con, path, key, centrumgemeenten, today)
+    reports: list[pd.DataFrame] = []
+    pending: list[Prepared] = []
+
+    def flush() -> None:
+        for prepared, (results, report) in zip(
+                pending, _validate_and_write(con, pending, key), strict=True):
+            run.results.extend(results)
+            reports.append(report)
+            if progress:
+                progress(Path(prepared.file))
+        pending.clear()
+
+    for path in find_files(paths):
+        outcome = _prepare(con, path, centrumgemeenten, today)
+        if isinstance(outcome, Prepared):
+            pending.append(outcome)
+            if sum(p.rows for p in pending) >= batch_rows:
+                flush()
+            continue
+        results, report = outcome
         run.results.extend(results)
         reports.append(report)
         if progress:
             progress(path)
+    flush()
     reports = [r for r in reports if len(r)]
     if reports:
         run.report = pd.concat(reports, ignore_index=True)
@@ -91,10 +129,19 @@ def ingest_paths(
     return run
 
 
-def ingest_file(
-    con: duckdb.DuckDBPyConnection, path: Path, key: bytes, centrumgemeenten: frozenset[str],
-    today: dt.date,
-) -> tuple[list[FileResult], pd.DataFrame]:
+def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, key: bytes,
+                centrumgemeenten: frozenset[str], today: dt.date
+                ) -> tuple[list[FileResult], pd.DataFrame]:
+    """Ingest one file (the same path as ingest_paths takes for each file)."""
+    outcome = _prepare(con, path, centrumgemeenten, today)
+    if isinstance(outcome, Prepared):
+        return _validate_and_write(con, [outcome], key)[0]
+    return outcome
+
+
+def _prepare(con, path: Path, centrumgemeenten: frozenset[str], today: dt.date
+             ) -> Prepared | tuple[list[FileResult], pd.DataFrame]:
+    """Name, whole-file guards and reading; a rejection or no-op is final here."""
     file = str(path)
     data = path.read_bytes()
     sha = sha256_of(data)
@@ -107,23 +154,46 @@ def ingest_file(
             return [FileResult(file, "unchanged", name.soort, name.centrumgemeente, name.kwartaal,
                                message="already loaded (same content)")], _empty_report()
         tables, warnings = _read(path, name)
-        batches = [_validate(file, name, soort, t, key) for soort, t in tables.items()]
     except FileRejected as exc:
-        soorten = [name.soort] if name and name.soort else [None]
-        if name and name.soort is None:
-            soorten = [None]
-        load.record_rejection(con, file, sha, name, soorten, str(exc))
-        result = FileResult(file, "rejected", name.soort if name else None,
-                            name.centrumgemeente if name else None,
-                            name.kwartaal if name else None, message=str(exc))
-        report = pd.DataFrame([{
-            "bestand": file, "soort": result.soort, "bronregel": None, "kolom": None,
-            "regel": exc.regel, "probleem": f"whole file rejected: {exc.problem}",
-            "oplossing": exc.fix, "waarde": None,
-        }], columns=REPORT_COLUMNS)
-        return [result], report
+        return _rejected(con, file, sha, name, exc)
+    return Prepared(file, sha, name, tables, warnings)
 
-    outcomes = load.write_file(con, file, sha, name, [b for b, _ in batches])
+
+def _rejected(con, file: str, sha: str, name: DeliveryName | None, exc: FileRejected
+              ) -> tuple[list[FileResult], pd.DataFrame]:
+    load.record_rejection(con, file, sha, name, [name.soort if name else None], str(exc))
+    result = FileResult(file, "rejected", name.soort if name else None,
+                        name.centrumgemeente if name else None,
+                        name.kwartaal if name else None, message=str(exc))
+    report = pd.DataFrame([{
+        "bestand": file, "soort": result.soort, "bronregel": None, "kolom": None,
+        "regel": exc.regel, "probleem": f"whole file rejected: {exc.problem}",
+        "oplossing": exc.fix, "waarde": None,
+    }], columns=REPORT_COLUMNS)
+    return [result], report
+
+
+def _validate_and_write(con, pending: list[Prepared], key: bytes
+                        ) -> list[tuple[list[FileResult], pd.DataFrame]]:
+    """One validation pass per soort over all pending files, then one transaction per file."""
+    validated: dict[tuple[int, str], validate.Validated] = {}
+    for soort, model in MODELS.items():
+        items = [(i, p) for i, p in enumerate(pending) if soort in p.tables]
+        if not items:
+            continue
+        outcomes = validate.validate_many([(p.tables[soort], p.name) for _, p in items], model)
+        for (i, _), v in zip(items, outcomes, strict=True):
+            validated[(i, soort)] = v
+    out = []
+    for i, p in enumerate(pending):
+        batches = [_batch(p.name, soort, validated[(i, soort)], key) for soort in p.tables]
+        out.append(_write(con, p, batches))
+    return out
+
+
+def _write(con, p: Prepared, batches) -> tuple[list[FileResult], pd.DataFrame]:
+    name, file = p.name, p.file
+    outcomes = load.write_file(con, file, p.sha256, name, [b for b, _ in batches])
     results, reports = [], []
     for (batch, failures), outcome in zip(batches, outcomes, strict=True):
         status = outcome["status"]
@@ -134,7 +204,7 @@ def ingest_file(
             rows_loaded=len(batch.rows) if loaded else 0,
             rows_quarantined=int(failures["bronregel"].nunique()) if loaded else 0,
             message=outcome.get("message"),
-            warnings=warnings + batch.warnings,
+            warnings=p.warnings + batch.warnings,
         ))
         if loaded and len(failures):
             reports.append(failures.assign(bestand=file, soort=batch.soort)
@@ -178,9 +248,9 @@ def _read(path: Path, name: DeliveryName) -> tuple[dict[str, TextTable], list[st
     return tables, warnings
 
 
-def _validate(file: str, name: DeliveryName, soort: str, table: TextTable, key: bytes):
+def _batch(name: DeliveryName, soort: str, v: validate.Validated, key: bytes):
+    """Typed, pseudonymised rows and quarantine records of one soort of one file."""
     model = MODELS[soort]
-    v = validate.validate_table(table, model, name)
     rows = validate.typed(v.good, model)
     rejected = v.rejected_rows.copy()
     if "client_id" in rows:

@@ -32,6 +32,7 @@ class CapaciteitModel(pa.DataFrameModel):
     plaatsen: Text = pa.Field(nullable=False)
     ctx_kwartaal_start: Text = pa.Field()
     ctx_kwartaal_eind: Text = pa.Field()
+    ctx_bron: Text = pa.Field()
 
     class Config:
         strict = True

@@ -50,7 +50,10 @@ Text = Series[Annotated[pd.StringDtype, "pyarrow", pd.NA]]
 #: Context columns the loader adds to every frame before validation.
 KWARTAAL_START = "ctx_kwartaal_start"
 KWARTAAL_EIND = "ctx_kwartaal_eind"
-CONTEXT_COLUMNS = (KWARTAAL_START, KWARTAAL_EIND)
+#: Which delivered table a row came from: the loader validates the rows of many files in
+#: one pass, and rules that compare rows (duplicate keys) stay within one file.
+BRON = "ctx_bron"
+CONTEXT_COLUMNS = (KWARTAAL_START, KWARTAAL_EIND, BRON)
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ class InstroomModel(pa.DataFrameModel):
     aantal_kinderen: Text = pa.Field(nullable=True)
     ctx_kwartaal_start: Text = pa.Field()
     ctx_kwartaal_eind: Text = pa.Field()
+    ctx_bron: Text = pa.Field()
 
     class Config:
         strict = True

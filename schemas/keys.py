@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from schemas.common import CONTEXT_COLUMNS
+from schemas.common import BRON, CONTEXT_COLUMNS
 
 
 def key_conflicts(df: pd.DataFrame, key: str) -> pd.Series:
@@ -14,12 +14,14 @@ def key_conflicts(df: pd.DataFrame, key: str) -> pd.Series:
     one of them and counts the rest as a warning.
     """
     content = [c for c in df.columns if c not in CONTEXT_COLUMNS]
-    shared = (df[key].notna() & df[key].duplicated(keep=False)).to_numpy(bool)
+    scope = [BRON, key] if BRON in df else [key]  # keys are unique per file, not per batch
+    shared = (df[key].notna() & df.duplicated(subset=scope, keep=False)).to_numpy(bool)
     out = pd.Series(False, index=df.index)
     if not shared.any():
         return out
-    sub = df.loc[shared, content]
-    hashes = pd.util.hash_pandas_object(sub, index=False)
-    distinct = hashes.groupby(sub[key].to_numpy()).transform("nunique")
+    sub = df.loc[shared]
+    hashes = pd.util.hash_pandas_object(sub[content], index=False)
+    groups = [sub[c].to_numpy() for c in scope]
+    distinct = hashes.groupby(groups).transform("nunique")
     out[shared] = distinct.to_numpy() > 1
     return out

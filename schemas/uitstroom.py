@@ -51,6 +51,7 @@ class UitstroomModel(pa.DataFrameModel):
     belemmeringen: Text = pa.Field(nullable=True)
     ctx_kwartaal_start: Text = pa.Field()
     ctx_kwartaal_eind: Text = pa.Field()
+    ctx_bron: Text = pa.Field()
 
     class Config:
         strict = True

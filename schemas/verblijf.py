@@ -41,6 +41,7 @@ class VerblijfModel(pa.DataFrameModel):
     aanmelding_id: Text = pa.Field(nullable=True)
     ctx_kwartaal_start: Text = pa.Field()
     ctx_kwartaal_eind: Text = pa.Field()
+    ctx_bron: Text = pa.Field()
 
     class Config:
         strict = True
