@@ -211,7 +211,7 @@ def write_csv(path: Path, soort: str, rows: list[dict], style: Style) -> int:
     return len(rows)
 
 
-def write_xlsx(path: Path, sheets: dict[str, list[dict]]) -> None:
+def write_xlsx(path: Path, sheets: dict[str, list[dict]], hidden: tuple[str, ...] = ()) -> None:
     """A workbook with one sheet per soort; dates as date cells; fixed timestamps."""
     import openpyxl
 
@@ -222,6 +222,8 @@ def write_xlsx(path: Path, sheets: dict[str, list[dict]]) -> None:
         ws.append(HEADERS[soort])
         for r in rows:
             ws.append([r.get(h) for h in HEADERS[soort]])
+        if soort in hidden:
+            ws.sheet_state = "hidden"
     wb.properties.created = wb.properties.modified = dt.datetime(*FIXED_TIME)
     raw = io.BytesIO()
     wb.save(raw)
