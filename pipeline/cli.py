@@ -174,7 +174,8 @@ def synth(
                         ] = False,
     db: DbOption = None,
 ) -> None:
-    """Write synthetic deliveries for all 35 centrumgemeenten that follow the delivery format."""
+    """Write synthetic deliveries for all 35 centrumgemeenten that follow the delivery format
+    (one folder per quarter, corrected re-deliveries under herlevering/)."""
     from pipeline.synth import generate
 
     try:
@@ -183,9 +184,12 @@ def synth(
                            defecten=defecten)
     except ValueError as exc:
         raise fail(f"{exc} (expected e.g. --kwartalen 2024Q1..2025Q4)") from None
-    err.print(f"Synthetic deliveries written to {out_dir}.")
-    for k, v in summary.items():
-        out.print(f"{k}: {v}", highlight=False)
+    rows = ", ".join(f"{n} {soort}" for soort, n in summary["rows"].items())
+    out.print(f"{len(summary['files'])} files for {summary['kwartalen']} (seed {seed}, schaal "
+              f"{schaal}) in {out_dir}: {rows} rows.", highlight=False)
+    if "manifest" in summary:
+        out.print(f"Defects in {out_dir / 'defecten'}, described in {summary['manifest']}. "
+                  f"Ingest them separately from the clean quarters.", highlight=False)
 
 
 @app.command()

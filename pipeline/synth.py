@@ -261,6 +261,8 @@ def generate(out: Path, seed: int = 20251, kwartalen: tuple[str, str] = ("2024Q1
         raise ValueError("--schaal must be positive")
     out = Path(out)
     quarters = kwartalen_between(*kwartalen)
+    if quarter_bounds(int(quarters[-1][:4]), int(quarters[-1][-1]))[0] > dt.date.today():
+        raise ValueError(f"{quarters[-1]} has not started yet; the loader would refuse it")
     first = quarter_bounds(int(quarters[0][:4]), int(quarters[0][-1]))[0]
     last = quarter_bounds(int(quarters[-1][:4]), int(quarters[-1][-1]))[1]
     ref = load_reference()
