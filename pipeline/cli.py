@@ -67,6 +67,9 @@ def ingest(
     key_file: KeyOption = None,
     lidmaatschap: MembershipOption = None,
     as_json: JsonOption = False,
+    quality: Annotated[bool, typer.Option(
+        "--kwaliteit/--zonder-kwaliteit",
+        help="Run the data-quality suite after loading and summarise it (about 5 s).")] = True,
 ) -> None:
     """Load deliveries into the warehouse (files named GM0344_2025Q1_instroom.csv or
     GM0344_2025Q1.xlsx). Exit 0 when all loaded cleanly, 1 when a file was rejected or a row
@@ -75,7 +78,7 @@ def ingest(
 
     settings = config.Settings.resolve(db, key_file, lidmaatschap)
     try:
-        code = run_ingest(settings, paths, as_json=as_json, out=out, err=err)
+        code = run_ingest(settings, paths, as_json=as_json, out=out, err=err, quality=quality)
     except (FileNotFoundError, RuntimeError, ValueError) as exc:
         raise fail(str(exc)) from None
     raise typer.Exit(code)
@@ -208,6 +211,42 @@ def demo(
     except (FileNotFoundError, RuntimeError, ValueError) as exc:
         raise fail(str(exc)) from None
     raise typer.Exit(code)
+
+
+@app.command()
+def kwaliteit(
+    periode: Annotated[str | None, typer.Option(
+        "--periode", help="Only quarters of this period (2025Q1 or 2025).",
+        show_default=False)] = None,
+    db: DbOption = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the HTML quality report.")
+                       ] = Path("reports/kwaliteit"),
+    as_json: JsonOption = False,
+) -> None:
+    """Check the warehouse across files and quarters (Great Expectations) and say what to ask
+    each organisation. Exit 0 no findings, 1 worst is fout or waarschuwing, 3 fataal."""
+    from pipeline.db import connect
+    from pipeline.quality import exit_code, run_quality, summary_lines, write_html
+
+    try:
+        con = connect(config.db_path(db))
+        findings, results = run_quality(con, periode)
+    except (FileNotFoundError, RuntimeError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    con.close()
+    report = write_html(findings, results, out_dir, periode)
+    if as_json:
+        emit_json(findings)
+    else:
+        for line in summary_lines(findings):
+            out.print(line, highlight=False)
+        for f in findings:
+            out.print(f"  {f['centrumgemeente']} {f['kwartaal']} {f['regel']} ({f['ernst']}, "
+                      f"{f['aantal']}): {f['toelichting']}", highlight=False)
+        out.print(f"Quality report: {report}", highlight=False)
+    err.print(f"Tidy results: table kwaliteit_resultaten in {config.db_path(db)}; "
+              f"report {report}", highlight=False)
+    raise typer.Exit(exit_code(findings))
 
 
 def main() -> None:

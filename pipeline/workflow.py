@@ -23,7 +23,7 @@ from pipeline.safe_output import write_csv
 
 
 def run_ingest(settings: config.Settings, paths: list[Path], as_json: bool, out: Console,
-               err: Console) -> int:
+               err: Console, quality: bool = True) -> int:
     """Ingest, rebuild the models, write the rejection report, summarise. Returns the exit code."""
     from pipeline.reference import load_reference
 
@@ -38,6 +38,11 @@ def run_ingest(settings: config.Settings, paths: list[Path], as_json: bool, out:
                                progress=lambda p: bar.update(task, advance=1,
                                                              description=p.name))
         rebuild(con, ref)
+        findings = None
+        if quality and any(r.status == "loaded" for r in run.results):
+            from pipeline.quality import run_quality
+
+            findings, _ = run_quality(con)
     finally:
         con.close()
     report_path = write_rejection_report(run, settings.db)
@@ -46,6 +51,11 @@ def run_ingest(settings: config.Settings, paths: list[Path], as_json: bool, out:
                          + "\n")
     else:
         print_summary(run, report_path, out)
+        if findings is not None:
+            from pipeline.quality import summary_lines
+
+            for line in summary_lines(findings):
+                out.print(line, highlight=False)
     return run.exit_code
 
 

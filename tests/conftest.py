@@ -12,6 +12,7 @@ import pytest
 
 from pipeline import db, pseudonym
 from pipeline.ingest import IngestRun, ingest_paths
+from pipeline.reference import load_reference
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = FIXTURES / "sample"
@@ -111,3 +112,73 @@ class Warehouse:
 @pytest.fixture
 def wh(tmp_path: Path) -> Warehouse:
     return Warehouse(tmp_path)
+
+
+D = dt.date.fromisoformat
+
+
+class Tiny:
+    """A real warehouse file filled by hand: one load per (CG, kwartaal, soort)."""
+
+    def __init__(self, path):
+        self.con = db.connect(path)
+        load_reference().install(self.con)
+        self.loads: dict[tuple, int] = {}
+
+    def load_id(self, cg: str, kwartaal: str, soort: str) -> int:
+        key = (cg, kwartaal, soort)
+        if key not in self.loads:
+            self.loads[key] = len(self.loads) + 1
+            self.con.execute(
+                "INSERT INTO loads (load_id, file, sha256, centrumgemeente, kwartaal, soort, "
+                "status, loaded_at) VALUES (?, ?, 'x', ?, ?, ?, 'loaded', now())",
+                [self.loads[key], f"{cg}_{kwartaal}_{soort}.csv", cg, kwartaal, soort])
+        return self.loads[key]
+
+    def verblijf(self, vid, start, eind=None, vorm="residentieel", client="c1", cg="GM0344",
+                 kwartaal="2025Q1"):
+        self.con.execute(
+            "INSERT INTO raw_verblijf VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, NULL)",
+            [self.load_id(cg, kwartaal, "verblijf"), cg, kwartaal, client, vid, D(start),
+             D(eind) if eind else None, vorm])
+
+    def aanmelding(self, aid, datum, uitkomst="geplaatst", plaatsing=None, herkomst=None,
+                   kinderen=None, cg="GM0344", kwartaal="2025Q1"):
+        self.con.execute(
+            "INSERT INTO raw_instroom VALUES (?, 1, ?, ?, 'c', ?, ?, ?, ?, 'crisisopvang', ?, "
+            "NULL, 'v', NULL, ?)",
+            [self.load_id(cg, kwartaal, "instroom"), cg, kwartaal, aid, D(datum), uitkomst,
+             D(plaatsing) if plaatsing else None, herkomst, kinderen])
+
+    def capaciteit(self, kwartaal, crisis=None, residentieel=None, cg="GM0344"):
+        lid = self.load_id(cg, kwartaal, "capaciteit")
+        for vorm, n in (("crisisopvang", crisis), ("residentieel", residentieel)):
+            if n is not None:
+                self.con.execute("INSERT INTO raw_capaciteit VALUES (?, 1, ?, ?, ?, ?)",
+                                 [lid, cg, kwartaal, vorm, n])
+
+    def uitstroom(self, vid, datum, client="c1", cg="GM0344", kwartaal="2025Q1"):
+        self.con.execute(
+            "INSERT INTO raw_uitstroom VALUES (?, 1, ?, ?, ?, ?, ?, 'onbekend', NULL, "
+            "'overig', [])", [self.load_id(cg, kwartaal, "uitstroom"), cg, kwartaal, client,
+                              vid, D(datum)])
+
+    def figures(self, periode="2025Q1", cg="GM0344"):
+        from pipeline.figures import kerncijfers
+
+        self.build()
+        return kerncijfers(self.con, periode, cg)
+
+    def build(self):
+        from pipeline import warehouse
+
+        warehouse.build(self.con)
+
+
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    t = Tiny(tmp_path / "tiny.duckdb")
+    yield t
+    t.con.close()

@@ -19,7 +19,11 @@ LOAD_KEYS = {"file", "sha256", "centrumgemeente", "kwartaal", "soort", "status",
              "rows_loaded", "rows_quarantined", "message", "loaded_at"}
 
 
-def cli(wh, *args: str, check: int | None = None, **kw) -> subprocess.CompletedProcess:
+def cli(wh, *args: str, check: int | None = None, quality: bool = False,
+        **kw) -> subprocess.CompletedProcess:
+    """Run the CLI; ingest skips the quality suite (5 s of GX) unless a test asks for it."""
+    if args and args[0] == "ingest" and not quality:
+        args = (*args, "--zonder-kwaliteit")
     proc = subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True,
                           text=True, env=wh.env(), **kw)
     if check is not None:
@@ -39,6 +43,12 @@ def test_ingest_then_loads_json_end_to_end(wh):
     assert {e["soort"] for e in loads} == {"instroom", "verblijf", "uitstroom", "capaciteit"}
     assert sum(e["rows_loaded"] for e in loads) == sum(
         len(p.read_text().strip().splitlines()) - 1 for p in SAMPLE.rglob("*.csv"))
+
+
+def test_ingest_ends_with_the_quality_summary(wh):
+    proc = cli(wh, "ingest", str(SAMPLE), check=0, quality=True)
+    assert "Data quality:" in proc.stdout
+    assert wh.query("SELECT count(*) > 0 FROM kwaliteit_resultaten") == [(True,)]
 
 
 def test_loads_without_json_is_a_readable_table(wh):
@@ -88,7 +98,8 @@ def start_paused_ingest(wh, tmp_path, folder, point: str = "before_commit"
     marker = tmp_path / f"paused-{point}"
     env = wh.env() | {"OPVANGMONITOR_FAULT_POINT": point,
                       "OPVANGMONITOR_FAULT_MARKER": str(marker)}
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "ingest", str(folder)], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "ingest", str(folder),
+                             "--zonder-kwaliteit"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while not marker.exists():
