@@ -249,6 +249,41 @@ def kwaliteit(
     raise typer.Exit(exit_code(findings))
 
 
+@app.command()
+def report(
+    periode: Annotated[str, typer.Option("--periode", help="A quarter (2025Q1) or a year (2025).",
+                                         show_default=False)],
+    centrumgemeente: Annotated[str | None, typer.Option(
+        "--centrumgemeente", help="One centrumgemeente (GM0344).", show_default=False)] = None,
+    alle: Annotated[bool, typer.Option("--alle", help="All 35 centrumgemeenten and the "
+                                       "national report.")] = False,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the reports.")
+                       ] = Path("reports"),
+    drempel: Annotated[int, typer.Option(help="Disclosure threshold: counts below it are "
+                                         "shown as '<drempel'.")] = 5,
+    workers: Annotated[int, typer.Option(help="Reports rendered in parallel.")] = 2,
+    db: DbOption = None,
+) -> None:
+    """Write reports for sharing (rapport.html, figuren/, tabellen.xlsx, release.json) under
+    OUT/<periode>/<centrumgemeente>/, with disclosure control. Exit 1 if any report failed."""
+    from pipeline.reports import render_reports
+
+    if alle == (centrumgemeente is not None):
+        raise fail("give either --centrumgemeente CG or --alle")
+    try:
+        results = render_reports(config.db_path(db), periode,
+                                 None if alle else [centrumgemeente], out_dir, drempel, workers)
+    except (FileNotFoundError, RuntimeError, ValueError, KeyError) as exc:
+        raise fail(str(exc)) from None
+    failed = [r for r in results if not r["ok"]]
+    for r in results:
+        out.print(f"{'ok   ' if r['ok'] else 'FAIL '} {r['centrumgemeente']:<10} {r['folder']}"
+                  + (f"  {r['error']}" if r["error"] else ""), highlight=False)
+    out.print(f"{len(results) - len(failed)} of {len(results)} reports written to "
+              f"{out_dir / periode}.", highlight=False)
+    raise typer.Exit(1 if failed else 0)
+
+
 def main() -> None:
     app()
 

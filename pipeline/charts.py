@@ -1,0 +1,101 @@
+"""The house style and one function per chart. Dutch labels, a colour-blind-safe palette
+(Okabe-Ito) and a footnote with source, peildatum and reference version on every chart.
+
+Charts receive figures that disclosure control has already protected; a function never
+draws a count it was not given.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
+             "#000000"]
+BRON = "Bron: monitor in-, door- en uitstroom vrouwenopvang"
+
+plt.rcParams.update({
+    "figure.figsize": (8, 4.2), "figure.dpi": 100, "axes.spines.top": False,
+    "axes.spines.right": False, "axes.prop_cycle": plt.cycler(color=OKABE_ITO),
+    "font.size": 10, "axes.titlesize": 12, "axes.titleweight": "bold",
+    "svg.hashsalt": "opvangmonitor", "svg.fonttype": "none",
+})
+
+
+def footnote(fig, peildatum: str, referentie: str) -> None:
+    fig.text(0.01, 0.01, f"{BRON}. Peildatum {peildatum}. Referentie {referentie}. "
+             "Aantallen onder 5 zijn niet getoond.", fontsize=7, color="#555")
+
+
+def save(fig, folder: Path, name: str) -> list[Path]:
+    """PNG and SVG with fixed metadata, so a re-run gives the same files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{name}.png", folder / f"{name}.svg"]
+    fig.savefig(paths[0], metadata={"Software": None}, bbox_inches="tight")
+    fig.savefig(paths[1], metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    plt.close(fig)
+    return paths
+
+
+def _values(series: pd.Series) -> pd.Series:
+    """Protected counts ('<5') drawn as missing: the bar is simply absent."""
+    return pd.to_numeric(series, errors="coerce")
+
+
+def tijdreeks(df: pd.DataFrame, titel: str, peildatum: str, referentie: str):
+    """Aanmeldingen, nieuwe verblijven, uitstroom and stand per quarter (protected frame)."""
+    fig, ax = plt.subplots()
+    labels = {"aanmeldingen": "Aanmeldingen", "nieuwe_verblijven": "Instroom (nieuwe verblijven)",
+              "uitstroom": "Uitstroom", "stand_einde": "Lopende verblijven einde kwartaal"}
+    for col, label in labels.items():
+        ax.plot(df["kwartaal"], _values(df[col]), marker="o", label=label)
+    ax.set_title(titel)
+    ax.set_ylabel("Aantal")
+    ax.legend(frameon=False, fontsize=8)
+    ax.set_ylim(bottom=0)
+    footnote(fig, peildatum, referentie)
+    return fig
+
+
+def staaf(labels: list[str], waarden: list, titel: str, ylabel: str, peildatum: str,
+          referentie: str, horizontaal: bool = False):
+    fig, ax = plt.subplots()
+    values = _values(pd.Series(waarden))
+    if horizontaal:
+        ax.barh(labels, values, color=OKABE_ITO[0])
+        ax.invert_yaxis()
+        ax.set_xlabel(ylabel)
+    else:
+        ax.bar(labels, values, color=OKABE_ITO[:len(labels)])
+        ax.set_ylabel(ylabel)
+    for i, w in enumerate(waarden):
+        if isinstance(w, str):  # hidden: say so where the bar would be
+            (ax.text(0, i, f" {w}", va="center") if horizontaal
+             else ax.text(i, 0, w, ha="center", va="bottom"))
+    ax.set_title(titel)
+    footnote(fig, peildatum, referentie)
+    return fig
+
+
+def overleving(curve: pd.DataFrame, titel: str, peildatum: str, referentie: str):
+    """Kaplan-Meier curve with its 95% band (already cut where few remain at risk)."""
+    fig, ax = plt.subplots()
+    if len(curve) > 1:
+        ax.step(curve["t"], curve["S"], where="post", color=OKABE_ITO[0], label="Nog in zorg")
+        ax.fill_between(curve["t"], curve["lower"], curve["upper"], step="post", alpha=.25,
+                        color=OKABE_ITO[0], label="95%-betrouwbaarheidsband")
+        ax.legend(frameon=False, fontsize=8)
+    else:
+        ax.text(0.5, 0.5, "Te weinig verblijven om te tonen", ha="center",
+                transform=ax.transAxes)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("Dagen sinds start")
+    ax.set_ylabel("Aandeel nog in zorg")
+    ax.set_title(titel)
+    footnote(fig, peildatum, referentie)
+    return fig

@@ -1,0 +1,106 @@
+"""Reports: notebooks run by papermill on small synthetic data; nothing in them reveals a small
+count, a pseudonym or a delivered client_id; the HTML opens offline."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+
+from pipeline.reports import render_reports
+from pipeline.synth import generate
+from tests.conftest import Warehouse
+
+SMALL = re.compile(r"^[1-4]$")
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("rapport")
+    generate(tmp / "raw", seed=3, kwartalen=("2025Q1", "2025Q2"), schaal=0.1)
+    wh = Warehouse(tmp)
+    wh.ingest(tmp / "raw")
+    out = tmp / "reports"
+    results = render_reports(wh.path, "2025Q2", ["GM0344", "landelijk"], out, workers=2)
+    return wh, out / "2025Q2", results
+
+
+def test_reports_are_complete(released):
+    _, folder, results = released
+    assert [r["ok"] for r in results] == [True, True], results
+    for scope in ("GM0344", "landelijk"):
+        d = folder / scope
+        assert (d / "rapport.html").is_file() and (d / "tabellen.xlsx").is_file()
+        assert {p.suffix for p in (d / "figuren").iterdir()} == {".png", ".svg"}
+        record = json.loads((d / "release.json").read_text())
+        assert record["disclosure"]["drempel"] == 5
+        assert set(record["bestanden"]) >= {"rapport.html", "tabellen.xlsx"}
+
+
+def test_html_is_self_contained_and_has_no_code(released):
+    _, folder, _ = released
+    html = (folder / "GM0344" / "rapport.html").read_text()
+    for external in ("http://", "https://", "//cdn", "<script", "<link"):
+        assert external not in html
+    assert "data:image/png;base64," in html
+    assert "import " not in html and "Monitor.open" not in html
+    assert "Utrecht (GM0344)" in html
+
+
+def visible_counts(folder):
+    """Every integer a reader sees in the tables (HTML cells and XLSX count columns)."""
+    seen = []
+    for html in folder.rglob("rapport.html"):
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", html.read_text(), flags=re.S):
+            seen.append((html, cell.strip()))
+    for xlsx in folder.rglob("tabellen.xlsx"):
+        wb = openpyxl.load_workbook(xlsx, read_only=True)
+        for ws in wb.worksheets:
+            rows = list(ws.iter_rows(values_only=True))
+            header = rows[0] if rows else ()
+            for r in rows[1:]:
+                for name, v in zip(header, r, strict=False):
+                    if name in ("dagen", "aandeel_nog_in_zorg", "ondergrens_95", "bovengrens_95"):
+                        continue  # durations and fractions, not counts
+                    seen.append((xlsx, str(v)))
+    return seen
+
+
+def test_no_visible_count_below_five(released):
+    _, folder, _ = released
+    seen = visible_counts(folder)
+    assert seen and any(v == "<5" for _, v in seen)
+    assert [x for x in seen if SMALL.match(x[1])] == []
+
+
+def test_no_pseudonym_or_client_id_anywhere(released):
+    wh, folder, _ = released
+    pseudonyms = {p for (p,) in wh.query("SELECT DISTINCT client_pseudoniem FROM raw_verblijf")}
+    for path in folder.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json", ".svg"):
+            text = path.read_text(errors="replace")
+            assert not re.search(r"\bK[0-9a-f]{10}\b", text), path
+            assert not any(p in text for p in list(pseudonyms)[:500]), path
+
+
+def test_report_command_needs_one_scope(wh):
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "report", "--periode", "2025Q1"],
+                          capture_output=True, text=True, env=wh.env())
+    assert proc.returncode == 2 and "--alle" in proc.stderr
+
+
+def test_verkenning_notebook_runs(released, tmp_path):
+    import papermill as pm
+
+    from pipeline.reports import NOTEBOOK
+
+    wh, _, _ = released
+    out = tmp_path / "verkenning.ipynb"
+    pm.execute_notebook(str(NOTEBOOK.parent / "verkenning.ipynb"), str(out),
+                        parameters={"db": str(wh.path), "periode": "2025"}, progress_bar=False,
+                        kernel_name="python3")
+    assert "cliënten in zorg" in out.read_text()
