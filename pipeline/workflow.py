@@ -145,22 +145,29 @@ def run_demo(settings: config.Settings, out_dir: Path, out: Console, err: Consol
     from pipeline.figures import kerncijfers, render_kerncijfers
     from pipeline.synth import generate
 
-    err.print(f"1/3 Writing synthetic deliveries for 35 centrumgemeenten to {out_dir} ...")
+    err.print(f"1/4 Writing synthetic deliveries for 35 centrumgemeenten to {out_dir} ...")
     summary = generate(out_dir)
-    err.print(f"2/3 Ingesting them into {settings.db} ...")
+    err.print(f"2/4 Ingesting them into {settings.db} and checking data quality ...")
     code = run_ingest(settings, [out_dir], as_json=False, out=Console(quiet=True),
                       err=err)
     con = db.connect(settings.db, read_only=True)
     try:
-        last_year = db.scalar(con, "SELECT max(kwartaal) FROM loads WHERE status = 'loaded'")[:4]
+        last_quarter = db.scalar(con, "SELECT max(kwartaal) FROM loads WHERE status = 'loaded'")
+        last_year = last_quarter[:4]
         figures = kerncijfers(con, last_year, None)
         history = con.execute(
             "SELECT status, count(*), sum(rows_loaded), sum(rows_quarantined) FROM loads "
             "GROUP BY ALL ORDER BY ALL").fetchall()
     finally:
         con.close()
-    err.print(f"3/3 Key figures, whole country, {last_year}:")
+    err.print(f"3/4 Key figures, whole country, {last_year}:")
     out.print(render_kerncijfers(figures))
+    from pipeline.reports import render_reports
+
+    err.print(f"4/4 Reports for {last_quarter}: 35 centrumgemeenten and the country "
+              "(about a minute) ...")
+    reports = render_reports(settings.db, last_quarter, None, Path("reports"))
+    failed = [r for r in reports if not r["ok"]]
     for status, n, rows, quarantined in history:
         out.print(f"{n} load(s) {status}: {rows} rows loaded, {quarantined} quarantined",
                   highlight=False)
@@ -168,11 +175,18 @@ def run_demo(settings: config.Settings, out_dir: Path, out: Console, err: Consol
         f"\nWhere to look next:\n"
         f"  deliveries:   {out_dir}  ({len(summary.get('files', []))} files)\n"
         f"  warehouse:    {settings.db}  (DuckDB; 'opvangmonitor loads' shows the history)\n"
+        f"  reports:      reports/{last_quarter}/<centrumgemeente>/rapport.html "
+        f"({len(reports) - len(failed)} of {len(reports)} written; open one in a browser)\n"
+        f"  quality:      opvangmonitor kwaliteit  (what to ask each organisation)\n"
         f"  one region:   opvangmonitor kerncijfers --periode {last_year} "
         f"--centrumgemeente GM0344\n"
         f"  reference:    opvangmonitor referentie",
         highlight=False,
     )
+    if failed:
+        for r in failed:
+            err.print(f"report {r['centrumgemeente']} failed: {r['error']}")
+        return 1
     return 0 if code in (0, 1) else code
 
 
