@@ -1,5 +1,5 @@
--- Robust score against the CG's own other quarters: |x - median| / max(1.4826 MAD,
--- 10% of the median, 2). Needs at least two other quarters. $drempel from regels.yaml.
+-- Robust score against the CG's own other quarters: |x - median| / max(1.4826 MAD, sqrt(median)
+-- (Poisson noise), 10% of the median, 2). Needs at least two other quarters. $drempel: regels.yaml.
 WITH m AS (
     SELECT centrumgemeente, kwartaal, maat, waarde FROM mart_kwartaal_cg
     UNPIVOT (waarde FOR maat IN (aanmeldingen, nieuwe_verblijven, uitstroom))
@@ -15,5 +15,6 @@ WITH m AS (
     GROUP BY ALL
 )
 SELECT centrumgemeente, kwartaal,
-       n < 2 OR abs(waarde - med) / greatest(1.4826 * mad, 0.1 * med, 2) <= $drempel AS ok
+       n < 2 OR abs(waarde - med) / greatest(1.4826 * mad, sqrt(med), 0.1 * med, 2)
+           <= $drempel AS ok
 FROM scored
