@@ -284,6 +284,28 @@ def report(
     raise typer.Exit(1 if failed else 0)
 
 
+@app.command()
+def bench(
+    quick: Annotated[bool, typer.Option("--quick", help="A tiny run that only proves the "
+                                        "benchmark works (for CI).")] = False,
+    schaal: Annotated[list[float] | None, typer.Option(
+        "--schaal", help="Scale(s) to measure; repeat the option. Default 0.1, 1 and 10.",
+        show_default=False)] = None,
+    kwartalen: Annotated[str, typer.Option(help="Quarter range FIRST..LAST.")] = "2024Q1..2025Q4",
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for bench.json.")
+                       ] = Path("bench/results"),
+) -> None:
+    """Measure ingest against DuckDB's read_csv and plain pandas, with peak memory, and the
+    latency of kerncijfers, on synthetic files (see docs/performance.md)."""
+    from pipeline.bench import run_bench
+
+    schalen = [0.02] if quick else (schaal or [0.1, 1.0, 10.0])
+    first, last = ("2025Q1", "2025Q2") if quick else kwartalen.split("..")
+    result = run_bench(schalen, (first, last), out_dir,
+                       echo=lambda line: out.print(line, highlight=False))
+    out.print(f"Results: {result['path']}", highlight=False)
+
+
 def main() -> None:
     app()
 
