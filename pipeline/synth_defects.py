@@ -5,8 +5,9 @@ rule of section 2) and one per quality rule of cli.md.
 Each defect lives in its own file or its own row, under ``defecten/`` and apart from the
 clean deliveries, so clean data stays clean. ``manifest.json`` lists per defect: id,
 regel (the rule id the loader or the quality suite reports), file, bronregel (for a row
-defect), verwacht (``bestand_geweigerd``, ``rij_in_quarantaine`` or
-``kwaliteitsbevinding``) and a Dutch description.
+defect), verwacht (``bestand_geweigerd``, ``rij_in_quarantaine``, ``kwaliteitsbevinding``, or
+``geen_bevinding`` for the stock-flow identity, which valid rows cannot break) and a
+Dutch description.
 """
 
 from __future__ import annotations
@@ -234,6 +235,7 @@ def _quality_world(folder: Path, add) -> None:
         "geen levering voor 2025Q3 tussen 2025Q2 en 2025Q4")
     add("kwaliteit-volume", "volume_afwijking", q4, "kwaliteitsbevinding",
         "60 aanmeldingen tegen 0 in eerdere kwartalen")
-    add("kwaliteit-voorraad", "voorraad_identiteit", q4, "kwaliteitsbevinding",
+    add("kwaliteit-voorraad", "voorraad_identiteit", q4, "geen_bevinding",
         "kan met geldige rijen niet optreden: de lader weigert einddatum voor startdatum en "
-        "het model telt stand en stromen uit dezelfde verblijven; de regel bewaakt het model")
+        "het model telt stand en stromen uit dezelfde verblijven; de regel bewaakt het model "
+        "en moet hier dus zwijgen")

@@ -149,8 +149,10 @@ def test_every_quality_defect_of_synth_is_found(tmp_path):
     assert proc.returncode == 1
     regels = {f["regel"] for f in found}
     for d in manifest:
-        if d["verwacht"] == "kwaliteitsbevinding" and d["regel"] != "voorraad_identiteit":
+        if d["verwacht"] == "kwaliteitsbevinding":
             assert d["regel"] in regels, d
+        if d["verwacht"] == "geen_bevinding":
+            assert d["regel"] not in regels, d
     assert all(set(f) == {"regel", "ernst", "centrumgemeente", "kwartaal", "aantal",
                           "toelichting"} for f in found)
     # no client-level value in findings or in the offline HTML report

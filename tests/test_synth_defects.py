@@ -21,7 +21,8 @@ def defects(tmp_path_factory):
 
 def test_manifest_covers_every_quality_rule_of_cli_md(defects):
     _, manifest = defects
-    quality = {d["regel"] for d in manifest if d["verwacht"] == "kwaliteitsbevinding"}
+    quality = {d["regel"] for d in manifest
+               if d["verwacht"] in ("kwaliteitsbevinding", "geen_bevinding")}
     assert quality == {"uitstroom_onbekend_verblijf", "uitstroom_datum_wijkt_af",
                        "verblijf_zonder_uitstroom", "verblijf_verdwenen",
                        "overlappende_verblijven", "kwartaal_ontbreekt", "volume_afwijking",
