@@ -25,9 +25,8 @@ SOORTEN: tuple[str, ...] = tuple(MODELS)
 def model_of(soort: str):
     """The pandera DataFrameModel class of a soort."""
     mod = MODELS[soort]
-    return next(
-        v for k, v in vars(mod).items() if k.endswith("Model") and k != "DataFrameModel"
-    )
+    return next(v for k, v in vars(mod).items()
+                if k.endswith("Model") and getattr(v, "__module__", None) == mod.__name__)
 
 
 @functools.cache

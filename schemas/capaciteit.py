@@ -8,6 +8,7 @@ from pandera.typing import Series
 
 from schemas.common import (
     RESIDENTIELE_OPVANGVORMEN,
+    DeliveredModel,
     Rule,
     Text,
     as_int,
@@ -27,16 +28,9 @@ INT_COLUMNS = ("plaatsen",)
 ENUM_COLUMNS = ("opvangvorm",)
 CODE_COLUMNS: tuple[str, ...] = ()
 
-class CapaciteitModel(pa.DataFrameModel):
+class CapaciteitModel(DeliveredModel):
     opvangvorm: Text = pa.Field(nullable=False)
     plaatsen: Text = pa.Field(nullable=False)
-    ctx_kwartaal_start: Text = pa.Field()
-    ctx_kwartaal_eind: Text = pa.Field()
-    ctx_bron: Text = pa.Field()
-
-    class Config:
-        strict = True
-        coerce = True
 
     @pa.check("opvangvorm", name="opvangvorm_residentieel")
     def _vorm(cls, s: Text) -> Series[bool]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import pandas as pd
+import pandera.pandas as pa
 from pandera.typing import Series
 
 OPVANGVORMEN = ("crisisopvang", "residentieel", "ambulant")
@@ -54,6 +55,31 @@ KWARTAAL_EIND = "ctx_kwartaal_eind"
 #: one pass, and rules that compare rows (duplicate keys) stay within one file.
 BRON = "ctx_bron"
 CONTEXT_COLUMNS = (KWARTAAL_START, KWARTAAL_EIND, BRON)
+
+
+class DeliveredModel(pa.DataFrameModel):
+    """What every soort's model shares: the loader's context columns and its config."""
+
+    ctx_kwartaal_start: Text = pa.Field()
+    ctx_kwartaal_eind: Text = pa.Field()
+    ctx_bron: Text = pa.Field()
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+@pa.extensions.register_check_method()
+def client_id_vorm(s: pd.Series) -> pd.Series:
+    """The client_id shape rule, registered once so every model names it the same way
+    (pandera renames a decorated check inherited by a second model)."""
+    return s.str.fullmatch(CLIENT_ID_PATTERN)
+
+
+class ClientModel(DeliveredModel):
+    """Record types delivered per client: client_id and its shape rule."""
+
+    client_id: Text = pa.Field(nullable=False, client_id_vorm=())
 
 
 @dataclass(frozen=True)
@@ -161,3 +187,9 @@ ROW_SHAPE_RULES: dict[str, Rule] = {
         "Open the workbook in Excel, let it calculate and save it, or paste the cells as values.",
     ),
 }
+
+
+CLIENT_ID_RULE = Rule(
+    "client_id", "client_id has characters other than letters, digits, _ and -, "
+    "or is longer than 64", "Deliver the organisation's pseudonymous client key as is.",
+)

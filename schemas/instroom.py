@@ -7,7 +7,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from schemas.common import (
-    CLIENT_ID_PATTERN,
+    CLIENT_ID_RULE,
     GEMEENTE_PATTERN,
     GESLACHTEN,
     KWARTAAL_EIND,
@@ -15,6 +15,7 @@ from schemas.common import (
     OPVANGVORMEN,
     UITKOMSTEN,
     VERWIJZERS,
+    ClientModel,
     Rule,
     Text,
     applicable,
@@ -38,8 +39,7 @@ INT_COLUMNS = ("geboortejaar", "aantal_kinderen")
 ENUM_COLUMNS = ("uitkomst", "opvangvorm", "verwijzer", "geslacht")
 CODE_COLUMNS = ("gemeente_herkomst",)
 
-class InstroomModel(pa.DataFrameModel):
-    client_id: Text = pa.Field(nullable=False)
+class InstroomModel(ClientModel):
     aanmelding_id: Text = pa.Field(nullable=False)
     aanmelddatum: Text = pa.Field(nullable=False)
     uitkomst: Text = pa.Field(nullable=False)
@@ -50,17 +50,6 @@ class InstroomModel(pa.DataFrameModel):
     geslacht: Text = pa.Field(nullable=False)
     geboortejaar: Text = pa.Field(nullable=True)
     aantal_kinderen: Text = pa.Field(nullable=True)
-    ctx_kwartaal_start: Text = pa.Field()
-    ctx_kwartaal_eind: Text = pa.Field()
-    ctx_bron: Text = pa.Field()
-
-    class Config:
-        strict = True
-        coerce = True
-
-    @pa.check("client_id", name="client_id_vorm")
-    def _client_id(cls, s: Text) -> Series[bool]:
-        return s.str.fullmatch(CLIENT_ID_PATTERN)
 
     @pa.check("aanmelding_id", name="aanmelding_id_lengte")
     def _aanmelding_id(cls, s: Text) -> Series[bool]:
@@ -134,10 +123,7 @@ class InstroomModel(pa.DataFrameModel):
 
 RULES: dict[str, Rule] = {
     **{f"not_nullable:{c}": required_rule(c) for c in REQUIRED},
-    "client_id_vorm": Rule(
-        "client_id", "client_id has characters other than letters, digits, _ and -, "
-        "or is longer than 64", "Deliver the organisation's pseudonymous client key as is.",
-    ),
+    "client_id_vorm": CLIENT_ID_RULE,
     "aanmelding_id_lengte": Rule("aanmelding_id", "aanmelding_id is longer than 64 characters",
                                  "Shorten the key to at most 64 characters."),
     **date_rules("aanmelddatum", "aanmelddatum"),

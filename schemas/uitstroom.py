@@ -9,11 +9,12 @@ from pandera.typing import Series
 from schemas.common import (
     BELEMMERINGEN,
     BESTEMMINGEN,
-    CLIENT_ID_PATTERN,
+    CLIENT_ID_RULE,
     GEMEENTE_PATTERN,
     KWARTAAL_EIND,
     KWARTAAL_START,
     REDENEN_EINDE,
+    ClientModel,
     Rule,
     Text,
     applicable,
@@ -41,25 +42,13 @@ def split_belemmeringen(s: pd.Series) -> pd.Series:
     return s.fillna("").str.split("|").map(lambda xs: [x.strip() for x in xs if x.strip()])
 
 
-class UitstroomModel(pa.DataFrameModel):
-    client_id: Text = pa.Field(nullable=False)
+class UitstroomModel(ClientModel):
     verblijf_id: Text = pa.Field(nullable=False)
     uitstroomdatum: Text = pa.Field(nullable=False)
     bestemming: Text = pa.Field(nullable=False)
     gemeente_bestemming: Text = pa.Field(nullable=True)
     reden_einde: Text = pa.Field(nullable=False)
     belemmeringen: Text = pa.Field(nullable=True)
-    ctx_kwartaal_start: Text = pa.Field()
-    ctx_kwartaal_eind: Text = pa.Field()
-    ctx_bron: Text = pa.Field()
-
-    class Config:
-        strict = True
-        coerce = True
-
-    @pa.check("client_id", name="client_id_vorm")
-    def _client_id(cls, s: Text) -> Series[bool]:
-        return s.str.fullmatch(CLIENT_ID_PATTERN)
 
     @pa.check("verblijf_id", name="verblijf_id_lengte")
     def _verblijf_id(cls, s: Text) -> Series[bool]:
@@ -103,10 +92,7 @@ class UitstroomModel(pa.DataFrameModel):
 
 RULES: dict[str, Rule] = {
     **{f"not_nullable:{c}": required_rule(c) for c in REQUIRED},
-    "client_id_vorm": Rule(
-        "client_id", "client_id has characters other than letters, digits, _ and -, "
-        "or is longer than 64", "Deliver the organisation's pseudonymous client key as is.",
-    ),
+    "client_id_vorm": CLIENT_ID_RULE,
     "verblijf_id_lengte": Rule("verblijf_id", "verblijf_id is longer than 64 characters",
                                "Shorten the key to at most 64 characters."),
     **date_rules("uitstroomdatum", "uitstroomdatum"),

@@ -7,10 +7,11 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from schemas.common import (
-    CLIENT_ID_PATTERN,
+    CLIENT_ID_RULE,
     KWARTAAL_EIND,
     KWARTAAL_START,
     OPVANGVORMEN,
+    ClientModel,
     Rule,
     Text,
     applicable,
@@ -32,24 +33,13 @@ INT_COLUMNS: tuple[str, ...] = ()
 ENUM_COLUMNS = ("opvangvorm",)
 CODE_COLUMNS: tuple[str, ...] = ()
 
-class VerblijfModel(pa.DataFrameModel):
-    client_id: Text = pa.Field(nullable=False)
+
+class VerblijfModel(ClientModel):
     verblijf_id: Text = pa.Field(nullable=False)
     startdatum: Text = pa.Field(nullable=False)
     einddatum: Text = pa.Field(nullable=True)
     opvangvorm: Text = pa.Field(nullable=False)
     aanmelding_id: Text = pa.Field(nullable=True)
-    ctx_kwartaal_start: Text = pa.Field()
-    ctx_kwartaal_eind: Text = pa.Field()
-    ctx_bron: Text = pa.Field()
-
-    class Config:
-        strict = True
-        coerce = True
-
-    @pa.check("client_id", name="client_id_vorm")
-    def _client_id(cls, s: Text) -> Series[bool]:
-        return s.str.fullmatch(CLIENT_ID_PATTERN)
 
     @pa.check("verblijf_id", name="verblijf_id_lengte")
     def _verblijf_id(cls, s: Text) -> Series[bool]:
@@ -94,10 +84,7 @@ class VerblijfModel(pa.DataFrameModel):
 
 RULES: dict[str, Rule] = {
     **{f"not_nullable:{c}": required_rule(c) for c in REQUIRED},
-    "client_id_vorm": Rule(
-        "client_id", "client_id has characters other than letters, digits, _ and -, "
-        "or is longer than 64", "Deliver the organisation's pseudonymous client key as is.",
-    ),
+    "client_id_vorm": CLIENT_ID_RULE,
     "verblijf_id_lengte": Rule("verblijf_id", "verblijf_id is longer than 64 characters",
                                "Shorten the key to at most 64 characters."),
     "aanmelding_id_lengte": Rule("aanmelding_id", "aanmelding_id is longer than 64 characters",
