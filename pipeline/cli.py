@@ -294,11 +294,18 @@ def bench(
     kwartalen: Annotated[str, typer.Option(help="Quarter range FIRST..LAST.")] = "2024Q1..2025Q4",
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for bench.json.")
                        ] = Path("bench/results"),
+    warehouse: Annotated[Path | None, typer.Option(
+        "--warehouse", help="Only measure kerncijfers latency on this existing warehouse "
+        "(e.g. ten years of synthetic data).", show_default=False)] = None,
 ) -> None:
     """Measure ingest against DuckDB's read_csv and plain pandas, with peak memory, and the
     latency of kerncijfers, on synthetic files (see docs/performance.md)."""
-    from pipeline.bench import run_bench
+    from pipeline.bench import kerncijfers_latency, run_bench
 
+    if warehouse is not None:
+        for scope, ms in kerncijfers_latency(warehouse).items():
+            out.print(f"kerncijfers {scope}: {ms} ms", highlight=False)
+        return
     schalen = [0.02] if quick else (schaal or [0.1, 1.0, 10.0])
     first, last = ("2025Q1", "2025Q2") if quick else kwartalen.split("..")
     result = run_bench(schalen, (first, last), out_dir,
