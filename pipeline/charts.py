@@ -28,6 +28,7 @@ plt.rcParams.update({
 
 
 def footnote(fig, peildatum: str, referentie: str) -> None:
+    fig.subplots_adjust(bottom=0.2)
     fig.text(0.01, 0.01, f"{BRON}. Peildatum {peildatum}. Referentie {referentie}. "
              "Aantallen onder 5 zijn niet getoond.", fontsize=7, color="#555")
 
@@ -64,14 +65,18 @@ def tijdreeks(df: pd.DataFrame, titel: str, peildatum: str, referentie: str):
 
 def staaf(labels: list[str], waarden: list, titel: str, ylabel: str, peildatum: str,
           referentie: str, horizontaal: bool = False):
+    """Bars for protected counts; a hidden count gets no bar but its label ('<5')."""
     fig, ax = plt.subplots()
-    values = _values(pd.Series(waarden))
+    values = _values(pd.Series(waarden)).fillna(0).to_numpy()
+    pos = list(range(len(labels)))
     if horizontaal:
-        ax.barh(labels, values, color=OKABE_ITO[0])
+        ax.barh(pos, values, color=OKABE_ITO[0])
+        ax.set_yticks(pos, labels)
         ax.invert_yaxis()
         ax.set_xlabel(ylabel)
     else:
-        ax.bar(labels, values, color=OKABE_ITO[:len(labels)])
+        ax.bar(pos, values, color=OKABE_ITO[:len(labels)])
+        ax.set_xticks(pos, labels)
         ax.set_ylabel(ylabel)
     for i, w in enumerate(waarden):
         if isinstance(w, str):  # hidden: say so where the bar would be

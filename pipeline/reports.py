@@ -33,7 +33,14 @@ GROUPS = {
     "voorraad": ["stand_begin", "nieuwe_verblijven", "beeindigde_verblijven", "stand_einde"],
     "herkomst": ["eigen_regio", "andere_regio", "buitenland", "onbekend"],
     "zorg": ["clienten_in_zorg", "geplaatst", "uitstroom", "meegekomen_kinderen"],
+    "bestemming": ["zelfstandig_wonen", "terug_naar_partner", "familie_netwerk",
+                   "andere_vrouwenopvang", "maatschappelijke_opvang", "zorginstelling",
+                   "buitenland", "onbekend"],
 }
+#: Groups whose measures add up to a total that is worth showing (and protecting).
+WITH_TOTAL = {"herkomst", "bestemming"}
+#: Groups shown in the key-figure table (the others get their own chart and table).
+IN_KERNCIJFERS = ("voorraad", "herkomst", "zorg")
 LABELS = {
     "stand_begin": "Lopende verblijven begin periode", "nieuwe_verblijven": "Nieuwe verblijven",
     "beeindigde_verblijven": "Beëindigde verblijven", "stand_einde":
@@ -67,11 +74,12 @@ def compute_release(m, periode: str, rules: Rules) -> Release:
     raw[LANDELIJK] = m.kerncijfers(periode)
     tables = {}
     for group, cols in GROUPS.items():
+        source = {"herkomst": "herkomst", "bestemming": "uitstroom_bestemming"}.get(group)
         frame = pd.DataFrame(
-            [[(raw[cg]["herkomst"][c] if group == "herkomst" else raw[cg][c]) for c in cols]
-             for cg in cgs], index=cgs, columns=cols)
+            [[(raw[cg][source][c] if source else raw[cg][c]) for c in cols] for cg in cgs],
+            index=cgs, columns=cols)
         protected = rules.table(frame)
-        if group != "herkomst":  # only herkomst sums to a row total that means something
+        if group not in WITH_TOTAL:
             protected = protected.drop(columns="Totaal")
         tables[group] = protected
     series = {}
@@ -119,8 +127,8 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
     figures = []
 
     rows = []
-    for table in release.tables.values():
-        for col, value in scope_row(table, scope).items():
+    for group in IN_KERNCIJFERS:
+        for col, value in scope_row(release.tables[group], scope).items():
             rows.append({"Kerncijfer": LABELS.get(col, col), "Waarde": value})
     kern = pd.DataFrame(rows)
     wacht = rules.median(raw["wachttijd_mediaan_dagen"], raw["geplaatst"])
@@ -173,6 +181,23 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
               f"opvang (Kaplan-Meier): "
               f"{'niet getoond' if duur is None else f'{duur:.0f} dagen'}.",
               fig_dir / "verblijfsduur.png"]
+    traject = rules.curve(m.km_trajectduur(release.periode, cg))
+    fig = charts.overleving(traject, f"Duur van trajecten (alle opvangvormen), {naam}",
+                            release.peildatum, release.referentie)
+    figures += charts.save(fig, fig_dir, "trajectduur")
+    parts += ["Een traject is een aaneengesloten reeks verblijven van een cliënt, ook "
+              "ambulant.", fig_dir / "trajectduur.png"]
+
+    bestemming = scope_row(release.tables["bestemming"], scope)
+    namen = [c.replace("_", " ") for c in GROUPS["bestemming"]]
+    tabellen["Uitstroom naar bestemming"] = pd.DataFrame(
+        {"Bestemming": namen + ["Totaal"],
+         "Uitstroom": [bestemming[c] for c in GROUPS["bestemming"]] + [bestemming["Totaal"]]})
+    fig = charts.staaf(namen, [bestemming[c] for c in GROUPS["bestemming"]],
+                       f"Waar gaan cliënten naartoe? {naam}", "Uitstroom",
+                       release.peildatum, release.referentie, horizontaal=True)
+    figures += charts.save(fig, fig_dir, "uitstroom_bestemming")
+    parts += ["## Waar gaan cliënten naartoe?", fig_dir / "uitstroom_bestemming.png"]
     return {"parts": parts, "tabellen": tabellen, "figuren": figures}
 
 
