@@ -186,7 +186,8 @@ def sniff_delimiter(lines: list[str], known: set[str]) -> str:
     def score(delim: str) -> tuple[int, int]:
         best = (0, 0)
         for line in lines:
-            cells = next(csv.reader([line], delimiter=delim, quotechar='"'), [])
+            cells = next(csv.reader([line.replace("\r", "")], delimiter=delim,
+                                    quotechar='"'), [])
             best = max(best, (sum(normalise_header(c) in known for c in cells), len(cells)))
         return best
 
@@ -204,9 +205,16 @@ def read_csv_text(text: str, required: set[str], known: set[str]) -> TextTable:
 
     def numbered() -> Iterator[tuple[int, list[str]]]:
         start = 1
-        for record in reader:
-            yield start, record
-            start = reader.line_num + 1
+        try:
+            for record in reader:
+                yield start, record
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            raise FileRejected(
+                f"line {start} cannot be read as CSV ({exc})",
+                "Open the file in Excel or a text editor, check that line, and save it again "
+                "as CSV", "codering",
+            ) from exc
 
     table = table_from_records(numbered(), required)
     table.delimiter = delim

@@ -7,7 +7,7 @@ import random
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import HEADERS, TODAY, Warehouse, row, write_delivery
@@ -222,6 +222,7 @@ def test_far_past_and_future_dates_are_judged_by_the_rules(wh, tmp_path, start, 
                                                                  HealthCheck.function_scoped_fixture])
 @given(body=st.text(min_size=0, max_size=400), tail=st.binary(max_size=40),
        soort=st.sampled_from(list(HEADERS)))
+@example(body="", tail=b"\r\x01", soort="instroom")  # a lone CR once crashed the sniffer
 def test_fuzzed_files_never_crash_and_every_row_is_accounted_for(tmp_path_factory, body, tail,
                                                                  soort):
     tmp = tmp_path_factory.mktemp("fuzz")
