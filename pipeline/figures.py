@@ -49,7 +49,7 @@ def kerncijfers(con: duckdb.DuckDBPyConnection, periode: str,
             SELECT centrumgemeente, client_pseudoniem,
                    bool_and(opvangvorm = 'ambulant') AS alleen_ambulant
             FROM verblijven
-            WHERE {SCOPE} AND startdatum <= $e AND (einddatum IS NULL OR einddatum >= $s)
+            WHERE {SCOPE} AND overlapt(startdatum, einddatum, $s, $e)
             GROUP BY ALL)""", params)[0]
     capacity_days = _capacity_days(con, p, cg)
     durations = verblijfsduur_data(con, params)
@@ -123,13 +123,12 @@ def _per_opvangvorm(con, params: dict) -> dict[str, dict]:
     rows = _rows(con, f"""
         SELECT opvangvorm,
             count(DISTINCT (centrumgemeente, client_pseudoniem)) FILTER (
-                WHERE startdatum <= $e AND (einddatum IS NULL OR einddatum >= $s)),
+                WHERE overlapt(startdatum, einddatum, $s, $e)),
             count(*) FILTER (WHERE startdatum BETWEEN $s AND $e),
             count(*) FILTER (WHERE einddatum BETWEEN $s AND $e),
-            count(*) FILTER (WHERE startdatum < $s AND (einddatum IS NULL OR einddatum >= $s)),
-            count(*) FILTER (WHERE startdatum <= $e AND (einddatum IS NULL OR einddatum > $e)),
-            coalesce(sum(greatest(0, least(coalesce(einddatum, $e + 1), $e + 1)
-                                     - greatest(startdatum, $s))), 0)
+            count(*) FILTER (WHERE loopt_bij_begin(startdatum, einddatum, $s)),
+            count(*) FILTER (WHERE loopt_bij_einde(startdatum, einddatum, $e)),
+            coalesce(sum(ligdagen_in(startdatum, einddatum, $s, $e)), 0)
         FROM verblijven WHERE {SCOPE} GROUP BY opvangvorm""", params)
     keys = ("clienten_in_zorg", "nieuwe_verblijven", "beeindigde_verblijven", "stand_begin",
             "stand_einde", "ligdagen")

@@ -6,8 +6,7 @@ WITH cap AS (
                                                                              kwartaal)
 )
 SELECT q.centrumgemeente, q.kwartaal,
-       coalesce((SELECT sum(greatest(0, least(coalesce(v.einddatum, q.q_end + 1), q.q_end + 1)
-                                        - greatest(v.startdatum, q.q_start)))
+       coalesce((SELECT sum(ligdagen_in(v.startdatum, v.einddatum, q.q_start, q.q_end))
                  FROM verblijven v WHERE v.centrumgemeente = q.centrumgemeente
                    AND v.residentieel), 0)
            <= q.plaatsen * (q.q_end - q.q_start + 1) AS ok

@@ -17,18 +17,16 @@ SELECT p.centrumgemeente, p.kwartaal, p.q_start, p.q_end,
         AND a.aanmelddatum BETWEEN p.q_start AND p.q_end AND a.uitkomst = 'geplaatst')
         AS geplaatst,
     (SELECT count(DISTINCT v.client_pseudoniem) FROM verblijven v
-        WHERE v.centrumgemeente = p.centrumgemeente AND v.startdatum <= p.q_end
-          AND (v.einddatum IS NULL OR v.einddatum >= p.q_start)) AS clienten_in_zorg,
+        WHERE v.centrumgemeente = p.centrumgemeente
+          AND overlapt(v.startdatum, v.einddatum, p.q_start, p.q_end)) AS clienten_in_zorg,
     (SELECT count(*) FROM verblijven v WHERE v.centrumgemeente = p.centrumgemeente
         AND v.startdatum BETWEEN p.q_start AND p.q_end) AS nieuwe_verblijven,
     (SELECT count(*) FROM verblijven v WHERE v.centrumgemeente = p.centrumgemeente
         AND v.einddatum BETWEEN p.q_start AND p.q_end) AS beeindigde_verblijven,
     (SELECT count(*) FROM verblijven v WHERE v.centrumgemeente = p.centrumgemeente
-        AND v.startdatum < p.q_start
-        AND (v.einddatum IS NULL OR v.einddatum >= p.q_start)) AS stand_begin,
+        AND loopt_bij_begin(v.startdatum, v.einddatum, p.q_start)) AS stand_begin,
     (SELECT count(*) FROM verblijven v WHERE v.centrumgemeente = p.centrumgemeente
-        AND v.startdatum <= p.q_end
-        AND (v.einddatum IS NULL OR v.einddatum > p.q_end)) AS stand_einde,
+        AND loopt_bij_einde(v.startdatum, v.einddatum, p.q_end)) AS stand_einde,
     (SELECT count(*) FROM uitstroom u WHERE u.centrumgemeente = p.centrumgemeente
         AND u.uitstroomdatum BETWEEN p.q_start AND p.q_end) AS uitstroom
 FROM p;
