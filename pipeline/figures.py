@@ -23,7 +23,17 @@ def _rows(con, sql: str, params: dict) -> list[tuple]:
     return con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).fetchall()
 
 
+def check_models(con: duckdb.DuckDBPyConnection) -> None:
+    """The warehouse holds the current models (built by this version of the pipeline)."""
+    found = _rows(con, "SELECT count(*) FROM duckdb_functions() WHERE function_name = "
+                  "'ligdagen_in'", {})[0][0]
+    if not found:
+        raise ValueError("the warehouse's models are missing or older than this version of "
+                         "opvangmonitor: run 'opvangmonitor build' (or ingest) first")
+
+
 def check_scope(con: duckdb.DuckDBPyConnection, centrumgemeente: str | None) -> str | None:
+    check_models(con)
     if centrumgemeente is None:
         return None
     cg = centrumgemeente.strip().upper()

@@ -14,9 +14,12 @@ this module supplies its content through the Monitor API.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import re
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib.resources import files
@@ -256,11 +259,31 @@ def release_record(folder: Path, rules: Rules, periode: str, scope: str,
 def _render_one(db: str, periode: str, scope: str, out_dir: str, drempel: int,
                 release_file: str) -> dict:
     """Run the notebook for one scope with papermill and package the folder."""
-    import papermill as pm
-
     folder = Path(out_dir) / periode / scope
     folder.mkdir(parents=True, exist_ok=True)
     executed = folder / ".rapport.ipynb"
+    with _quiet_kernel():
+        return _run_notebook(db, periode, scope, folder, executed, drempel, release_file)
+
+
+@contextlib.contextmanager
+def _quiet_kernel():
+    """Keep the kernels' own start-up chatter (ipykernel's TCP notice) off the terminal;
+    a failing report is still reported, from the exception papermill raises."""
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _run_notebook(db: str, periode: str, scope: str, folder: Path, executed: Path,
+                  drempel: int, release_file: str) -> dict:
+    import papermill as pm
+
     try:
         pm.execute_notebook(str(NOTEBOOK), str(executed), progress_bar=False,
                             parameters={"db": db, "periode": periode, "scope": scope,
