@@ -226,14 +226,17 @@ def kwaliteit(
     """Check the warehouse across files and quarters (Great Expectations) and say what to ask
     each organisation. Exit 0 no findings, 1 worst is fout or waarschuwing, 3 fataal."""
     from pipeline.db import connect
-    from pipeline.quality import exit_code, run_quality, summary_lines, write_html
+    from pipeline.quality import exit_code, results_frame, run_quality, summary_lines, write_html
 
     try:
         con = connect(config.db_path(db))
-        findings, results = run_quality(con, periode)
+        try:
+            findings = run_quality(con, periode)
+            results = results_frame(con, periode)
+        finally:
+            con.close()
     except (FileNotFoundError, RuntimeError, ValueError) as exc:
         raise fail(str(exc)) from None
-    con.close()
     report = write_html(findings, results, out_dir, periode)
     if as_json:
         emit_json(findings)

@@ -1,41 +1,137 @@
-"""Calibration targets for the synthetic deliveries, each with its source and year.
+"""What the synthetic deliveries are calibrated to: published figures, each with source and year.
 
-The generator draws from these numbers; the calibration test runs generated data
-through the real pipeline and checks each target within the stated tolerance.
+Two kinds of numbers live here and nowhere else:
+
+* :data:`TARGETS`: published national figures. The generator's parameters
+  (``synth_model``) are tuned so that generated data, run through the real pipeline,
+  lands within each target's tolerance; ``tests/test_synth.py`` checks every one of
+  them that way, and ``docs/synth.md`` lists them.
+* :data:`INWONERS`: the size of each centrumgemeente, which sets its share of the
+  national volume. The reference data has no population, so this is an explicit proxy
+  (see :func:`regio_gewichten`).
+
+Why the tolerances are what they are: a figure from a 2015 monitor with partial
+participation, or an "about" in a press text, is not more precise than ~5-15%; the
+tolerances say how far the synthetic data may drift before it stops looking like the
+field, not how exact the sources are.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class Target:
+    """A published figure the synthetic data must reproduce through the pipeline."""
+
     value: float
     tolerance: float  # absolute, in the unit of value
     source: str
+    year: str
+    meting: str  # how tests/test_synth.py measures it on the warehouse
+
+    def holds(self, measured: float) -> bool:
+        return abs(measured - self.value) <= self.tolerance
 
 
-#: About 12,000 women (and 4,500 accompanying children) a year in the vrouwenopvang:
-#: national figures 2019. We read this as ~12,000 clients in care per year.
-CLIENTEN_PER_JAAR = Target(12_000, 1_800, "Federatie Opvang / Valente, landelijke cijfers 2019")
-#: Accompanying children per year (2019).
-KINDEREN_PER_JAAR = Target(4_500, 1_200, "Federatie Opvang / Valente, landelijke cijfers 2019")
-#: 65% of clients were given ambulant rather than residential care (2015 monitor).
-AANDEEL_AMBULANT = Target(0.65, 0.06, "Monitor in-, door- en uitstroom vrouwenopvang 2015, "
-                          "Federatie Opvang/VNG")
-#: 70% of clients came from the organisation's own area (2015 monitor).
-AANDEEL_EIGEN_REGIO = Target(0.70, 0.05, "Monitor vrouwenopvang 2015, Federatie Opvang/VNG")
-#: A place was almost always found within 3 days to a week (2015 monitor).
-WACHTTIJD_MEDIAAN_DAGEN = Target(3.0, 2.0, "Monitor vrouwenopvang 2015, Federatie Opvang/VNG")
-#: About 400 crisis places nationally (2015 monitor).
-CRISISPLAATSEN = Target(400, 40, "Monitor vrouwenopvang 2015, Federatie Opvang/VNG")
-#: About 475 shelter (vervolgopvang) places (Valente, 2025).
-RESIDENTIELE_PLAATSEN = Target(475, 50, "Valente, 2025")
-#: Vervolgopvang stays of about 259 days on average (Monitor Veilige Opvang 2022-23).
-VERVOLGOPVANG_GEMIDDELDE_DAGEN = Target(259, 45, "Monitor Veilige Opvang 2022-2023")
-#: About 2,000 of ~7,300 registered clients were placed in another city (2015 monitor):
-#: about 27% of placements come from another area.
-AANDEEL_ANDERE_REGIO_GEPLAATST = Target(0.27, 0.06, "Monitor vrouwenopvang 2015")
+MONITOR_2015 = ("Monitor in-, door- en uitstroom vrouwenopvang 2015, Federatie Opvang / VNG "
+                "(partial participation, ~7,300 registered clients)")
 
-ALL = {name: value for name, value in globals().items() if isinstance(value, Target)}
+#: About 12,000 women and 4,500 accompanying children a year in the vrouwenopvang (2019);
+#: read as about 12,000 clients in care nationally per year.
+CLIENTEN_PER_JAAR = Target(
+    12_000, 1_500, "Federatie Opvang / Valente, national figures vrouwenopvang", "2019",
+    "kerncijfers(jaar, landelijk).clienten_in_zorg")
+KINDEREN_PER_JAAR = Target(
+    4_500, 900, "Federatie Opvang / Valente, national figures vrouwenopvang", "2019",
+    "kerncijfers(jaar, landelijk).meegekomen_kinderen")
+#: 65% of clients were given ambulant rather than residential care.
+AANDEEL_AMBULANT = Target(
+    0.65, 0.05, MONITOR_2015, "2015", "kerncijfers(jaar, landelijk).aandeel_ambulant")
+#: 70% of clients came from the organisation's own area.
+AANDEEL_EIGEN_REGIO = Target(
+    0.70, 0.04, MONITOR_2015, "2015", "kerncijfers(jaar, landelijk).aandeel_eigen_regio")
+#: A place was almost always found within 3 days to a week.
+WACHTTIJD_MEDIAAN_DAGEN = Target(
+    3, 2, MONITOR_2015, "2015", "kerncijfers(jaar, landelijk).wachttijd_mediaan_dagen")
+AANDEEL_GEPLAATST_BINNEN_WEEK = Target(
+    0.95, 0.04, MONITOR_2015, "2015",
+    "share of geplaatst aanmeldingen with plaatsingsdatum - aanmelddatum <= 7")
+#: About 2,000 of the ~7,300 registered clients were placed in another city than their own.
+AANDEEL_GEPLAATST_ANDERE_REGIO = Target(
+    2_000 / 7_300, 0.05, MONITOR_2015, "2015",
+    "share andere_regio among geplaatst aanmeldingen with a Dutch gemeente_herkomst")
+#: About 400 crisis places nationally.
+CRISISPLAATSEN = Target(
+    400, 5, MONITOR_2015, "2015", "sum over CGs of the crisisopvang plaatsen delivered")
+#: About 475 shelter places.
+RESIDENTIELE_PLAATSEN = Target(
+    475, 5, "Valente", "2025", "sum over CGs of the residentieel plaatsen delivered")
+#: Vervolgopvang stays last about 259 days on average.
+VERVOLGOPVANG_GEMIDDELDE_DAGEN = Target(
+    259, 35, "Monitor Veilige Opvang 2022-2023", "2022-2023",
+    "mean einddatum - startdatum of residentieel episodes ending in the year")
+#: Noodopvang bridges at most about 3 nights until a crisis place is free.
+NOODOPVANG_MAX_NACHTEN = Target(
+    3, 0, "Valente, noodopvang vrouwenopvang (at most about 3 nights)", "2025",
+    "max plaatsingsdatum - aanmelddatum over geplaatst crisisopvang aanmeldingen")
+
+TARGETS: dict[str, Target] = {
+    name: value for name, value in globals().items() if isinstance(value, Target)}
+
+# --- Size of each centrumgemeente ---------------------------------------------------------
+
+#: Population of the Netherlands on 1 January 2025 (CBS, as cited by citypopulation.de).
+INWONERS_NEDERLAND = 18_045_532
+INWONERS_BRON = (
+    "CBS StatLine 03759ned, population on 1 January 2024 of the centrumgemeente itself, "
+    "rounded to 1,000. Amsterdam (931,298), Almere (226,630) and Emmen (109,361) checked "
+    "against figures citing CBS (webwoordenboek.nl, citypopulation.de); the others are "
+    "approximate and still to be checked against the table. National total: 1 January 2025")
+
+#: Approximate population of each centrumgemeente (the municipality, not its area).
+INWONERS: Mapping[str, int] = {
+    "GM0014": 244_000, "GM0080": 126_000, "GM0114": 109_000, "GM0193": 132_000,
+    "GM0153": 161_000, "GM0150": 103_000, "GM0200": 167_000, "GM0202": 166_000,
+    "GM0268": 186_000, "GM0228": 122_000, "GM0034": 227_000, "GM0344": 374_000,
+    "GM0307": 160_000, "GM0402": 93_000, "GM0361": 111_000, "GM0400": 56_000,
+    "GM0405": 75_000, "GM0479": 159_000, "GM0392": 168_000, "GM0363": 931_000,
+    "GM0546": 128_000, "GM0518": 566_000, "GM0513": 75_000, "GM0599": 671_000,
+    "GM0622": 75_000, "GM0505": 121_000, "GM0718": 45_000, "GM0758": 188_000,
+    "GM0855": 227_000, "GM0796": 160_000, "GM0772": 246_000, "GM0983": 102_000,
+    "GM0957": 59_000, "GM0935": 122_000, "GM0917": 87_000,
+}
+
+
+def regio_gewichten(leden: Mapping[str, int], n_gemeenten: int) -> dict[str, float]:
+    """Each centrumgemeente's share of the national volume, summing to 1.
+
+    ``leden`` is the number of member municipalities per centrumgemeente (from the
+    active reference data, so a replaced membership list changes the weights). The
+    area's population is estimated as the centrumgemeente's own population plus, for
+    each other member, the average population of the municipalities that are not a
+    centrumgemeente (what is left of the national total). Why this proxy: per-municipality
+    population is not in the reference data; the big city dominates its area's size, and
+    the member count adds the surrounding municipalities. A centrumgemeente missing from
+    :data:`INWONERS` counts as an average municipality.
+    """
+    known = {cg: INWONERS[cg] for cg in leden if cg in INWONERS}
+    gemiddeld = (INWONERS_NEDERLAND - sum(known.values())) / max(1, n_gemeenten - len(known))
+    schatting = {cg: known.get(cg, gemiddeld) + (n - 1) * gemiddeld
+                 for cg, n in sorted(leden.items())}
+    total = sum(schatting.values())
+    return {cg: v / total for cg, v in schatting.items()}
+
+
+def verdeel(totaal: int, gewichten: Mapping[str, float], minimum: int = 1) -> dict[str, int]:
+    """Split an integer total over the CGs by weight (largest remainder), each at least
+    ``minimum``, so the national sum is exactly the published number whenever it can be."""
+    keys = sorted(gewichten)
+    exact = {k: max(minimum, totaal * gewichten[k]) for k in keys}
+    base = {k: max(minimum, int(exact[k])) for k in keys}
+    rest = totaal - sum(base.values())
+    for k in sorted(keys, key=lambda k: (-(exact[k] - int(exact[k])), k))[:max(0, rest)]:
+        base[k] += 1
+    return base

@@ -42,7 +42,7 @@ def run_ingest(settings: config.Settings, paths: list[Path], as_json: bool, out:
         if quality and any(r.status == "loaded" for r in run.results):
             from pipeline.quality import run_quality
 
-            findings, _ = run_quality(con)
+            findings = run_quality(con)
     finally:
         con.close()
     report_path = write_rejection_report(run, settings.db)

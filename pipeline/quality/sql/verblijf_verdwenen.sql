@@ -1,18 +1,16 @@
--- An episode running in quarter k's delivery must appear in the k+1 delivery of that CG
--- (when there is one). Reported in the quarter where it went missing.
-WITH delivered AS (
-    SELECT DISTINCT centrumgemeente, kwartaal FROM loads
-    WHERE status = 'loaded' AND soort = 'verblijf'
-), running AS (
-    SELECT centrumgemeente, verblijf_id, kwartaal,
-           CASE WHEN right(kwartaal, 1) = '4'
-                THEN (CAST(left(kwartaal, 4) AS INTEGER) + 1)::VARCHAR || 'Q1'
-                ELSE left(kwartaal, 5) || (CAST(right(kwartaal, 1) AS INTEGER) + 1)::VARCHAR
-           END AS volgend
-    FROM stg_verblijf WHERE einddatum IS NULL
+-- Record: each episode running (no einddatum) in quarter k's verblijf delivery, when the CG
+-- delivered verblijf for k+1; reported in k+1, the delivery it is missing from.
+-- in_volgende_levering: the k+1 delivery holds the same verblijf_id.
+WITH lopend AS (
+    SELECT centrumgemeente, verblijf_id,
+           dq_kwartaal_label(dq_kwartaalnummer(kwartaal) + 1) AS volgend
+    FROM dq_verblijf
+    WHERE einddatum IS NULL
 )
 SELECT r.centrumgemeente, r.volgend AS kwartaal,
-       EXISTS (SELECT 1 FROM stg_verblijf s WHERE s.centrumgemeente = r.centrumgemeente
-               AND s.kwartaal = r.volgend AND s.verblijf_id = r.verblijf_id) AS ok
-FROM running r JOIN delivered d ON d.centrumgemeente = r.centrumgemeente
-                               AND d.kwartaal = r.volgend
+       EXISTS (SELECT 1 FROM dq_verblijf AS n
+               WHERE n.centrumgemeente = r.centrumgemeente AND n.kwartaal = r.volgend
+                 AND n.verblijf_id = r.verblijf_id) AS in_volgende_levering
+FROM lopend AS r
+JOIN dq_leveringen AS l
+  ON l.centrumgemeente = r.centrumgemeente AND l.kwartaal = r.volgend AND l.soort = 'verblijf'

@@ -1,3 +1,2 @@
-SELECT centrumgemeente, kwartaal,
-       stand_einde = stand_begin + nieuwe_verblijven - beeindigde_verblijven AS ok
-FROM mart_kwartaal_cg
+-- Not used: voorraad_identiteit is computed from pipeline.figures.kerncijfers per CG x quarter
+-- (pipeline/quality/kerncijfers_frames.py), so it checks the published figures. To be removed.

@@ -1,0 +1,55 @@
+"""Great Expectations, kept in one small place: an ephemeral context, pandas frames only.
+
+Why so narrow: GX through SQLAlchemy + duckdb-engine fails every expectation upstream (an
+IndexError), so frames are pulled from DuckDB; its import costs seconds, so it happens here,
+lazily, once per run; its default result formats carry raw values, so results are asked in
+SUMMARY form without any value list and reduced to two counts at once; its progress bars and
+analytics are switched off so nothing reaches the terminal or the network.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+
+from pipeline.quality.rules import Rule, RulesError
+
+#: No record's value ever leaves GX: no partial lists, no unexpected rows, no values.
+RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 0,
+                 "include_unexpected_rows": False, "exclude_unexpected_values": True}
+
+
+class GxValidator:
+    """One ephemeral context per run, with every rule's expectation built up front."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        os.environ["GX_ANALYTICS_ENABLED"] = "false"
+        import great_expectations as gx
+        import great_expectations.expectations as gxe
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        self.expectations = {}
+        problems = []
+        for rule in rules:
+            try:
+                self.expectations[rule.regel] = getattr(gxe, rule.expectation)(
+                    **rule.parameters)
+            except Exception as exc:  # noqa: BLE001 - pydantic's error, reported per rule
+                problems.append(f"rule {rule.regel}: {rule.expectation} refuses its "
+                                f"parameters: {' '.join(str(exc).split())}")
+        if problems:
+            raise RulesError("the quality rules cannot be used:\n  " + "\n  ".join(problems))
+        self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        asset = self.context.data_sources.add_pandas("kwaliteit").add_dataframe_asset("regel")
+        self.batch_definition = asset.add_batch_definition_whole_dataframe("frame")
+
+    def validate(self, rule: Rule, frame: pd.DataFrame) -> tuple[bool, int, int]:
+        """(success, element_count, unexpected_count) of the rule's expectation on the frame's
+        checked column (the only column GX sees)."""
+        batch = self.batch_definition.get_batch(
+            batch_parameters={"dataframe": frame[[rule.column]]})
+        result = batch.validate(self.expectations[rule.regel], result_format=RESULT_FORMAT)
+        return (bool(result.success), int(result.result["element_count"]),
+                int(result.result["unexpected_count"]))
