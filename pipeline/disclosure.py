@@ -4,10 +4,12 @@ On by default, threshold configurable. Rules (recorded in every release.json):
 
 1. **Primary**: a count of 1 to threshold-1 is shown as "<threshold" (0 stays 0: an empty
    cell reveals nobody).
-2. **Secondary**: in a table with totals, a row or column with exactly one hidden cell
-   also hides its smallest other non-zero cell, so the total minus the shown cells cannot
-   give the hidden one away; repeated until stable (ACRO's margin leak, issues 198/137).
-   A total that is itself small is hidden too.
+2. **Secondary**: a table is protected with its margins. Every row and column, counted
+   with its total, and the totals row and column themselves, hold no hidden cell or at
+   least two; a line with exactly one also hides its smallest other non-zero cell (a body
+   cell before a total), repeated until stable, so no total minus the shown cells gives a
+   hidden one away (ACRO's margin leak, issues 198/137). A small total is hidden like any
+   small count. Cells hidden only for this read "x", never "<5".
 3. **Shares and medians** are not shown when their base is below the threshold; a share
    is also hidden when its numerator or the rest of its base is small (share x base would
    reveal it).
@@ -21,7 +23,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 DEFAULT_THRESHOLD = 5
-HIDDEN = object()
+#: How a cell hidden only to protect another one reads (CBS: "x = geheim").
+SECONDARY = "x"
+TOTAAL = "Totaal"
 
 
 @dataclass(frozen=True)
@@ -42,8 +46,10 @@ class Rules:
             "drempel": t,
             "regels": [
                 f"aantallen 1 tot en met {t - 1} worden getoond als '<{t}'",
-                "secundaire onderdrukking: een rij of kolom met één verborgen cel verbergt ook "
-                "de kleinste andere cel; kleine totalen worden verborgen",
+                "secundaire onderdrukking: elke rij en kolom, met haar totaal, en de rij en "
+                "kolom van de totalen hebben geen of ten minste twee verborgen cellen; een "
+                f"cel die alleen daarvoor verborgen is staat er als '{SECONDARY}'; kleine "
+                "totalen worden verborgen",
                 f"aandelen en medianen worden niet getoond bij een basis onder {t}, of als "
                 f"teller of rest van de basis tussen 1 en {t - 1} ligt",
                 f"overlevingscurves stoppen waar minder dan {t} personen at risk zijn",
@@ -71,43 +77,45 @@ class Rules:
     def table(self, df: pd.DataFrame, with_totals: bool = True) -> pd.DataFrame:
         """Protect a table of counts (rows x columns, all numeric) and add totals.
 
-        Returns an object frame whose hidden cells read '<threshold'. Totals are the true
-        sums: secondary suppression guarantees no hidden cell can be derived from them.
+        The table is protected together with its margins, always: a total left out of this
+        output is still published elsewhere (the national row, the other reports), so each
+        row and column *including its total*, and the totals row and column themselves, must
+        hold either no hidden cell or at least two. One hidden cell alone in such a line is
+        its total minus the shown cells. Small counts read '<threshold'; cells hidden only to
+        protect them read 'x' (CBS's sign for "geheim"), so no large number is ever labelled
+        small. Shown totals are the true sums.
         """
         values = df.astype(int)
-        hidden = values.map(self.is_small)
-        rows_total = values.sum(axis=1)
-        cols_total = values.sum(axis=0)
+        ext = values.copy()
+        ext[TOTAAL] = values.sum(axis=1)
+        ext.loc[TOTAAL] = ext.sum(axis=0)
+        small = ext.map(self.is_small)
+        hidden = small.copy()
+        body_rows, body_cols = list(values.index), list(values.columns)
+        lines = [(r, None) for r in ext.index] + [(None, c) for c in ext.columns]
         changed = True
         while changed:
             changed = False
-            for axis in (0, 1):
-                lines = hidden if axis == 1 else hidden.T
-                data = values if axis == 1 else values.T
-                for idx in lines.index:
-                    mask = lines.loc[idx]
-                    if mask.sum() == 1:
-                        candidates = data.loc[idx][~mask & (data.loc[idx] > 0)]
-                        if candidates.empty:
-                            continue
-                        col = candidates.idxmin()
-                        if axis == 1:
-                            hidden.loc[idx, col] = True
-                        else:
-                            hidden.loc[col, idx] = True
-                        changed = True
-        out = values.astype(object).mask(hidden, self.label)
-        if with_totals:
-            # a line whose only hidden cell has no partner to hide gets its total hidden
-            row_alone = hidden.sum(axis=1) == 1
-            col_alone = hidden.sum(axis=0) == 1
-            out["Totaal"] = [self.label if alone else self.count(v)
-                             for v, alone in zip(rows_total, row_alone, strict=True)]
-            grand = int(values.values.sum())
-            lonely_total = row_alone.sum() == 1 or col_alone.sum() == 1
-            out.loc["Totaal"] = [self.label if alone else self.count(v)
-                                 for v, alone in zip(cols_total, col_alone, strict=True)] + [
-                self.label if lonely_total else self.count(grand)]
+            for r, c in lines:
+                mask = hidden.loc[r] if c is None else hidden[c]
+                if mask.sum() != 1:
+                    continue
+                data = ext.loc[r] if c is None else ext[c]
+                free = data[~mask & (data > 0)]
+                if free.empty:
+                    continue
+                # hide a body cell before a total: totals carry the most information
+                in_body = [k for k in free.index if k in (body_cols if c is None else body_rows)]
+                pick = free[in_body].idxmin() if in_body else free.idxmin()
+                if c is None:
+                    hidden.loc[r, pick] = True
+                else:
+                    hidden.loc[pick, c] = True
+                changed = True
+        out = ext.astype(object).mask(hidden & small, self.label).mask(hidden & ~small,
+                                                                        SECONDARY)
+        if not with_totals:
+            out = out.drop(index=TOTAAL, columns=TOTAAL)
         return out
 
     def curve(self, km: pd.DataFrame) -> pd.DataFrame:
@@ -115,18 +123,19 @@ class Rules:
         return km[km["at_risk"] >= self.threshold].reset_index(drop=True)
 
 
-def recoverable_cells(protected: pd.DataFrame, label: str) -> list[tuple]:
-    """Hidden cells a shown total would reveal: alone in their line while the total is shown.
+def recoverable_cells(protected: pd.DataFrame,
+                      labels: tuple[str, ...] = ("<5", SECONDARY)) -> list[tuple]:
+    """Hidden cells that a line's shown cells would reveal: the only hidden cell of a row or
+    column of the table with its margins (a row with its total, the totals row, ...).
 
     Used by the tests to prove the margins leak nothing: the answer must be empty.
     """
-    body = protected.drop(index="Totaal", columns="Totaal", errors="ignore")
-    hidden = body == label
+    hidden = protected.isin(labels)
     found = []
-    for r in body.index:
-        if hidden.loc[r].sum() == 1 and protected.loc[r, "Totaal"] != label:
+    for r in protected.index:
+        if hidden.loc[r].sum() == 1:
             found.append((r, hidden.loc[r].idxmax()))
-    for c in body.columns:
-        if hidden[c].sum() == 1 and protected.loc["Totaal", c] != label:
+    for c in protected.columns:
+        if hidden[c].sum() == 1:
             found.append((hidden[c].idxmax(), c))
     return found

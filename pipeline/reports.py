@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.disclosure import Rules
+from pipeline.disclosure import SECONDARY, Rules
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "kwartaalrapportage.ipynb"
 LANDELIJK = "landelijk"
@@ -124,8 +124,9 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
     parts: list[str | Path] = [
         f"# Monitor vrouwenopvang: {kop}\n\nPeildatum {release.peildatum}. Referentiedata "
         f"{release.referentie}. Aantallen van 1 tot en met {rules.threshold - 1} worden "
-        f"getoond als '{rules.label}'; soms is ook een tweede aantal verborgen, zodat "
-        "totalen en verschillen niets verraden."]
+        f"getoond als '{rules.label}'. Een aantal dat als '{SECONDARY}' staat is verborgen "
+        "om zo'n klein aantal te beschermen: anders zou het uit een totaal of een verschil "
+        "te berekenen zijn."]
     tabellen = {}
     figures = []
 
