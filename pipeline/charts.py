@@ -30,7 +30,8 @@ plt.rcParams.update({
 def footnote(fig, peildatum: str, referentie: str) -> None:
     fig.subplots_adjust(bottom=0.2)
     fig.text(0.01, 0.01, f"{BRON}. Peildatum {peildatum}. Referentie {referentie}. "
-             "Aantallen onder 5 zijn niet getoond.", fontsize=7, color="#555")
+             "Kleine aantallen zijn afgeschermd (zie de toelichting in het rapport).",
+             fontsize=7, color="#555")
 
 
 def save(fig, folder: Path, name: str) -> list[Path]:
@@ -101,6 +102,32 @@ def overleving(curve: pd.DataFrame, titel: str, peildatum: str, referentie: str)
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("Dagen sinds start")
     ax.set_ylabel("Aandeel nog in zorg")
+    ax.set_title(titel)
+    footnote(fig, peildatum, referentie)
+    return fig
+
+
+def bezetting(df: pd.DataFrame, titel: str, peildatum: str, referentie: str):
+    """Bezettingsgraad per quarter and residential form (a fraction, or missing where the
+    capacity is unknown or too few clients were in that form to show it)."""
+    fig, ax = plt.subplots()
+    drawn = False
+    for vorm, label in (("crisisopvang", "Crisisopvang"), ("residentieel", "Residentieel")):
+        part = df[df["opvangvorm"] == vorm]
+        values = pd.to_numeric(part["bezettingsgraad"], errors="coerce") * 100
+        if values.notna().any():
+            ax.plot(part["kwartaal"], values, marker="o", label=label)
+            drawn = True
+    if drawn:
+        ax.axhline(100, color="#555", linewidth=0.8, linestyle="--")
+        ax.text(1.0, 100, "alle plaatsen bezet ", va="bottom", ha="right", fontsize=8,
+                color="#555", transform=ax.get_yaxis_transform())
+        ax.legend(frameon=False, fontsize=8, loc="lower left")
+        ax.set_ylim(0, max(115, ax.get_ylim()[1]))
+    else:
+        ax.text(0.5, 0.5, "Geen capaciteit aangeleverd, of te weinig cliënten om te tonen",
+                ha="center", transform=ax.transAxes)
+    ax.set_ylabel("Bezetting (% van de plaatsen)")
     ax.set_title(titel)
     footnote(fig, peildatum, referentie)
     return fig

@@ -74,7 +74,8 @@ class Rules:
     def median(self, value: float | None, base: int) -> float | None:
         return None if value is None or base < self.threshold else value
 
-    def table(self, df: pd.DataFrame, with_totals: bool = True) -> pd.DataFrame:
+    def table(self, df: pd.DataFrame, with_totals: bool = True,
+              fixed: pd.DataFrame | None = None) -> pd.DataFrame:
         """Protect a table of counts (rows x columns, all numeric) and add totals.
 
         The table is protected together with its margins, always: a total left out of this
@@ -84,6 +85,14 @@ class Rules:
         its total minus the shown cells. Small counts read '<threshold'; cells hidden only to
         protect them read 'x' (CBS's sign for "geheim"), so no large number is ever labelled
         small. Shown totals are the true sums.
+
+        ``fixed`` is for numbers another table already publishes: the row totals of a
+        breakdown of ``geplaatst``, the column of the current quarter in a quarterly series.
+        It is laid over this table with its margins (rows and columns may include 'Totaal'):
+        True where the other table hides the number, False where it shows it, missing for
+        cells of this table alone. Fixed cells are hidden exactly as there and never chosen
+        for secondary suppression, so the tables agree and neither gives the other away.
+        Build it with :meth:`hidden` of the other table.
         """
         values = df.astype(int)
         ext = values.copy()
@@ -91,36 +100,66 @@ class Rules:
         ext.loc[TOTAAL] = ext.sum(axis=0)
         small = ext.map(self.is_small)
         hidden = small.copy()
-        body_rows, body_cols = list(values.index), list(values.columns)
+        given = (pd.DataFrame(index=ext.index, columns=ext.columns) if fixed is None
+                 else fixed.reindex(index=ext.index, columns=ext.columns))
+        fixed = given.notna()
+        # hidden as the other table has it; a small count is never shown, whatever it says
+        hidden = hidden.mask(fixed, given.eq(True) | small)
         lines = [(r, None) for r in ext.index] + [(None, c) for c in ext.columns]
         changed = True
         while changed:
             changed = False
-            for r, c in lines:
-                mask = hidden.loc[r] if c is None else hidden[c]
-                if mask.sum() != 1:
-                    continue
-                data = ext.loc[r] if c is None else ext[c]
-                free = data[~mask & (data > 0)]
-                if free.empty:
-                    continue
-                # hide a body cell before a total: totals carry the most information
-                in_body = [k for k in free.index if k in (body_cols if c is None else body_rows)]
-                pick = free[in_body].idxmin() if in_body else free.idxmin()
-                if c is None:
-                    hidden.loc[r, pick] = True
-                else:
-                    hidden.loc[pick, c] = True
-                changed = True
+            for line in lines:
+                cell = _second_cell(ext, hidden, fixed, *line)
+                if cell is not None:
+                    hidden.loc[cell] = True
+                    changed = True
         out = ext.astype(object).mask(hidden & small, self.label).mask(hidden & ~small,
                                                                         SECONDARY)
         if not with_totals:
             out = out.drop(index=TOTAAL, columns=TOTAAL)
         return out
 
+    def hidden(self, protected: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
+        """True where a protected table hides a cell: the ``fixed`` of a table that must
+        agree with it."""
+        return protected.isin([self.label, SECONDARY])
+
     def curve(self, km: pd.DataFrame) -> pd.DataFrame:
         """Cut a KM curve (columns t, S, lower, upper, at_risk) where at_risk < threshold."""
         return km[km["at_risk"] >= self.threshold].reset_index(drop=True)
+
+
+def _second_cell(ext: pd.DataFrame, hidden: pd.DataFrame, fixed: pd.DataFrame,
+                 r: object | None, c: object | None) -> tuple | None:
+    """The cell to hide beside the only hidden cell of row r (or column c), or None when
+    that line holds no hidden cell, at least two, or nothing it may hide.
+
+    Preferred, in order: a cell whose crossing line can still be solved (it already hides a
+    cell, or has another one it may hide); one that closes a pair there instead of opening
+    a new one; a body cell before a total (totals carry the most information); the
+    smallest."""
+    def line(frame: pd.DataFrame, row, col) -> pd.Series:
+        return frame.loc[row] if col is None else frame[col]
+
+    mask = line(hidden, r, c)
+    if mask.sum() != 1:
+        return None
+    data = line(ext, r, c)
+    free = data[~mask & (data > 0) & ~line(fixed, r, c)]
+    if free.empty:
+        return None
+
+    def cost(k) -> tuple:
+        cross = (None, k) if c is None else (k, None)
+        cross_hidden = line(hidden, *cross)
+        opens = not cross_hidden.any()
+        other = ~cross_hidden & (line(ext, *cross) > 0) & ~line(fixed, *cross)
+        other[r if c is None else c] = False
+        return (opens and not other.any(), opens, k == TOTAAL, free[k])
+
+    pick = min(free.index, key=cost)
+    return (r, pick) if c is None else (pick, c)
 
 
 def recoverable_cells(protected: pd.DataFrame,

@@ -25,11 +25,12 @@ def _rows(con, sql: str, params: dict) -> list[tuple]:
 
 def check_models(con: duckdb.DuckDBPyConnection) -> None:
     """The warehouse holds the current models (built by this version of the pipeline)."""
-    found = _rows(con, "SELECT count(*) FROM duckdb_functions() WHERE function_name = "
-                  "'ligdagen_in'", {})[0][0]
-    if not found:
+    try:  # calling the newest macro costs ~0.1 ms; listing duckdb_functions() ~17 ms
+        con.execute("SELECT ligdagen_in(DATE '2025-01-01', NULL, DATE '2025-01-01', "
+                    "DATE '2025-01-01')").fetchall()
+    except duckdb.CatalogException:
         raise ValueError("the warehouse's models are missing or older than this version of "
-                         "opvangmonitor: run 'opvangmonitor build' (or ingest) first")
+                         "opvangmonitor: run 'opvangmonitor build' (or ingest) first") from None
 
 
 def check_scope(con: duckdb.DuckDBPyConnection, centrumgemeente: str | None) -> str | None:

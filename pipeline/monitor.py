@@ -57,6 +57,11 @@ class Monitor:
         """Code, name, province and status of the 35 centrumgemeenten."""
         return self._df("SELECT * FROM ref_centrumgemeenten ORDER BY gm_code", {})
 
+    def gemeenten(self) -> pd.DataFrame:
+        """The 342 municipalities with the centrumgemeente area each belongs to, as installed
+        in this warehouse (the default or an official membership list)."""
+        return self._df("SELECT * FROM ref_gemeenten ORDER BY gm_code", {})
+
     def tijdreeks(self, centrumgemeente: str | None = None) -> pd.DataFrame:
         """Per delivered quarter: aanmeldingen, geplaatst, clienten_in_zorg, nieuwe and
         beeindigde verblijven, stand begin/einde, uitstroom (national = sum over CGs, which
@@ -109,6 +114,39 @@ class Monitor:
             FROM aanmeldingen WHERE {figures.SCOPE} AND uitkomst = 'geplaatst'
               AND aanmelddatum BETWEEN $s AND $e GROUP BY ALL ORDER BY ALL""",
                         self._params(periode, centrumgemeente))
+
+    def bezetting(self, centrumgemeente: str | None = None) -> pd.DataFrame:
+        """Per delivered quarter and residential opvangvorm: ligdagen, capaciteitsdagen
+        (plaatsen x days; null when a CG in scope delivered no capaciteit for that quarter,
+        nationally all 35 must have), bezettingsgraad, and the distinct clients in that form
+        (the base a report needs before it may show the rate)."""
+        cg = figures.check_scope(self.con, centrumgemeente)
+        return self._df("""
+            WITH q AS (
+                SELECT centrumgemeente, kwartaal, q_start, q_end, q_end - q_start + 1 AS dagen
+                FROM mart_kwartaal_cg WHERE ($cg IS NULL OR centrumgemeente = $cg)
+            ), cel AS (
+                SELECT q.kwartaal, f.opvangvorm, c.plaatsen * q.dagen AS capaciteitsdagen,
+                    (SELECT coalesce(sum(ligdagen_in(v.startdatum, v.einddatum, q.q_start,
+                                                     q.q_end)), 0)
+                     FROM verblijven v WHERE v.centrumgemeente = q.centrumgemeente
+                       AND v.opvangvorm = f.opvangvorm) AS ligdagen,
+                    (SELECT count(DISTINCT v.client_pseudoniem) FROM verblijven v
+                     WHERE v.centrumgemeente = q.centrumgemeente AND v.opvangvorm = f.opvangvorm
+                       AND overlapt(v.startdatum, v.einddatum, q.q_start, q.q_end)) AS clienten
+                FROM q CROSS JOIN (VALUES ('crisisopvang'), ('residentieel')) f(opvangvorm)
+                LEFT JOIN capaciteit c ON c.centrumgemeente = q.centrumgemeente
+                     AND c.kwartaal = q.kwartaal AND c.opvangvorm = f.opvangvorm
+            )
+            SELECT kwartaal, opvangvorm, sum(ligdagen)::BIGINT AS ligdagen,
+                   CASE WHEN count(capaciteitsdagen) = CASE WHEN $cg IS NULL THEN
+                        (SELECT count(*) FROM ref_centrumgemeenten) ELSE 1 END
+                        THEN sum(capaciteitsdagen) END AS capaciteitsdagen,
+                   sum(ligdagen) / CASE WHEN count(capaciteitsdagen) = CASE WHEN $cg IS NULL
+                        THEN (SELECT count(*) FROM ref_centrumgemeenten) ELSE 1 END
+                        THEN nullif(sum(capaciteitsdagen), 0) END AS bezettingsgraad,
+                   sum(clienten)::BIGINT AS clienten
+            FROM cel GROUP BY ALL ORDER BY ALL""", {"cg": cg})
 
     def km_verblijfsduur(self, periode: str, centrumgemeente: str | None = None,
                          opvangvorm: str | None = None) -> pd.DataFrame:

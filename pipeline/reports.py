@@ -27,7 +27,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.disclosure import SECONDARY, Rules
+from pipeline.disclosure import SECONDARY, TOTAAL, Rules
+from schemas.common import BELEMMERINGEN
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "kwartaalrapportage.ipynb"
 LANDELIJK = "landelijk"
@@ -40,8 +41,13 @@ GROUPS = {
                    "andere_vrouwenopvang", "maatschappelijke_opvang", "zorginstelling",
                    "buitenland", "onbekend"],
 }
+#: Wait classes: label -> the highest number of days in it.
+WACHTTIJD_KLASSEN = {"0 dagen": 0, "1 dag": 1, "2-3 dagen": 3, "4-7 dagen": 7,
+                     "8-14 dagen": 14, "15+ dagen": float("inf")}
+GROUPS["wachttijd"] = list(WACHTTIJD_KLASSEN)
+GROUPS["belemmeringen"] = list(BELEMMERINGEN)
 #: Groups whose measures add up to a total that is worth showing (and protecting).
-WITH_TOTAL = {"herkomst", "bestemming"}
+WITH_TOTAL = {"herkomst", "bestemming", "wachttijd"}
 #: Groups shown in the key-figure table (the others get their own chart and table).
 IN_KERNCIJFERS = ("voorraad", "herkomst", "zorg")
 LABELS = {
@@ -71,32 +77,85 @@ class Release:
 
 
 def compute_release(m, periode: str, rules: Rules) -> Release:
-    """Every figure of the release, computed once (the 36 reports reuse it)."""
+    """Every figure of the release, computed once (the 36 reports reuse it).
+
+    A number that two tables publish is protected once and laid over the other table as
+    ``fixed`` (see :meth:`Rules.table`): herkomst's total is the aanmeldingen of the series,
+    bestemming's total the uitstroom of ``zorg``, the wait times add up to ``geplaatst``,
+    the series' current quarter repeats the stock and flows of ``voorraad``. Otherwise a
+    cell hidden in one table could simply be read in the other.
+    """
+    from pipeline.periods import parse_periode
+
     cgs = list(m.centrumgemeenten()["gm_code"])
     raw = {cg: m.kerncijfers(periode, cg) for cg in cgs}
     raw[LANDELIJK] = m.kerncijfers(periode)
-    tables = {}
-    for group, cols in GROUPS.items():
-        source = {"herkomst": "herkomst", "bestemming": "uitstroom_bestemming"}.get(group)
-        frame = pd.DataFrame(
-            [[(raw[cg][source][c] if source else raw[cg][c]) for c in cols] for cg in cgs],
-            index=cgs, columns=cols)
-        protected = rules.table(frame)
-        if group not in WITH_TOTAL:
-            protected = protected.drop(columns="Totaal")
-        tables[group] = protected
-    series = {}
+
+    def frame(cols: list[str], value) -> pd.DataFrame:
+        return pd.DataFrame([[value(cg, c) for c in cols] for cg in cgs], index=cgs,
+                            columns=cols)
+
+    def protect(group: str, df: pd.DataFrame, fixed: pd.DataFrame | None = None) -> None:
+        protected = rules.table(df, fixed=fixed)
+        tables[group] = protected if group in WITH_TOTAL else protected.drop(columns=TOTAAL)
+
+    def total_of(table: str, col: str) -> pd.DataFrame:
+        return pd.DataFrame({TOTAAL: rules.hidden(tables[table][col])})
+
+    tables: dict[str, pd.DataFrame] = {}
+    for group in ("voorraad", "zorg"):
+        protect(group, frame(GROUPS[group], lambda cg, c: raw[cg][c]))
+    protect("herkomst", frame(GROUPS["herkomst"], lambda cg, c: raw[cg]["herkomst"][c]))
+    protect("bestemming", frame(GROUPS["bestemming"],
+                                lambda cg, c: raw[cg]["uitstroom_bestemming"][c]),
+            total_of("zorg", "uitstroom"))
+    wacht = {cg: wachttijd_klassen(m.wachttijden(periode, cg)) for cg in cgs}
+    protect("wachttijd", frame(GROUPS["wachttijd"], lambda cg, c: wacht[cg][c]),
+            total_of("zorg", "geplaatst"))
+    belem = {cg: m.belemmeringen(periode, cg).set_index("belemmering")["uitstroom"]
+             for cg in cgs}
+    protect("belemmeringen", frame(GROUPS["belemmeringen"],
+                                   lambda cg, c: int(belem[cg].get(c, 0))))
+
     quarters = _quarters_upto(m, periode)
+    kw = parse_periode(periode).kwartalen
+    before = _previous_quarter(kw[0])
+    # series column -> the table and column that publish the same number
+    same = {"aanmeldingen": {kw[-1]: ("herkomst", TOTAAL)} if len(kw) == 1 else {},
+            "nieuwe_verblijven": ({kw[-1]: ("voorraad", "nieuwe_verblijven")}
+                                  if len(kw) == 1 else {}),
+            "uitstroom": {kw[-1]: ("zorg", "uitstroom")} if len(kw) == 1 else {},
+            "stand_einde": {kw[-1]: ("voorraad", "stand_einde"),
+                            before: ("voorraad", "stand_begin")}}
+    series = {}
     for measure in SERIES:
         rows = []
         for cg in cgs:
             t = m.tijdreeks(cg).set_index("kwartaal")
             rows.append([int(t[measure].get(q, 0)) for q in quarters])
-        frame = pd.DataFrame(rows, index=cgs, columns=quarters)
-        series[measure] = rules.table(frame).drop(columns="Totaal")
+        df = pd.DataFrame(rows, index=cgs, columns=quarters)
+        links = {q: rules.hidden(tables[t][c]) for q, (t, c) in same[measure].items()
+                 if q in quarters}
+        series[measure] = rules.table(df, fixed=pd.DataFrame(links) if links else None
+                                      ).drop(columns=TOTAAL)
     k = raw[LANDELIJK]
     return Release(periode, rules, tables, series, raw, k["peildatum"] or "",
                    k["referentie_versie"] or "")
+
+
+def wachttijd_klassen(wachttijden: pd.DataFrame) -> dict[str, int]:
+    """Placements per wait class (0, 1, 2-3, 4-7, 8-14, 15+ days): they add up to
+    ``geplaatst``, whose plaatsingsdatum the contract requires."""
+    out = dict.fromkeys(GROUPS["wachttijd"], 0)
+    for dagen, aantal in zip(wachttijden["dagen"], wachttijden["aantal"], strict=True):
+        klasse = next(k for k, hoogste in WACHTTIJD_KLASSEN.items() if dagen <= hoogste)
+        out[klasse] += int(aantal)
+    return out
+
+
+def _previous_quarter(kwartaal: str) -> str:
+    year, q = int(kwartaal[:4]), int(kwartaal[-1])
+    return f"{year - 1}Q4" if q == 1 else f"{year}Q{q - 1}"
 
 
 def _quarters_upto(m, periode: str) -> list[str]:
@@ -202,7 +261,149 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
                        release.peildatum, release.referentie, horizontaal=True)
     figures += charts.save(fig, fig_dir, "uitstroom_bestemming")
     parts += ["## Waar gaan cliënten naartoe?", fig_dir / "uitstroom_bestemming.png"]
+
+    belem = scope_row(release.tables["belemmeringen"], scope)
+    namen = [BELEMMERING_LABELS[c] for c in GROUPS["belemmeringen"]]
+    tabellen["Belemmeringen"] = pd.DataFrame(
+        {"Belemmering": namen, "Uitstroom": [belem[c] for c in GROUPS["belemmeringen"]]})
+    fig = charts.staaf(namen, [belem[c] for c in GROUPS["belemmeringen"]],
+                       f"Belemmeringen bij uitstroom, {naam}", "Uitstroom met deze belemmering",
+                       release.peildatum, release.referentie, horizontaal=True)
+    figures += charts.save(fig, fig_dir, "belemmeringen")
+    parts += ["Een cliënt kan bij uitstroom meer dan één belemmering hebben.",
+              fig_dir / "belemmeringen.png"]
+
+    wacht = scope_row(release.tables["wachttijd"], scope)
+    tabellen["Wachttijd"] = pd.DataFrame(
+        {"Wachttijd": GROUPS["wachttijd"] + ["Totaal geplaatst"],
+         "Geplaatst": [wacht[c] for c in GROUPS["wachttijd"]] + [wacht[TOTAAL]]})
+    fig = charts.staaf(GROUPS["wachttijd"], [wacht[c] for c in GROUPS["wachttijd"]],
+                       f"Wachttijd van aanmelding tot plaatsing, {naam}", "Geplaatst",
+                       release.peildatum, release.referentie)
+    figures += charts.save(fig, fig_dir, "wachttijd")
+    parts += ["## Hoe snel krijgt een cliënt een plek?", fig_dir / "wachttijd.png"]
+
+    bez = bezetting_tabel(m, rules, cg, release.periode)
+    tabellen["Bezetting"] = bez.assign(bezettingsgraad=[
+        "niet getoond" if v is None else f"{v:.0%}" for v in bez["bezettingsgraad"]]).rename(
+        columns={"kwartaal": "Kwartaal", "opvangvorm": "Opvangvorm",
+                 "bezettingsgraad": "Bezettingsgraad"})
+    fig = charts.bezetting(bez, f"Bezetting van de residentiële opvang, {naam}",
+                           release.peildatum, release.referentie)
+    figures += charts.save(fig, fig_dir, "bezetting")
+    parts += ["## Bezetting tegenover capaciteit\n\nLigdagen als deel van de plaatsen maal "
+              "de dagen van het kwartaal. Niet getoond waar de capaciteit niet is aangeleverd "
+              f"of minder dan {rules.threshold} cliënten in die opvangvorm verbleven.",
+              fig_dir / "bezetting.png"]
+
+    parts += herkomst_delen(m, release, scope, cg, naam, fig_dir, tabellen, figures)
     return {"parts": parts, "tabellen": tabellen, "figuren": figures}
+
+
+BELEMMERING_LABELS = {"geen_woning": "Geen woning", "geen_vervolghulp": "Geen vervolghulp",
+                      "niet_terug_naar_herkomst": "Kan niet terug naar herkomst",
+                      "financien": "Financiën", "verblijfsstatus": "Verblijfsstatus"}
+
+
+def bezetting_tabel(m, rules: Rules, cg: str | None, periode: str) -> pd.DataFrame:
+    """The last eight quarters up to P: bezettingsgraad per residential form, None where the
+    capacity is unknown or fewer than threshold clients stayed in that form (a rate with its
+    published capacity gives the ligdagen away, which for one client is her stay)."""
+    from pipeline.periods import parse_periode
+
+    last = parse_periode(periode).kwartalen[-1]
+    b = m.bezetting(cg)
+    b = b[b["kwartaal"] <= last]
+    b = b[b["kwartaal"].isin(sorted(b["kwartaal"].unique())[-8:])]
+    rate = [None if pd.isna(g) or n < rules.threshold else float(g)
+            for g, n in zip(b["bezettingsgraad"], b["clienten"], strict=True)]
+    return pd.DataFrame({"kwartaal": b["kwartaal"].to_list(),
+                         "opvangvorm": b["opvangvorm"].to_list(), "bezettingsgraad": rate})
+
+
+def herkomst_delen(m, release: Release, scope: str, cg: str | None, naam: str,
+                   fig_dir: Path, tabellen: dict, figures: list) -> list:
+    """The map of origin municipalities and the flows between CG areas, in classes only
+    (pipeline.kaart). Classes next to the exact eigen_regio and andere_regio could still pin
+    a small cell (a total of 6 from '5-9' and '<5' is 5 + 1): then the figure is left out."""
+    from pipeline import charts, kaart
+    from pipeline.reference import BOUNDARIES_FILE, REFERENCE_DIR
+
+    rules = release.rules
+    gemeenten = m.gemeenten()  # the membership the figures were computed with
+    namen = dict(zip(m.centrumgemeenten()["gm_code"], m.centrumgemeenten()["gm_naam"],
+                     strict=True))
+    regio = gemeenten.set_index("gm_code")["centrumgemeente"]
+    matrix = m.herkomst_matrix(release.periode)
+    rows = matrix[matrix["gemeente_herkomst"].isin(regio.index)]
+    if cg is not None:
+        rows = rows[rows["centrumgemeente"] == cg]
+    counts = rows.groupby("gemeente_herkomst")["aanmeldingen"].sum()
+    # every municipality, zeros included: in the fallback below zeros read '<5' as well
+    counts = counts.reindex(regio.index, fill_value=0)
+    # cells whose sum is published exactly: own area (eigen_regio) and the rest (andere)
+    groepen = ([counts[regio == cg], counts[regio != cg]] if cg is not None else [counts])
+    parts: list = ["## Herkomst op de kaart"]
+    keuzes = [_klassen_keuze([g], rules) for g in groepen]
+    if None in keuzes:
+        parts.append(NIET_GETOOND.format(wat="De kaart is"))
+    else:
+        fig = kaart.herkomst_kaart(matrix, rules, f"Gemeente van herkomst, {naam}",
+                                   release.peildatum, release.referentie, cg,
+                                   REFERENCE_DIR / BOUNDARIES_FILE, gemeenten,
+                                   nul_als_klein=frozenset(
+                                       code for g, k in zip(groepen, keuzes, strict=True)
+                                       if k for code in g.index))
+        figures += charts.save(fig, fig_dir, "herkomst_kaart")
+        parts += [KLASSEN_UITLEG.format(label=rules.label), fig_dir / "herkomst_kaart.png"]
+
+    stromen = m.stromen(release.periode)
+    table = stromen.pivot_table(index="herkomst_regio", columns="centrumgemeente",
+                                values="aanmeldingen", aggfunc="sum", fill_value=0)
+    table = table.reindex(index=list(namen), columns=list(namen), fill_value=0)
+    # a column's cells from other areas add up to its andere_regio, published exactly
+    inkomend = {c: table[c].drop(c) for c in table.columns if cg is None or c == cg}
+    keuze = {c: _klassen_keuze([k], rules) for c, k in inkomend.items()}
+    parts.append("## Stromen tussen regio's")
+    if any(v is None for v in keuze.values()):
+        parts.append(NIET_GETOOND.format(wat="De stromen zijn"))
+    elif cg is None:
+        fig = kaart.stromen_matrix(stromen, rules, "Aanmeldingen tussen regio's",
+                                   release.peildatum, release.referentie, namen,
+                                   nul_als_klein=frozenset(c for c, v in keuze.items() if v))
+        figures += charts.save(fig, fig_dir, "stromen")
+        parts += [KLASSEN_UITLEG.format(label=rules.label), fig_dir / "stromen.png"]
+    else:
+        tabel = kaart.stromen_tabel(stromen, rules, cg, namen, klein_samenvoegen=keuze[cg])
+        tabellen["Stromen tussen regio's"] = tabel
+        parts.append(KLASSEN_UITLEG.format(label=rules.label) + "\n\n" + (
+            _markdown_table(tabel) if len(tabel) else "Geen aanmeldingen tussen deze regio "
+            "en andere regio's."))
+    return parts
+
+
+def _klassen_keuze(groups: list[pd.Series], rules: Rules) -> bool | None:
+    """How to show cells in classes next to their exact published sums: False as they are,
+    True with 0 read as '<5' too (when the sums would otherwise pin a small cell), None not
+    at all (when even that pins one). Each group holds every cell of one published sum,
+    zeros included."""
+    from pipeline import kaart
+
+    def pinned(merge: bool) -> bool:
+        return any(low == high for g in groups
+                   for low, high in kaart.herleidbare_cellen(g, rules,
+                                                             nul_als_klein=merge).values())
+
+    if not pinned(False):
+        return False
+    return None if pinned(True) else True
+
+
+KLASSEN_UITLEG = ("Aantallen staan hier in klassen (zoals 5-9 of 10-24), zodat geen exact "
+                  "aantal van een gemeente of regio uit de totalen te berekenen is; "
+                  "'{label}' is 1 tot en met 4.")
+NIET_GETOOND = ("{wat} niet getoond: met zo weinig aanmeldingen zou een klein aantal uit de "
+                "totalen af te leiden zijn.")
 
 
 def _naam(m, cg: str) -> str:
@@ -257,14 +458,33 @@ def release_record(folder: Path, rules: Rules, periode: str, scope: str,
     return path
 
 
-def _render_one(db: str, periode: str, scope: str, out_dir: str, drempel: int,
-                release_file: str) -> dict:
-    """Run the notebook for one scope with papermill and package the folder."""
-    folder = Path(out_dir) / periode / scope
-    folder.mkdir(parents=True, exist_ok=True)
-    executed = folder / ".rapport.ipynb"
+def _render_batch(db: str, periode: str, scopes: list[str], out_dir: str, drempel: int,
+                  release_file: str) -> list[dict]:
+    """Render several reports in one worker with one kernel: starting a kernel and importing
+    pandas, DuckDB and matplotlib costs ~2-3 s, more than rendering a report. papermill runs
+    each notebook on that kernel (``km``): every report still executes its own parameterized
+    notebook from the top. A kernel that died is replaced before the next report."""
+    from jupyter_client.manager import KernelManager
+
+    results = []
     with _quiet_kernel():
-        return _run_notebook(db, periode, scope, folder, executed, drempel, release_file)
+        km = None
+        try:
+            for scope in scopes:
+                if km is None or not km.is_alive():
+                    if km is not None:
+                        km.cleanup_resources()
+                    km = KernelManager(kernel_name="python3")
+                    km.start_kernel()
+                folder = Path(out_dir) / periode / scope
+                folder.mkdir(parents=True, exist_ok=True)
+                results.append(_run_notebook(db, periode, scope, folder,
+                                             folder / ".rapport.ipynb", drempel, release_file,
+                                             km))
+        finally:
+            if km is not None and km.is_alive():
+                km.shutdown_kernel(now=True)
+    return results
 
 
 @contextlib.contextmanager
@@ -282,7 +502,7 @@ def _quiet_kernel():
 
 
 def _run_notebook(db: str, periode: str, scope: str, folder: Path, executed: Path,
-                  drempel: int, release_file: str) -> dict:
+                  drempel: int, release_file: str, km=None) -> dict:
     import papermill as pm
 
     try:
@@ -290,7 +510,7 @@ def _run_notebook(db: str, periode: str, scope: str, folder: Path, executed: Pat
                             parameters={"db": db, "periode": periode, "scope": scope,
                                         "out": str(folder), "drempel": drempel,
                                         "release_file": release_file},
-                            kernel_name="python3", log_output=False)
+                            kernel_name="python3", log_output=False, km=km)
         titel = f"Monitor vrouwenopvang {scope} {periode}"
         html_from_notebook(executed, folder / "rapport.html", titel)
         executed.unlink()
@@ -322,13 +542,16 @@ def render_reports(db: Path, periode: str, centrumgemeenten: list[str] | None,
     (out_dir / periode).mkdir(parents=True, exist_ok=True)
     release_file = out_dir / periode / ".release.pickle"
     release_file.write_bytes(pickle.dumps(release))
-    args = [(str(db), periode, s, str(out_dir), drempel, str(release_file)) for s in scopes]
+    workers = max(1, min(workers, len(scopes)))
+    batches = [scopes[i::workers] for i in range(workers)]  # interleaved: similar sizes
+    args = [(str(db), periode, b, str(out_dir), drempel, str(release_file)) for b in batches]
     try:
-        if workers > 1 and len(args) > 1:
+        if workers > 1:
             with ProcessPoolExecutor(workers) as pool:
-                results = list(pool.map(_render_one, *zip(*args, strict=True)))
+                done = list(pool.map(_render_batch, *zip(*args, strict=True)))
         else:
-            results = [_render_one(*a) for a in args]
+            done = [_render_batch(*args[0])]
     finally:
         release_file.unlink(missing_ok=True)
-    return results
+    by_scope = {r["centrumgemeente"]: r for batch in done for r in batch}
+    return [by_scope[s] for s in scopes]

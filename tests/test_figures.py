@@ -202,3 +202,14 @@ def test_identities_hold_for_every_scope_and_period_on_generated_data(tiny):
     national = kerncijfers(tiny.con, "2025", None)
     parts = [kerncijfers(tiny.con, "2025", cg) for cg in ("GM0344", "GM0363")]
     assert national["clienten_in_zorg"] == sum(p["clienten_in_zorg"] for p in parts)
+
+
+def test_a_warehouse_without_the_models_asks_for_a_build(tmp_path):
+    from pipeline import db
+
+    con = db.connect(tmp_path / "leeg.duckdb")
+    try:
+        with pytest.raises(ValueError, match="opvangmonitor build"):
+            kerncijfers(con, "2025Q1")
+    finally:
+        con.close()

@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from pipeline.reports import render_reports
@@ -36,6 +37,16 @@ def test_reports_are_complete(released):
         d = folder / scope
         assert (d / "rapport.html").is_file() and (d / "tabellen.xlsx").is_file()
         assert {p.suffix for p in (d / "figuren").iterdir()} == {".png", ".svg"}
+        drawn = {p.stem for p in (d / "figuren").glob("*.png")}
+        assert drawn >= {"per_kwartaal", "herkomst", "verblijfsduur", "trajectduur",
+                         "uitstroom_bestemming", "belemmeringen", "wachttijd", "bezetting"}
+        html = (d / "rapport.html").read_text()
+        # the map and the flows are drawn, or the report says why not
+        assert "herkomst_kaart" in drawn or "De kaart is niet getoond" in html
+        sheets = openpyxl.load_workbook(d / "tabellen.xlsx", read_only=True).sheetnames
+        flows = "stromen" in drawn if scope == "landelijk" else "Stromen tussen regio's" in sheets
+        assert flows or "De stromen zijn niet getoond" in html
+        assert {"Kerncijfers", "Wachttijd", "Belemmeringen", "Bezetting"} <= set(sheets)
         record = json.loads((d / "release.json").read_text())
         assert record["disclosure"]["drempel"] == 5
         assert set(record["bestanden"]) >= {"rapport.html", "tabellen.xlsx"}
@@ -104,3 +115,43 @@ def test_verkenning_notebook_runs(released, tmp_path):
                         parameters={"db": str(wh.path), "periode": "2025"}, progress_bar=False,
                         kernel_name="python3")
     assert "cliënten in zorg" in out.read_text()
+
+
+def test_numbers_published_in_two_tables_are_hidden_alike(released):
+    """A count that two tables of the release publish (uitstroom, geplaatst, the stock at
+    the end of the quarter, aanmeldingen) is hidden in both or in neither: otherwise the one
+    table simply shows what the other hid."""
+    from pipeline.disclosure import Rules
+    from pipeline.monitor import Monitor
+    from pipeline.reports import compute_release
+
+    wh, _, _ = released
+    rules = Rules()
+    with Monitor.open(wh.path) as m:
+        rel = compute_release(m, "2025Q2", rules)
+    t, series = rel.tables, rel.series
+    pairs = [(t["bestemming"]["Totaal"], t["zorg"]["uitstroom"]),
+             (t["wachttijd"]["Totaal"], t["zorg"]["geplaatst"]),
+             (series["uitstroom"]["2025Q2"], t["zorg"]["uitstroom"]),
+             (series["stand_einde"]["2025Q2"], t["voorraad"]["stand_einde"]),
+             (series["stand_einde"]["2025Q1"], t["voorraad"]["stand_begin"]),
+             (series["nieuwe_verblijven"]["2025Q2"], t["voorraad"]["nieuwe_verblijven"]),
+             (series["aanmeldingen"]["2025Q2"], t["herkomst"]["Totaal"])]
+    for a, b in pairs:
+        assert rules.hidden(a).equals(rules.hidden(b)), (a.name, b.name)
+        shown = ~rules.hidden(b)
+        assert (a[shown] == b[shown]).all(), (a.name, b.name)
+    assert sum(rules.hidden(b).sum() for _, b in pairs) > 0  # the check had something to do
+
+
+@pytest.mark.parametrize(("cells", "keuze"), [
+    ([6, 1], False),        # 7 = '5-9' + '<5': the small one is 1 or 2, not pinned
+    ([5, 1], True),         # 6 = 5 + 1 pins it; with 0 read as '<5' it is 0 or 1
+    ([1] * 13 + [0] * 9, True),
+    ([1], None),            # one small cell is its published total: not shown at all
+])
+def test_classes_are_coarsened_or_left_out_where_a_total_pins_a_small_cell(cells, keuze):
+    from pipeline.disclosure import Rules
+    from pipeline.reports import _klassen_keuze
+
+    assert _klassen_keuze([pd.Series(cells)], Rules()) is keuze
