@@ -302,7 +302,8 @@ def stromen_matrix(stromen: pd.DataFrame, rules: Rules, titel: str, peildatum: s
 
 
 def stromen_tabel(stromen: pd.DataFrame, rules: Rules, centrumgemeente: str,
-                  namen: dict[str, str], klein_samenvoegen: bool = False) -> pd.DataFrame:
+                  namen: dict[str, str], klein_samenvoegen: bool = False,
+                  klein_weglaten_naar: frozenset[str] = frozenset()) -> pd.DataFrame:
     """For one CG's report: aanmeldingen from other regions to it and from its region to
     other centrumgemeenten, as classes (columns Richting, Regio, Aanmeldingen).
 
@@ -313,6 +314,9 @@ def stromen_tabel(stromen: pd.DataFrame, rules: Rules, centrumgemeente: str,
     ``klein_samenvoegen`` puts the '<5' regions of 'naar deze regio' in one row without
     saying how many there are: when andere_regio is exactly the sum of a few small ones,
     listing them would pin each (13 aanmeldingen from 13 regions listed '<5' are 1 each).
+    ``klein_weglaten_naar`` leaves out the '<5' rows of 'vanuit deze regio' to those
+    centrumgemeenten: their own reports merge or hide their small inflows, and the other
+    35 reports listing them would undo that.
     """
     table = _kruistabel(stromen)
     parts = []
@@ -322,10 +326,14 @@ def stromen_tabel(stromen: pd.DataFrame, rules: Rules, centrumgemeente: str,
         if series is None:
             continue
         series = series[(series.index != centrumgemeente) & (series > 0)]
+        if richting == VANUIT:
+            series = series[~(series.index.isin(list(klein_weglaten_naar))
+                              & (series < rules.threshold))]
         frame = pd.DataFrame({"Richting": richting,
                               "Regio": [namen.get(c, c) for c in series.index],
                               "klasse": klassen(series, rules).array})
-        frame = frame.sort_values(["klasse", "Regio"], ascending=[False, True])
+        frame = frame.assign(_naam=frame["Regio"].map(_sorteernaam)).sort_values(
+            ["klasse", "_naam"], ascending=[False, True]).drop(columns="_naam")
         if klein_samenvoegen and richting == NAAR:
             small = frame["klasse"] == rules.label
             if small.any():

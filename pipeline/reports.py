@@ -361,11 +361,11 @@ def herkomst_delen(m, release: Release, scope: str, cg: str | None, naam: str,
     table = stromen.pivot_table(index="herkomst_regio", columns="centrumgemeente",
                                 values="aanmeldingen", aggfunc="sum", fill_value=0)
     table = table.reindex(index=list(namen), columns=list(namen), fill_value=0)
-    # a column's cells from other areas add up to its andere_regio, published exactly
-    inkomend = {c: table[c].drop(c) for c in table.columns if cg is None or c == cg}
-    keuze = {c: _klassen_keuze([k], rules) for c, k in inkomend.items()}
+    # a column's cells from other areas add up to its andere_regio, published exactly; the
+    # choice is made for every column in every report, so that all 36 agree
+    keuze = {c: _klassen_keuze([table[c].drop(c)], rules) for c in table.columns}
     parts.append("## Stromen tussen regio's")
-    if any(v is None for v in keuze.values()):
+    if (keuze[cg] is None) if cg is not None else (None in keuze.values()):
         parts.append(NIET_GETOOND.format(wat="De stromen zijn"))
     elif cg is None:
         fig = kaart.stromen_matrix(stromen, rules, "Aanmeldingen tussen regio's",
@@ -374,7 +374,9 @@ def herkomst_delen(m, release: Release, scope: str, cg: str | None, naam: str,
         figures += charts.save(fig, fig_dir, "stromen")
         parts += [KLASSEN_UITLEG.format(label=rules.label), fig_dir / "stromen.png"]
     else:
-        tabel = kaart.stromen_tabel(stromen, rules, cg, namen, klein_samenvoegen=keuze[cg])
+        tabel = kaart.stromen_tabel(
+            stromen, rules, cg, namen, klein_samenvoegen=keuze[cg],
+            klein_weglaten_naar=frozenset(c for c, v in keuze.items() if v is not False))
         tabellen["Stromen tussen regio's"] = tabel
         parts.append(KLASSEN_UITLEG.format(label=rules.label) + "\n\n" + (
             _markdown_table(tabel) if len(tabel) else "Geen aanmeldingen tussen deze regio "

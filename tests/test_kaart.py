@@ -245,3 +245,17 @@ def test_matrix_column_with_zero_as_small(tmp_path):
     # every cell of that column, the empty one included, is '<5'
     assert set(image.get_array()[:, column].tolist()) == {klasse_labels(R).index("<5")}
     charts.plt.close(fig)
+
+
+def test_small_outflows_to_a_coarsened_region_are_left_out():
+    # Utrecht's own report lists where its area's aanmeldingen went; where the receiving
+    # region's report hides its small inflows, Utrecht's must not list them one by one
+    stromen = pd.DataFrame({"herkomst_regio": ["GM0344"] * 3,
+                            "centrumgemeente": ["GM0014", "GM0034", "GM0080"],
+                            "aanmeldingen": [1, 2, 30]})
+    namen = {"GM0014": "Groningen", "GM0034": "Almere", "GM0080": "Leeuwarden",
+             "GM0344": "Utrecht"}
+    out = stromen_tabel(stromen, R, "GM0344", namen,
+                        klein_weglaten_naar=frozenset({"GM0014", "GM0080"}))
+    assert out[["Regio", "Aanmeldingen"]].values.tolist() == [["Leeuwarden", "25-49"],
+                                                             ["Almere", "<5"]]
