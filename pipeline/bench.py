@@ -1,18 +1,22 @@
 """Benchmarks (issue: ingest near DuckDB's own speed, flat memory, fast answers).
 
-For each scale, on the same synthetic files (``synth --schaal``), each in its own
-subprocess so peak memory is its own:
+For each scale, on the same synthetic files (``synth --schaal``, seed 1), each measure in
+its own subprocess so that its peak memory is its own:
 
 (a) the floor: DuckDB's own ``read_csv`` of every CSV into tables;
 (b) what a user would otherwise write: pandas ``read_csv`` per file and ``concat``;
 (c) our ingest with full validation and pseudonymisation (rows/s, c/a, c/b);
-(d) kerncijfers latency per scope on the ingested warehouse.
+(d) kerncijfers latency per scope on the ingested warehouse;
+(e) a quarter's full report set, rendered on the warehouse of one scale.
 
-No timing is asserted anywhere: ``--quick`` only proves in CI that the benchmark runs.
+Results accumulate per scale in ``bench.json`` (a new run of a scale replaces its entry),
+so the expensive 10^7-row scale can be measured on its own; the cost-curve chart is drawn
+from that file. No timing is asserted anywhere: ``--quick`` only proves in CI that it runs.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import platform
@@ -21,9 +25,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 MEASURES = ("duckdb", "pandas", "ingest")
+LABELS = {"duckdb": "(a) DuckDB read_csv", "pandas": "(b) pandas read_csv + concat",
+          "ingest": "(c) our ingest (validated, pseudonymised)"}
 
 
 def _csv_files(folder: Path) -> list[Path]:
@@ -41,13 +48,20 @@ def _dialect(path: Path) -> tuple[str, str]:
     return (";" if first.count(b";") > first.count(b",") else ","), enc
 
 
-def measure(kind: str, folder: str, workdir: str) -> dict:
-    """Run one measurement in this process (called in a fresh subprocess)."""
+def _peak_rss_mb() -> int:
+    """Peak RSS of this process or its largest finished descendant (ru_maxrss is in KiB)."""
     import resource
 
+    return round(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                     resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024)
+
+
+def measure(kind: str, folder: str, workdir: str) -> dict:
+    """Run one measurement in this process (called in a fresh subprocess)."""
     folder_p, work = Path(folder), Path(workdir)
     start = time.perf_counter()
     rows = 0
+    extra: dict = {}
     if kind == "duckdb":
         import duckdb
 
@@ -80,17 +94,42 @@ def measure(kind: str, folder: str, workdir: str) -> dict:
         key = pseudonym.load_or_create_key(work / "key" / "bench.key")
         con = db.connect(work / "bench.duckdb")
         run = ingest_paths(con, _csv_files(folder_p), key, ref.centrumgemeente_codes)
+        # split the two phases: where the time and the memory go
+        extra = {"load_seconds": round(time.perf_counter() - start, 3),
+                 "load_peak_rss_mb": _peak_rss_mb()}
         rebuild(con, ref)
         con.close()
         rows = sum(r.rows_loaded for r in run.results)
     seconds = time.perf_counter() - start
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"measure": kind, "rows": rows, "seconds": round(seconds, 3),
             "rows_per_s": round(rows / seconds) if seconds else None,
-            "peak_rss_mb": round(peak_kb / 1024)}
+            "peak_rss_mb": _peak_rss_mb(), **extra}
+
+
+def rapporten(warehouse: str, out_dir: str, scopes: str = "") -> dict:
+    """(e) Render the last loaded quarter's reports (all 36 when ``scopes`` is empty, else
+    the comma-separated scopes) exactly as ``opvangmonitor report`` does, 2 workers."""
+    from pipeline import db
+    from pipeline.reports import render_reports
+
+    con = db.connect(Path(warehouse), read_only=True)
+    periode = db.scalar(con, "SELECT max(kwartaal) FROM loads WHERE status = 'loaded'")
+    con.close()
+    start = time.perf_counter()
+    try:
+        results = render_reports(Path(warehouse), periode,
+                                 scopes.split(",") if scopes else None, Path(out_dir))
+        errors = [f"{r['centrumgemeente']}: {r['error']}" for r in results if not r["ok"]]
+    except Exception as exc:  # noqa: BLE001 - recorded, so the other measures are kept
+        results, errors = [], [f"render_reports raised {type(exc).__name__}: {exc}"]
+    seconds = time.perf_counter() - start
+    return {"periode": periode, "reports": len(results),
+            "ok": len(results) - len(errors) if results else 0,
+            "seconds": round(seconds, 2), "peak_rss_mb": _peak_rss_mb(), "errors": errors[:3]}
 
 
 def kerncijfers_latency(warehouse: Path, repeats: int = 5) -> dict:
+    """Median of ``repeats`` warm calls per scope, in ms (the figure a user waits for)."""
     from pipeline import db
     from pipeline.figures import kerncijfers
 
@@ -112,38 +151,126 @@ def kerncijfers_latency(warehouse: Path, repeats: int = 5) -> dict:
     return out
 
 
+def _in_subprocess(func: str, *args: str) -> dict:
+    """``pipeline.bench.<func>(*args)`` in a fresh interpreter, so peak RSS is its own."""
+    proc = subprocess.run(
+        [sys.executable, "-c", "import json, sys; from pipeline import bench; "
+         "print(json.dumps(getattr(bench, sys.argv[1])(*sys.argv[2:])))", func, *args],
+        capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench {func} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def draw_chart(results: dict, png: Path) -> Path:
+    """Cost curves from bench.json: seconds against rows (log-log) for (a), (b), (c), and
+    the peak RSS of (c) against the 3 GB target, so the slopes can be read off."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    plain = FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}")
+
+    # one curve = one quarter span (a ten-year run measures kerncijfers, not a new curve)
+    spans = [e["kwartalen"] for e in results["schalen"]]
+    span = max(set(spans), key=spans.count)
+    entries = sorted((e for e in results["schalen"] if e["kwartalen"] == span),
+                     key=lambda e: e["rows"])
+    rows = [e["rows"] for e in entries]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for kind, marker in zip(MEASURES, "os^", strict=True):
+        left.plot(rows, [e[kind]["seconds"] for e in entries], marker=marker,
+                  label=LABELS[kind])
+    left.set(xscale="log", yscale="log", xlabel="rows", ylabel="seconds (wall clock)",
+             title="Time against rows")
+    left.legend(fontsize=8)
+    rss = [e["ingest"]["peak_rss_mb"] for e in entries]
+    right.plot(rows, rss, marker="^", color="C2", label="(c) peak RSS")
+    right.axhline(3000, color="grey", linestyle="--", label="target: 3 GB")
+    right.set(xscale="log", ylim=(0, max(rss + [3000]) * 1.1), xlabel="rows",
+              ylabel="MB", title="Peak memory (RSS) of our ingest")
+    right.legend(fontsize=8, loc="upper left")
+    for ax in (left, right):
+        ax.grid(True, which="both", alpha=.3)
+        ax.xaxis.set_major_formatter(plain)
+        ax.xaxis.set_minor_formatter(NullFormatter())
+    left.yaxis.set_major_formatter(plain)
+    left.yaxis.set_minor_formatter(NullFormatter())
+    right.yaxis.set_major_formatter(plain)
+    fig.suptitle(f"opvangmonitor bench, {span}, {results['machine'].get('cpus')} cores",
+                 fontsize=10)
+    fig.tight_layout()
+    png = Path(png)
+    png.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(png, dpi=110)
+    plt.close(fig)
+    return png
+
+
+def _load(path: Path) -> list[dict]:
+    """Earlier entries of bench.json, so scales measured separately end up in one table."""
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+        return [e for e in old["schalen"] if "kwartalen" in e]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
 def run_bench(schalen: list[float], kwartalen: tuple[str, str], out: Path,
-              echo=print) -> dict:
+              echo: Callable[[str], object] = print, rapporten_bij: float | None = 1.0,
+              rapport_scopes: list[str] | None = None) -> dict:
+    """Measure each scale; (e) on the warehouse of scale ``rapporten_bij`` (``rapport_scopes``
+    None = the full set). bench.json and the chart are rewritten after every scale."""
+    import duckdb
+    import pandas as pd
+
     from pipeline.synth import generate
 
+    span = f"{kwartalen[0]}..{kwartalen[1]}"
     results = {"machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
-                           "python": platform.python_version()},
-               "kwartalen": f"{kwartalen[0]}..{kwartalen[1]}", "schalen": []}
+                           "memory_gib": round(os.sysconf("SC_PAGE_SIZE")
+                                               * os.sysconf("SC_PHYS_PAGES") / 2**30),
+                           "python": platform.python_version(), "duckdb": duckdb.__version__,
+                           "pandas": pd.__version__},
+               "schalen": []}
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "bench.json"
+    earlier = _load(path)
     for schaal in schalen:
         with tempfile.TemporaryDirectory() as tmp:
             tmp_p = Path(tmp)
             t = time.perf_counter()
             summary = generate(tmp_p / "raw", seed=1, kwartalen=kwartalen, schaal=schaal)
-            entry = {"schaal": schaal, "files": len(summary["files"]),
-                     "rows": sum(summary["rows"].values()),
+            entry = {"schaal": schaal, "kwartalen": span,
+                     "measured": dt.datetime.now().isoformat(timespec="minutes"),
+                     "files": len(_csv_files(tmp_p / "raw")),
+                     "synth_rows": sum(summary["rows"].values()),
                      "synth_seconds": round(time.perf_counter() - t, 2)}
             for kind in MEASURES:
-                proc = subprocess.run(
-                    [sys.executable, "-c", "import json,sys; from pipeline.bench import measure;"
-                     " print(json.dumps(measure(*sys.argv[1:])))", kind, str(tmp_p / "raw"),
-                     tmp], capture_output=True, text=True, check=True)
-                entry[kind] = json.loads(proc.stdout.strip().splitlines()[-1])
+                entry[kind] = _in_subprocess("measure", kind, str(tmp_p / "raw"), tmp)
+            # the rows all three read (the CSVs; synth also writes a few XLSX workbooks)
+            entry["rows"] = entry["duckdb"]["rows"]
             a, b, c = (entry[k]["seconds"] for k in MEASURES)
             entry["c_over_a"] = round(c / a, 2) if a else None
             entry["c_over_b"] = round(c / b, 2) if b else None
             entry["kerncijfers_ms"] = kerncijfers_latency(tmp_p / "bench.duckdb")
-            results["schalen"].append(entry)
             echo(f"schaal {schaal}: {entry['rows']} rows in {entry['files']} files; "
                  f"duckdb {a}s, pandas {b}s, ingest {c}s (c/a {entry['c_over_a']}, "
                  f"c/b {entry['c_over_b']}), peak RSS ingest {entry['ingest']['peak_rss_mb']} MB; "
                  f"kerncijfers {entry['kerncijfers_ms']} ms")
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / "bench.json"
-    path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+            if schaal == rapporten_bij:
+                entry["rapporten"] = _in_subprocess(
+                    "rapporten", str(tmp_p / "bench.duckdb"), str(tmp_p / "reports"),
+                    ",".join(rapport_scopes or []))
+                r = entry["rapporten"]
+                echo(f"schaal {schaal}: {r['ok']} of {r['reports']} reports for {r['periode']} "
+                     f"in {r['seconds']}s" + "".join(f"\n  {e}" for e in r["errors"]))
+        earlier = [e for e in earlier if (e["schaal"], e["kwartalen"]) != (schaal, span)]
+        earlier.append(entry)
+        results["schalen"] = sorted(earlier, key=lambda e: (e["kwartalen"], e["rows"]))
+        path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    results["chart"] = str(draw_chart(results, out / "performance_kosten.png"))
     results["path"] = str(path)
     return results

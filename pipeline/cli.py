@@ -290,30 +290,52 @@ def report(
 @app.command()
 def bench(
     quick: Annotated[bool, typer.Option("--quick", help="A tiny run that only proves the "
-                                        "benchmark works (for CI).")] = False,
+                                        "benchmark works (for CI): scale 0.02, two quarters, "
+                                        "two reports.")] = False,
     schaal: Annotated[list[float] | None, typer.Option(
-        "--schaal", help="Scale(s) to measure; repeat the option. Default 0.1, 1 and 10.",
-        show_default=False)] = None,
+        "--schaal", help="Scale(s) to measure; repeat the option. Default 0.1, 1 and 10 "
+        "(100 gives about 10^7 rows).", show_default=False)] = None,
     kwartalen: Annotated[str, typer.Option(help="Quarter range FIRST..LAST.")] = "2024Q1..2025Q4",
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for bench.json.")
-                       ] = Path("bench/results"),
+    rapporten: Annotated[float | None, typer.Option(
+        "--rapporten", help="Render the last quarter's 36 reports on the warehouse of this "
+        "scale (default 1, national volume; 0 for none).", show_default=False)] = None,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", help="Folder for bench.json and performance_kosten.png (default "
+        "bench/results, bench/results/quick with --quick).", show_default=False)] = None,
     warehouse: Annotated[Path | None, typer.Option(
         "--warehouse", help="Only measure kerncijfers latency on this existing warehouse "
         "(e.g. ten years of synthetic data).", show_default=False)] = None,
+    grafiek: Annotated[Path | None, typer.Option(
+        "--grafiek", help="Only draw the cost-curve chart from OUT/bench.json to this PNG "
+        "(e.g. docs/performance_kosten.png).", show_default=False)] = None,
 ) -> None:
-    """Measure ingest against DuckDB's read_csv and plain pandas, with peak memory, and the
-    latency of kerncijfers, on synthetic files (see docs/performance.md)."""
-    from pipeline.bench import kerncijfers_latency, run_bench
+    """Measure ingest against DuckDB's read_csv and plain pandas, with peak memory, the
+    latency of kerncijfers and a quarter's report set, on synthetic files (see
+    docs/performance.md). Scales measured earlier stay in bench.json."""
+    import json
 
+    from pipeline.bench import draw_chart, kerncijfers_latency, run_bench
+
+    out_dir = out_dir or Path("bench/results/quick" if quick else "bench/results")
     if warehouse is not None:
         for scope, ms in kerncijfers_latency(warehouse).items():
             out.print(f"kerncijfers {scope}: {ms} ms", highlight=False)
         return
+    if grafiek is not None:
+        try:
+            results = json.loads((out_dir / "bench.json").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise fail(f"no {out_dir / 'bench.json'}: run 'opvangmonitor bench' first") from None
+        out.print(f"Chart: {draw_chart(results, grafiek)}", highlight=False)
+        return
     schalen = [0.02] if quick else (schaal or [0.1, 1.0, 10.0])
     first, last = ("2025Q1", "2025Q2") if quick else kwartalen.split("..")
+    bij = schalen[0] if quick else (1.0 if rapporten is None else rapporten)
     result = run_bench(schalen, (first, last), out_dir,
-                       echo=lambda line: out.print(line, highlight=False))
-    out.print(f"Results: {result['path']}", highlight=False)
+                       echo=lambda line: out.print(line, highlight=False),
+                       rapporten_bij=bij or None,
+                       rapport_scopes=["GM0344", "landelijk"] if quick else None)
+    out.print(f"Results: {result['path']}; chart: {result['chart']}", highlight=False)
 
 
 def main() -> None:

@@ -17,5 +17,28 @@ def test_bench_quick_runs_and_writes_every_measure(wh, tmp_path):
         assert entry[kind]["rows"] > 0 and entry[kind]["peak_rss_mb"] > 0
     # all three read the same files: the same number of rows
     assert entry["duckdb"]["rows"] == entry["pandas"]["rows"] == entry["ingest"]["rows"]
+    assert entry["rows"] == entry["ingest"]["rows"]
     assert set(entry["kerncijfers_ms"]) == {"kwartaal, landelijk", "kwartaal, GM0344",
                                            "jaar, landelijk", "jaar, GM0344"}
+    # (e): the quick run renders two scopes, both must come out
+    rapporten = entry["rapporten"]
+    assert (rapporten["reports"], rapporten["ok"]) == (2, 2), rapporten["errors"]
+    assert rapporten["periode"] == "2025Q2"
+    # the cost-curve chart is written beside bench.json
+    assert (tmp_path / "performance_kosten.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_bench_redraws_the_chart_from_bench_json(wh, tmp_path):
+    """--grafiek draws from an existing bench.json (e.g. into docs/) without measuring."""
+    def entry(schaal: float, rows: int) -> dict:
+        return {"schaal": schaal, "kwartalen": "2024Q1..2025Q4", "rows": rows,
+                "duckdb": {"seconds": rows / 1e5}, "pandas": {"seconds": rows / 2e5},
+                "ingest": {"seconds": rows / 3e4, "peak_rss_mb": 300 + rows // 10_000}}
+
+    (tmp_path / "bench.json").write_text(json.dumps(
+        {"machine": {"cpus": 2}, "schalen": [entry(1, 90_000), entry(10, 900_000)]}))
+    png = tmp_path / "docs" / "kosten.png"
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "bench", "--out", str(tmp_path),
+                           "--grafiek", str(png)], capture_output=True, text=True, env=wh.env())
+    assert proc.returncode == 0, proc.stderr
+    assert png.read_bytes()[:4] == b"\x89PNG"
