@@ -75,7 +75,8 @@ class Rules:
         return None if value is None or base < self.threshold else value
 
     def table(self, df: pd.DataFrame, with_totals: bool = True,
-              fixed: pd.DataFrame | None = None) -> pd.DataFrame:
+              fixed: pd.DataFrame | None = None,
+              sums: dict[str, tuple[list, pd.Series]] | None = None) -> pd.DataFrame:
         """Protect a table of counts (rows x columns, all numeric) and add totals.
 
         The table is protected together with its margins, always: a total left out of this
@@ -93,29 +94,39 @@ class Rules:
         cells of this table alone. Fixed cells are hidden exactly as there and never chosen
         for secondary suppression, so the tables agree and neither gives the other away.
         Build it with :meth:`hidden` of the other table.
+
+        ``sums`` is for a sum of some columns that another table publishes per row: a
+        year's aanmeldingen are its four quarters of the series. ``{name: (columns,
+        hidden)}``, ``hidden`` as ``fixed`` for that sum (rows and 'Totaal'). Each row's
+        cells of those columns with that sum form one more line, under the same rule.
         """
         values = df.astype(int)
         ext = values.copy()
         ext[TOTAAL] = values.sum(axis=1)
+        extra = {}
+        for name, (cols, pattern) in (sums or {}).items():
+            ext[name] = values[cols].sum(axis=1)
+            extra[name] = (list(cols), pattern)
         ext.loc[TOTAAL] = ext.sum(axis=0)
         small = ext.map(self.is_small)
-        hidden = small.copy()
         given = (pd.DataFrame(index=ext.index, columns=ext.columns) if fixed is None
                  else fixed.reindex(index=ext.index, columns=ext.columns))
-        fixed = given.notna()
+        for name, (_, pattern) in extra.items():
+            given[name] = pattern.reindex(ext.index)
+        if given[list(extra)].isna().any().any():
+            raise ValueError("a sum's hidden pattern needs every row and 'Totaal'")
+        fixed_cells = given.notna()
         # hidden as the other table has it; a small count is never shown, whatever it says
-        hidden = hidden.mask(fixed, given.eq(True) | small)
-        lines = [(r, None) for r in ext.index] + [(None, c) for c in ext.columns]
-        changed = True
-        while changed:
-            changed = False
-            for line in lines:
-                cell = _second_cell(ext, hidden, fixed, *line)
-                if cell is not None:
-                    hidden.loc[cell] = True
-                    changed = True
+        hidden = small.mask(fixed_cells, given.eq(True) | small)
+        body = [c for c in ext.columns if c != TOTAAL and c not in extra]
+        lines = [[(r, c) for c in [*body, TOTAAL]] for r in ext.index]
+        lines += [[(r, c) for c in [*cols, name]] for name, (cols, _) in extra.items()
+                  for r in ext.index]
+        lines += [[(r, c) for r in ext.index] for c in ext.columns]
+        _protect_lines(ext, hidden, fixed_cells, lines, margins={TOTAAL, *extra})
         out = ext.astype(object).mask(hidden & small, self.label).mask(hidden & ~small,
                                                                         SECONDARY)
+        out = out.drop(columns=list(extra))
         if not with_totals:
             out = out.drop(index=TOTAAL, columns=TOTAAL)
         return out
@@ -130,36 +141,49 @@ class Rules:
         return km[km["at_risk"] >= self.threshold].reset_index(drop=True)
 
 
-def _second_cell(ext: pd.DataFrame, hidden: pd.DataFrame, fixed: pd.DataFrame,
-                 r: object | None, c: object | None) -> tuple | None:
-    """The cell to hide beside the only hidden cell of row r (or column c), or None when
-    that line holds no hidden cell, at least two, or nothing it may hide.
+def _protect_lines(ext: pd.DataFrame, hidden: pd.DataFrame, fixed: pd.DataFrame,
+                   lines: list[list[tuple]], margins: set) -> None:
+    """Secondary suppression in place: until every line (a set of cells whose sum is
+    published, the sum among them) holds no hidden cell or at least two, a line with one
+    hides one more of its cells.
 
-    Preferred, in order: a cell whose crossing line can still be solved (it already hides a
-    cell, or has another one it may hide); one that closes a pair there instead of opening
-    a new one; a body cell before a total (totals carry the most information); the
-    smallest."""
-    def line(frame: pd.DataFrame, row, col) -> pd.Series:
-        return frame.loc[row] if col is None else frame[col]
+    Which one, in order of preference: a cell whose other lines all stay solvable (each
+    already hides a cell, or has another it may hide); one that closes a pair in its other
+    lines rather than opening new ones; a body cell before a margin (totals carry the most
+    information); the smallest. Fixed cells and zeros are never chosen."""
+    value = {cell: int(ext.at[cell]) for line in lines for cell in line}
+    may_hide = {cell: value[cell] > 0 and not fixed.at[cell] for cell in value}
+    shut = {cell: bool(hidden.at[cell]) for cell in value}
+    where: dict[tuple, list[int]] = {}
+    for i, line in enumerate(lines):
+        for cell in line:
+            where.setdefault(cell, []).append(i)
 
-    mask = line(hidden, r, c)
-    if mask.sum() != 1:
-        return None
-    data = line(ext, r, c)
-    free = data[~mask & (data > 0) & ~line(fixed, r, c)]
-    if free.empty:
-        return None
+    def cost(cell: tuple, line_no: int) -> tuple:
+        stuck = opens = 0
+        for j in where[cell]:
+            if j == line_no:
+                continue
+            other = lines[j]
+            if not any(shut[x] for x in other):
+                opens += 1
+                if not any(may_hide[x] and not shut[x] for x in other if x != cell):
+                    stuck += 1
+        margin = cell[0] in margins or cell[1] in margins
+        return (stuck, opens, margin, value[cell])
 
-    def cost(k) -> tuple:
-        cross = (None, k) if c is None else (k, None)
-        cross_hidden = line(hidden, *cross)
-        opens = not cross_hidden.any()
-        other = ~cross_hidden & (line(ext, *cross) > 0) & ~line(fixed, *cross)
-        other[r if c is None else c] = False
-        return (opens and not other.any(), opens, k == TOTAAL, free[k])
-
-    pick = min(free.index, key=cost)
-    return (r, pick) if c is None else (pick, c)
+    changed = True
+    while changed:
+        changed = False
+        for i, line in enumerate(lines):
+            if sum(shut[x] for x in line) != 1:
+                continue
+            free = [x for x in line if may_hide[x] and not shut[x]]
+            if free:
+                pick = min(free, key=lambda x, i=i: cost(x, i))
+                shut[pick] = True
+                hidden.at[pick] = True
+                changed = True
 
 
 def recoverable_cells(protected: pd.DataFrame,

@@ -82,8 +82,9 @@ def compute_release(m, periode: str, rules: Rules) -> Release:
     A number that two tables publish is protected once and laid over the other table as
     ``fixed`` (see :meth:`Rules.table`): herkomst's total is the aanmeldingen of the series,
     bestemming's total the uitstroom of ``zorg``, the wait times add up to ``geplaatst``,
-    the series' current quarter repeats the stock and flows of ``voorraad``. Otherwise a
-    cell hidden in one table could simply be read in the other.
+    the series' current quarter repeats the stock and flows of ``voorraad`` (for a year, its
+    quarters add up to them: ``sums``). Otherwise a cell hidden in one table could simply be
+    read, or added up, in the other.
     """
     from pipeline.periods import parse_periode
 
@@ -118,15 +119,14 @@ def compute_release(m, periode: str, rules: Rules) -> Release:
                                    lambda cg, c: int(belem[cg].get(c, 0))))
 
     quarters = _quarters_upto(m, periode)
-    kw = parse_periode(periode).kwartalen
-    before = _previous_quarter(kw[0])
-    # series column -> the table and column that publish the same number
-    same = {"aanmeldingen": {kw[-1]: ("herkomst", TOTAAL)} if len(kw) == 1 else {},
-            "nieuwe_verblijven": ({kw[-1]: ("voorraad", "nieuwe_verblijven")}
-                                  if len(kw) == 1 else {}),
-            "uitstroom": {kw[-1]: ("zorg", "uitstroom")} if len(kw) == 1 else {},
-            "stand_einde": {kw[-1]: ("voorraad", "stand_einde"),
-                            before: ("voorraad", "stand_begin")}}
+    kw = list(parse_periode(periode).kwartalen)
+    # measure -> the table and column publishing the period's figure: for a quarter it is
+    # the series' cell of that quarter, for a year the sum of its quarters' cells
+    flows = {"aanmeldingen": ("herkomst", TOTAAL), "nieuwe_verblijven": ("voorraad",
+             "nieuwe_verblijven"), "uitstroom": ("zorg", "uitstroom")}
+    # the stock is a state, not a sum: its end is the last quarter's, its start the one before
+    stock = {kw[-1]: ("voorraad", "stand_einde"),
+             _previous_quarter(kw[0]): ("voorraad", "stand_begin")}
     series = {}
     for measure in SERIES:
         rows = []
@@ -134,10 +134,14 @@ def compute_release(m, periode: str, rules: Rules) -> Release:
             t = m.tijdreeks(cg).set_index("kwartaal")
             rows.append([int(t[measure].get(q, 0)) for q in quarters])
         df = pd.DataFrame(rows, index=cgs, columns=quarters)
-        links = {q: rules.hidden(tables[t][c]) for q, (t, c) in same[measure].items()
-                 if q in quarters}
-        series[measure] = rules.table(df, fixed=pd.DataFrame(links) if links else None
-                                      ).drop(columns=TOTAAL)
+        same = stock if measure == "stand_einde" else (
+            {kw[0]: flows[measure]} if len(kw) == 1 else {})
+        links = {q: rules.hidden(tables[t][c]) for q, (t, c) in same.items() if q in quarters}
+        in_p = [q for q in kw if q in quarters]
+        sums = ({"periode": (in_p, rules.hidden(tables[flows[measure][0]][flows[measure][1]]))}
+                if len(kw) > 1 and measure in flows and in_p else None)
+        series[measure] = rules.table(df, fixed=pd.DataFrame(links) if links else None,
+                                      sums=sums).drop(columns=TOTAAL)
     k = raw[LANDELIJK]
     return Release(periode, rules, tables, series, raw, k["peildatum"] or "",
                    k["referentie_versie"] or "")

@@ -155,3 +155,30 @@ def test_classes_are_coarsened_or_left_out_where_a_total_pins_a_small_cell(cells
     from pipeline.reports import _klassen_keuze
 
     assert _klassen_keuze([pd.Series(cells)], Rules()) is keuze
+
+
+def test_a_year_cannot_be_added_up_from_the_quarters_of_the_series(released):
+    """For a year the series shows its quarters, which add up to the year's aanmeldingen,
+    nieuwe verblijven and uitstroom of the other tables: per centrumgemeente those quarter
+    cells and the year's figure hide none or at least two, so no sum reveals a hidden one."""
+    from pipeline.disclosure import Rules
+    from pipeline.monitor import Monitor
+    from pipeline.reports import compute_release
+
+    wh, _, _ = released
+    rules = Rules()
+    with Monitor.open(wh.path) as m:
+        rel = compute_release(m, "2025", rules)
+    quarters = ["2025Q1", "2025Q2"]
+    checked = 0
+    for measure, (table, col) in {"aanmeldingen": ("herkomst", "Totaal"),
+                                  "nieuwe_verblijven": ("voorraad", "nieuwe_verblijven"),
+                                  "uitstroom": ("zorg", "uitstroom")}.items():
+        cells, year = rel.series[measure][quarters], rel.tables[table][col]
+        for r in cells.index:
+            n = int(rules.hidden(cells.loc[r]).sum()) + int(year[r] in ("<5", "x"))
+            assert n != 1, (measure, r, cells.loc[r].tolist(), year[r])
+            checked += n
+            if n == 0:
+                assert cells.loc[r].sum() == year[r]
+    assert checked > 0  # something was hidden, so the rule was exercised
