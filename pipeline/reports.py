@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.disclosure import SECONDARY, TOTAAL, Rules
-from schemas.common import BELEMMERINGEN
+from schemas.common import BELEMMERINGEN, OPVANGVORMEN
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "kwartaalrapportage.ipynb"
 LANDELIJK = "landelijk"
@@ -46,6 +46,7 @@ WACHTTIJD_KLASSEN = {"0 dagen": 0, "1 dag": 1, "2-3 dagen": 3, "4-7 dagen": 7,
                      "8-14 dagen": 14, "15+ dagen": float("inf")}
 GROUPS["wachttijd"] = list(WACHTTIJD_KLASSEN)
 GROUPS["belemmeringen"] = list(BELEMMERINGEN)
+GROUPS["vormen"] = list(OPVANGVORMEN)
 #: Groups whose measures add up to a total that is worth showing (and protecting).
 WITH_TOTAL = {"herkomst", "bestemming", "wachttijd"}
 #: Groups shown in the key-figure table (the others get their own chart and table).
@@ -107,6 +108,8 @@ def compute_release(m, periode: str, rules: Rules) -> Release:
     for group in ("voorraad", "zorg"):
         protect(group, frame(GROUPS[group], lambda cg, c: raw[cg][c]))
     protect("herkomst", frame(GROUPS["herkomst"], lambda cg, c: raw[cg]["herkomst"][c]))
+    protect("vormen", frame(GROUPS["vormen"],
+                            lambda cg, c: raw[cg]["per_opvangvorm"][c]["clienten_in_zorg"]))
     protect("bestemming", frame(GROUPS["bestemming"],
                                 lambda cg, c: raw[cg]["uitstroom_bestemming"][c]),
             total_of("zorg", "uitstroom"))
@@ -200,7 +203,10 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
     kern = pd.DataFrame(rows)
     wacht = rules.median(raw["wachttijd_mediaan_dagen"], raw["geplaatst"])
     eigen, andere = raw["herkomst"]["eigen_regio"], raw["herkomst"]["andere_regio"]
-    aandeel = rules.share(eigen, eigen + andere)
+    # the share with one of its two counts shown gives the other: hidden if either is
+    herkomst_row = scope_row(release.tables["herkomst"], scope)
+    aandeel = (None if rules.hidden(herkomst_row[["eigen_regio", "andere_regio"]]).any()
+               else rules.share(eigen, eigen + andere))
     ambulant = rules.share(round((raw["aandeel_ambulant"] or 0) * raw["clienten_in_zorg"]),
                            raw["clienten_in_zorg"])
     extra = [("Wachttijd tot plaatsing, mediaan",
@@ -225,13 +231,24 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
     parts += ["## Per kwartaal\n\n" + _markdown_table(reeks.reset_index()),
               fig_dir / "per_kwartaal.png"]
 
-    herkomst = scope_row(release.tables["herkomst"], scope)
     fig = charts.staaf(["Eigen regio", "Andere regio", "Buitenland", "Onbekend"],
-                       [herkomst[c] for c in GROUPS["herkomst"]],
+                       [herkomst_row[c] for c in GROUPS["herkomst"]],
                        f"Herkomst van aanmeldingen, {naam}", "Aanmeldingen",
                        release.peildatum, release.referentie)
     figures += charts.save(fig, fig_dir, "herkomst")
     parts += ["## Waar komen cliënten vandaan?", fig_dir / "herkomst.png"]
+
+    vormen = scope_row(release.tables["vormen"], scope)
+    vorm_namen = ["Crisisopvang", "Residentieel", "Ambulant"]
+    tabellen["Per opvangvorm"] = pd.DataFrame(
+        {"Opvangvorm": vorm_namen, "Cliënten in zorg": [vormen[c] for c in GROUPS["vormen"]]})
+    fig = charts.staaf(vorm_namen, [vormen[c] for c in GROUPS["vormen"]],
+                       f"Cliënten in zorg per opvangvorm, {naam}", "Cliënten",
+                       release.peildatum, release.referentie)
+    figures += charts.save(fig, fig_dir, "per_opvangvorm")
+    parts += ["## Welke opvang krijgen cliënten?\n\nEen cliënt die in de periode van "
+              "opvangvorm wisselde (doorstroom) telt bij elke vorm mee.",
+              fig_dir / "per_opvangvorm.png"]
 
     cg = None if scope == LANDELIJK else scope
     full = m.km_verblijfsduur(release.periode, cg)
@@ -527,7 +544,16 @@ def _run_notebook(db: str, periode: str, scope: str, folder: Path, executed: Pat
         return {"centrumgemeente": scope, "folder": str(folder), "ok": True, "error": None}
     except Exception as exc:  # noqa: BLE001 - collected and reported after trying all
         return {"centrumgemeente": scope, "folder": str(folder), "ok": False,
-                "error": f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"}
+                "error": _error_text(exc)}
+
+
+def _error_text(exc: Exception) -> str:
+    """One line saying what went wrong: for an error inside the notebook papermill's own
+    message starts with an empty line, the exception's name and value are what matter."""
+    name = getattr(exc, "ename", None) or type(exc).__name__
+    value = getattr(exc, "evalue", None) or next(
+        (line for line in str(exc).splitlines() if line.strip()), "")
+    return f"{name}: {value}"[:300]
 
 
 def render_reports(db: Path, periode: str, centrumgemeenten: list[str] | None,

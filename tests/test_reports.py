@@ -39,7 +39,8 @@ def test_reports_are_complete(released):
         assert {p.suffix for p in (d / "figuren").iterdir()} == {".png", ".svg"}
         drawn = {p.stem for p in (d / "figuren").glob("*.png")}
         assert drawn >= {"per_kwartaal", "herkomst", "verblijfsduur", "trajectduur",
-                         "uitstroom_bestemming", "belemmeringen", "wachttijd", "bezetting"}
+                         "uitstroom_bestemming", "belemmeringen", "wachttijd", "bezetting",
+                         "per_opvangvorm"}
         html = (d / "rapport.html").read_text()
         # the map and the flows are drawn, or the report says why not
         assert "herkomst_kaart" in drawn or "De kaart is niet getoond" in html
@@ -182,3 +183,39 @@ def test_a_year_cannot_be_added_up_from_the_quarters_of_the_series(released):
             if n == 0:
                 assert cells.loc[r].sum() == year[r]
     assert checked > 0  # something was hidden, so the rule was exercised
+
+
+def test_share_from_own_area_is_not_shown_when_one_of_its_counts_is_hidden(released,
+                                                                          tmp_path):
+    # eigen / (eigen + andere) with andere shown gives eigen back
+    from pipeline.disclosure import Rules
+    from pipeline.monitor import Monitor
+    from pipeline.reports import build_report, compute_release
+
+    wh, _, _ = released
+    rules = Rules()
+    with Monitor.open(wh.path) as m:
+        rel = compute_release(m, "2025Q2", rules)
+        herkomst = rel.tables["herkomst"].drop(index="Totaal")
+        hidden = rules.hidden(herkomst[["eigen_regio", "andere_regio"]]).any(axis=1)
+        scope = hidden[hidden].index[0]  # at schaal 0.1 some centrumgemeente has one
+        kern = build_report(m, rel, scope, tmp_path)["tabellen"]["Kerncijfers"]
+    share = kern.set_index("Kerncijfer").loc["Aandeel uit eigen regio", "Waarde"]
+    assert share == "niet getoond"
+
+
+def test_a_failing_report_is_reported_after_the_others_are_written(released, tmp_path):
+    # GM0344's figure folder is a file here, so its charts cannot be saved; the national
+    # report is still written, and the command says which failed and exits 1
+    wh, _, _ = released
+    (tmp_path / "2025Q2" / "GM0344").mkdir(parents=True)
+    (tmp_path / "2025Q2" / "GM0344" / "figuren").write_text("in de weg")
+    results = render_reports(wh.path, "2025Q2", ["GM0344", "landelijk"], tmp_path, workers=1)
+    assert [r["ok"] for r in results] == [False, True]
+    assert results[0]["error"].startswith(("FileExistsError", "NotADirectoryError"))
+    assert (tmp_path / "2025Q2" / "landelijk" / "rapport.html").is_file()
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "report", "--periode", "2025Q2",
+                           "--centrumgemeente", "GM0344", "--out", str(tmp_path)],
+                          capture_output=True, text=True, env=wh.env())
+    assert proc.returncode == 1
+    assert "FAIL" in proc.stdout and "GM0344" in proc.stdout
