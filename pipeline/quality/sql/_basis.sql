@@ -20,6 +20,17 @@ SELECT DISTINCT centrumgemeente, kwartaal, soort
 FROM loads
 WHERE status = 'loaded' AND centrumgemeente IS NOT NULL AND kwartaal IS NOT NULL;
 
+-- Each centrumgemeente's first and last delivered quarter (as running numbers).
+CREATE OR REPLACE TEMP VIEW dq_levering_span AS
+SELECT centrumgemeente, min(dq_kwartaalnummer(kwartaal)) AS lo,
+       max(dq_kwartaalnummer(kwartaal)) AS hi
+FROM dq_leveringen GROUP BY centrumgemeente;
+
+-- The record of the two delivery rules: one CG x quarter x required soort, delivered or not.
+CREATE OR REPLACE TEMP MACRO dq_geleverd(cg, k, s) AS
+    EXISTS (SELECT 1 FROM dq_leveringen AS d
+            WHERE d.centrumgemeente = cg AND d.kwartaal = k AND d.soort = s);
+
 CREATE OR REPLACE TEMP VIEW dq_instroom AS
 SELECT r.centrumgemeente, r.kwartaal, r.aanmelding_id, r.aanmelddatum
 FROM raw_instroom AS r JOIN loads AS l USING (load_id)

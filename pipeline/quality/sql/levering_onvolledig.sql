@@ -2,21 +2,14 @@
 -- quarter, and for every quarter after its last up to the latest quarter any CG delivered
 -- (the edges that kwartaal_ontbreekt, which needs deliveries on both sides, cannot see).
 -- geleverd: a loaded file of that soort exists.
-WITH span AS (
-    SELECT centrumgemeente, min(dq_kwartaalnummer(kwartaal)) AS lo,
-           max(dq_kwartaalnummer(kwartaal)) AS hi
-    FROM dq_leveringen GROUP BY centrumgemeente
-), laatste AS (
+WITH laatste AS (
     SELECT max(dq_kwartaalnummer(kwartaal)) AS hi FROM dq_leveringen
 ), grid AS (
     SELECT s.centrumgemeente, dq_kwartaal_label(t.n) AS kwartaal, so.soort
-    FROM span AS s, laatste AS l, range(s.lo, l.hi + 1) AS t(n),
+    FROM dq_levering_span AS s, laatste AS l, range(s.lo, l.hi + 1) AS t(n),
          (VALUES ('instroom'), ('verblijf'), ('uitstroom')) AS so(soort)
     WHERE t.n = s.lo OR t.n >= s.hi
 )
-SELECT g.centrumgemeente, g.kwartaal,
-       EXISTS (SELECT 1 FROM dq_leveringen AS d
-               WHERE d.centrumgemeente = g.centrumgemeente AND d.kwartaal = g.kwartaal
-                 AND d.soort = g.soort) AS geleverd,
-       g.soort AS detail
-FROM grid AS g
+SELECT centrumgemeente, kwartaal, dq_geleverd(centrumgemeente, kwartaal, soort) AS geleverd,
+       soort AS detail
+FROM grid
