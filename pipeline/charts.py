@@ -70,8 +70,9 @@ def tijdreeks(df: pd.DataFrame, titel: str, peildatum: str, referentie: str):
 
 
 def staaf(labels: list[str], waarden: list, titel: str, ylabel: str, peildatum: str,
-          referentie: str, horizontaal: bool = False):
-    """Bars for protected counts; a hidden count gets no bar but its label ('<5')."""
+          referentie: str, horizontaal: bool = False, geordend: bool = False):
+    """Bars for protected counts; a hidden count gets no bar but its label ('<5').
+    Categories get a colour each, unless they are ordered (classes of days): one colour."""
     fig, ax = plt.subplots()
     values = _values(pd.Series(waarden)).fillna(0).to_numpy()
     pos = list(range(len(labels)))
@@ -81,7 +82,7 @@ def staaf(labels: list[str], waarden: list, titel: str, ylabel: str, peildatum: 
         ax.invert_yaxis()
         ax.set_xlabel(ylabel)
     else:
-        ax.bar(pos, values, color=OKABE_ITO[:len(labels)])
+        ax.bar(pos, values, color=OKABE_ITO[0] if geordend else OKABE_ITO[:len(labels)])
         ax.set_xticks(pos, labels)
         ax.set_ylabel(ylabel)
     for i, w in enumerate(waarden):

@@ -201,13 +201,20 @@ def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the synthetic deliveries.")
                        ] = Path("data/raw/demo"),
     key_file: KeyOption = None,
+    kwartalen: Annotated[str, typer.Option(help="Quarter range FIRST..LAST of the synthetic "
+                                           "deliveries.")] = "2024Q1..2025Q4",
+    schaal: Annotated[float, typer.Option(help="Volume relative to the national one "
+                                          "(0.1 for a quick look).")] = 1.0,
 ) -> None:
-    """Synthetic data -> ingest -> key figures, and where to look next."""
+    """Synthetic data -> ingest (with the quality suite) -> key figures -> the reports of the
+    latest quarter under reports/, and where to look next."""
     from pipeline.workflow import run_demo
 
     settings = config.Settings.resolve(db, key_file, None)
     try:
-        code = run_demo(settings, out_dir, out=out, err=err)
+        first, last = kwartalen.split("..")
+        code = run_demo(settings, out_dir, out=out, err=err, kwartalen=(first, last),
+                        schaal=schaal)
     except (FileNotFoundError, RuntimeError, ValueError) as exc:
         raise fail(str(exc)) from None
     raise typer.Exit(code)

@@ -300,7 +300,7 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
          "Geplaatst": [wacht[c] for c in GROUPS["wachttijd"]] + [wacht[TOTAAL]]})
     fig = charts.staaf(GROUPS["wachttijd"], [wacht[c] for c in GROUPS["wachttijd"]],
                        f"Wachttijd van aanmelding tot plaatsing, {naam}", "Geplaatst",
-                       release.peildatum, release.referentie)
+                       release.peildatum, release.referentie, geordend=True)
     figures += charts.save(fig, fig_dir, "wachttijd")
     parts += ["## Hoe snel krijgt een cliënt een plek?", fig_dir / "wachttijd.png"]
 

@@ -140,13 +140,15 @@ def loads_table(history: list[dict]) -> Table:
     return table
 
 
-def run_demo(settings: config.Settings, out_dir: Path, out: Console, err: Console) -> int:
-    """The one-command tour: synthetic deliveries -> ingest -> national key figures."""
+def run_demo(settings: config.Settings, out_dir: Path, out: Console, err: Console,
+             kwartalen: tuple[str, str] = ("2024Q1", "2025Q4"), schaal: float = 1.0) -> int:
+    """The one-command tour: synthetic deliveries -> ingest -> national key figures ->
+    reports of the latest quarter."""
     from pipeline.figures import kerncijfers, render_kerncijfers
     from pipeline.synth import generate
 
     err.print(f"1/4 Writing synthetic deliveries for 35 centrumgemeenten to {out_dir} ...")
-    summary = generate(out_dir)
+    summary = generate(out_dir, kwartalen=kwartalen, schaal=schaal)
     err.print(f"2/4 Ingesting them into {settings.db} and checking data quality ...")
     code = run_ingest(settings, [out_dir], as_json=False, out=Console(quiet=True),
                       err=err)
@@ -158,6 +160,10 @@ def run_demo(settings: config.Settings, out_dir: Path, out: Console, err: Consol
         history = con.execute(
             "SELECT status, count(*), sum(rows_loaded), sum(rows_quarantined) FROM loads "
             "GROUP BY ALL ORDER BY ALL").fetchall()
+        # the ingest just ran the quality suite; a finding is a row with afwijkend > 0
+        findings = [dict(zip(("regel", "ernst", "centrumgemeente"), r, strict=True))
+                    for r in con.execute("SELECT regel, ernst, centrumgemeente FROM "
+                                         "kwaliteit_resultaten WHERE afwijkend > 0").fetchall()]
     finally:
         con.close()
     err.print(f"3/4 Key figures, whole country, {last_year}:")
@@ -171,6 +177,10 @@ def run_demo(settings: config.Settings, out_dir: Path, out: Console, err: Consol
     for status, n, rows, quarantined in history:
         out.print(f"{n} load(s) {status}: {rows} rows loaded, {quarantined} quarantined",
                   highlight=False)
+    from pipeline.quality import summary_lines
+
+    for line in summary_lines(findings):
+        out.print(line, highlight=False)
     out.print(
         f"\nWhere to look next:\n"
         f"  deliveries:   {out_dir}  ({len(summary.get('files', []))} files)\n"
