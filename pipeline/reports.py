@@ -130,13 +130,11 @@ def compute_release(m, periode: str, rules: Rules) -> Release:
     # the stock is a state, not a sum: its end is the last quarter's, its start the one before
     stock = {kw[-1]: ("voorraad", "stand_einde"),
              _previous_quarter(kw[0]): ("voorraad", "stand_begin")}
+    reeksen = {cg: m.tijdreeks(cg).set_index("kwartaal") for cg in cgs}
     series = {}
     for measure in SERIES:
-        rows = []
-        for cg in cgs:
-            t = m.tijdreeks(cg).set_index("kwartaal")
-            rows.append([int(t[measure].get(q, 0)) for q in quarters])
-        df = pd.DataFrame(rows, index=cgs, columns=quarters)
+        df = pd.DataFrame([[int(reeksen[cg][measure].get(q, 0)) for q in quarters]
+                           for cg in cgs], index=cgs, columns=quarters)
         same = stock if measure == "stand_einde" else (
             {kw[0]: flows[measure]} if len(kw) == 1 else {})
         links = {q: rules.hidden(tables[t][c]) for q, (t, c) in same.items() if q in quarters}
