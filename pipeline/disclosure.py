@@ -13,7 +13,8 @@ On by default, threshold configurable. Rules (recorded in every release.json):
 3. **Shares and medians** are not shown when their base is below the threshold; a share
    is also hidden when its numerator or the rest of its base is small (share x base would
    reveal it).
-4. **Curves** (Kaplan-Meier) are cut where fewer than threshold remain at risk.
+4. **Curves** (Kaplan-Meier) are cut where fewer than threshold remain at risk, rounded to
+   weeks, stepped only per threshold events, at-risk counts rounded down to the threshold.
 """
 
 from __future__ import annotations
@@ -52,7 +53,9 @@ class Rules:
                 "totalen worden verborgen",
                 f"aandelen en medianen worden niet getoond bij een basis onder {t}, of als "
                 f"teller of rest van de basis tussen 1 en {t - 1} ligt",
-                f"overlevingscurves stoppen waar minder dan {t} personen at risk zijn",
+                f"overlevingscurves stoppen waar minder dan {t} personen at risk zijn, "
+                f"zijn afgerond op weken, tonen een stap pas bij ten minste {t} "
+                f"gebeurtenissen en ronden het aantal at risk af op {t}",
             ],
         }
 
@@ -136,9 +139,34 @@ class Rules:
         agree with it."""
         return protected.isin([self.label, SECONDARY])
 
-    def curve(self, km: pd.DataFrame) -> pd.DataFrame:
-        """Cut a KM curve (columns t, S, lower, upper, at_risk) where at_risk < threshold."""
-        return km[km["at_risk"] >= self.threshold].reset_index(drop=True)
+    def curve(self, km: pd.DataFrame, week: int = 7) -> pd.DataFrame:
+        """A Kaplan-Meier curve (t, S, lower, upper, at_risk, events) as it may be shown.
+
+        Exact curves give single clients away: a step of 1/20 on day 37 says one client's
+        stay lasted 37 days, and two consecutive at-risk counts differ by the one who left.
+        So, as OpenSAFELY's published curves do: the curve stops where fewer than threshold
+        remain at risk; times are rounded up to whole weeks; a step is shown only once at
+        least threshold events have gathered since the last one (the drop then covers them
+        all); at_risk is rounded down to a multiple of the threshold.
+        """
+        t = self.threshold
+        km = km[km["at_risk"] >= t].sort_values("t")
+        start, rest = km[km["t"] == 0], km[km["t"] > 0]
+        weekly = rest.assign(t=(-(-rest["t"] // week) * week)).groupby("t", as_index=False).agg(
+            S=("S", "last"), lower=("lower", "last"), upper=("upper", "last"),
+            at_risk=("at_risk", "first"), events=("events", "sum"))
+        steps, gathered = [], 0
+        for row in weekly.itertuples(index=False):
+            gathered += row.events
+            if gathered >= t:
+                steps.append(row._asdict())
+                gathered = 0
+        out = start[weekly.columns].reset_index(drop=True)
+        if steps:
+            out = pd.concat([out, pd.DataFrame(steps, columns=weekly.columns)],
+                            ignore_index=True)
+        out["at_risk"] = out["at_risk"] // t * t
+        return out.drop(columns="events")
 
 
 def _protect_lines(ext: pd.DataFrame, hidden: pd.DataFrame, fixed: pd.DataFrame,

@@ -150,7 +150,8 @@ class Monitor:
 
     def km_verblijfsduur(self, periode: str, centrumgemeente: str | None = None,
                          opvangvorm: str | None = None) -> pd.DataFrame:
-        """KM curve (t, S, lower, upper, at_risk) of residential stays starting in P."""
+        """KM curve (t, S, lower, upper, at_risk, events) of residential stays starting in
+        P (unprotected: reports publish it through ``Rules.curve``)."""
         durations = figures.verblijfsduur_data(self.con, self._params(periode, centrumgemeente))
         vormen = [opvangvorm] if opvangvorm else list(durations)
         d = [x for v in vormen for x in durations.get(v, ([], []))[0]]

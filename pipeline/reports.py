@@ -257,11 +257,13 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
     figures += charts.save(fig, fig_dir, "verblijfsduur")
     tabellen["Verblijfsduur"] = curve.rename(columns={
         "t": "dagen", "S": "aandeel_nog_in_zorg", "lower": "ondergrens_95",
-        "upper": "bovengrens_95", "at_risk": "nog_in_zorg"}).assign(
-        nog_in_zorg=lambda d: [rules.count(int(v)) for v in d["nog_in_zorg"]])
+        "upper": "bovengrens_95", "at_risk": f"nog_in_zorg_afgerond_op_{rules.threshold}"})
     parts += [f"## Hoe lang duurt de opvang?\n\nMediane verblijfsduur in residentiële "
               f"opvang (Kaplan-Meier): "
-              f"{'niet getoond' if duur is None else f'{duur:.0f} dagen'}.",
+              f"{'niet getoond' if duur is None else f'{duur:.0f} dagen'}. De curves zijn "
+              f"afgerond op hele weken; een stap toont ten minste {rules.threshold} "
+              f"beëindigde verblijven samen, en de curve stopt waar minder dan "
+              f"{rules.threshold} cliënten nog in zorg zijn.",
               fig_dir / "verblijfsduur.png"]
     traject = rules.curve(m.km_trajectduur(release.periode, cg))
     fig = charts.overleving(traject, f"Duur van trajecten (alle opvangvormen), {naam}",

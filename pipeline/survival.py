@@ -49,8 +49,8 @@ def km_median(durations, events) -> float | None:
 def km_curve(durations, events, alpha: float = 0.05) -> pd.DataFrame:
     """S(t) as a step function from t=0, with log(-log) confidence bands (Greenwood).
 
-    Columns: t, S, lower, upper, at_risk. The band is the usual one in survival software
-    (lifelines' default), which stays inside [0, 1].
+    Columns: t, S, lower, upper, at_risk, events (at t). The band is the usual one in
+    survival software (lifelines' default), which stays inside [0, 1].
     """
     from statistics import NormalDist
 
@@ -58,7 +58,7 @@ def km_curve(durations, events, alpha: float = 0.05) -> pd.DataFrame:
     table = km_table(durations, events)
     durations = np.asarray(durations, dtype=float)
     start = pd.DataFrame({"t": [0.0], "S": [1.0], "lower": [1.0], "upper": [1.0],
-                          "at_risk": [durations.size]})
+                          "at_risk": [durations.size], "events": [0]})
     if table.empty:
         return start
     s = table["S"].to_numpy()
@@ -69,5 +69,5 @@ def km_curve(durations, events, alpha: float = 0.05) -> pd.DataFrame:
     lower = np.where(np.isfinite(lower), lower, 0.0)
     upper = np.where(np.isfinite(upper), upper, np.where(s > 0, 1.0, 0.0))
     body = pd.DataFrame({"t": table["t"], "S": s, "lower": lower, "upper": upper,
-                         "at_risk": table["n"]})
+                         "at_risk": table["n"], "events": table["d"]})
     return pd.concat([start, body], ignore_index=True)

@@ -91,9 +91,33 @@ def test_shares_and_medians_need_a_base():
 
 
 def test_curves_stop_where_few_remain_at_risk():
-    km = pd.DataFrame({"t": [0, 5, 9], "S": [1, .8, .5], "lower": [1, .7, .3],
-                       "upper": [1, .9, .7], "at_risk": [10, 6, 3]})
-    assert R.curve(km)["t"].tolist() == [0, 5]
+    km = pd.DataFrame({"t": [0, 5, 9], "S": [1, .5, .2], "lower": [1, .3, .1],
+                       "upper": [1, .7, .4], "at_risk": [10, 6, 3], "events": [0, 5, 2]})
+    out = R.curve(km)
+    assert out["t"].tolist() == [0, 7]        # day 5 shown as its week; day 9 cut (3 at risk)
+    assert out["at_risk"].tolist() == [10, 5]  # rounded down to a multiple of 5
+
+
+def test_a_curve_step_never_shows_fewer_than_five_events():
+    from pipeline.survival import km_curve
+
+    # 30 stays: events on many single days, some censored
+    durations = [3, 4, 4, 6, 9, 11, 12, 15, 15, 16, 20, 22, 23, 23, 30, 31, 33, 40, 41, 45,
+                 47, 50, 52, 60, 61, 70, 75, 80, 90, 100]
+    events = [1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1,
+              0, 1, 1]
+    full = km_curve(durations, events)
+    out = R.curve(full)
+    assert len(out) >= 3 and out["S"].is_monotonic_decreasing
+    assert (out["t"] % 7 == 0).all() and (out["at_risk"] % 5 == 0).all()
+    # each shown step covers at least 5 events of the exact curve
+    shown = out["t"].tolist()
+    for before, at in zip(shown, shown[1:], strict=False):
+        weeks = -(-full["t"] // 7) * 7
+        assert full.loc[(weeks > before) & (weeks <= at), "events"].sum() >= 5
+    # and its level is the exact curve's at the end of that week
+    last = full[-(-full["t"] // 7) * 7 <= shown[-1]].iloc[-1]
+    assert out["S"].iloc[-1] == pytest.approx(last["S"])
 
 
 @settings(max_examples=300, deadline=None)
