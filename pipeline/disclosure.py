@@ -9,7 +9,10 @@ On by default, threshold configurable. Rules (recorded in every release.json):
    least two; a line with exactly one also hides its smallest other non-zero cell (a body
    cell before a total), repeated until stable, so no total minus the shown cells gives a
    hidden one away (ACRO's margin leak, issues 198/137). A small total is hidden like any
-   small count. Cells hidden only for this read "x", never "<5".
+   small count. Cells hidden only for this read "x", never "<5". In general a *line* is
+   any set of published cells with a published sum: a number another table publishes is
+   hidden exactly as there (``fixed``), and a sum published elsewhere (a year of the
+   quarters shown) is one more line (``sums``).
 3. **Shares and medians** are not shown when their base is below the threshold; a share
    is also hidden when its numerator or the rest of its base is small (share x base would
    reveal it).
@@ -50,7 +53,12 @@ class Rules:
                 "secundaire onderdrukking: elke rij en kolom, met haar totaal, en de rij en "
                 "kolom van de totalen hebben geen of ten minste twee verborgen cellen; een "
                 f"cel die alleen daarvoor verborgen is staat er als '{SECONDARY}'; kleine "
-                "totalen worden verborgen",
+                "totalen worden verborgen; een aantal dat twee tabellen tonen is in beide "
+                "even verborgen, en een som die elders staat (een jaar van de getoonde "
+                "kwartalen) telt als rij met totaal",
+                f"kaarten en stromen tonen klassen (0, <{t}, {t}-{2 * t - 1}, ...), geen "
+                "aantallen; waar een exact totaal een kleine klasse vastlegt, telt 0 daar ook "
+                f"als '<{t}' of blijft de figuur weg",
                 f"aandelen en medianen worden niet getoond bij een basis onder {t}, of als "
                 f"teller of rest van de basis tussen 1 en {t - 1} ligt",
                 f"overlevingscurves stoppen waar minder dan {t} personen at risk zijn, "
