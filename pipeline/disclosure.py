@@ -183,12 +183,14 @@ def _protect_lines(ext: pd.DataFrame, hidden: pd.DataFrame, fixed: pd.DataFrame,
     published, the sum among them) holds no hidden cell or at least two, a line with one
     hides one more of its cells.
 
-    Which one, in order of preference: a cell whose other lines all stay solvable (each
-    already hides a cell, or has another it may hide); one that closes a pair in its other
-    lines rather than opening new ones; a body cell before a margin (totals carry the most
-    information); the smallest. Fixed cells and zeros are never chosen."""
+    Which one, in order of preference: a non-zero cell (a hidden 0 leaves the partner's
+    range open only upwards, so it is the last resort, for a line with nothing else left);
+    a cell whose other lines all stay solvable (each already hides a cell, or has another
+    it may hide); one that closes a pair in its other lines rather than opening new ones; a
+    body cell before a margin (totals carry the most information); the smallest. Fixed
+    cells are never chosen."""
     value = {cell: int(ext.at[cell]) for line in lines for cell in line}
-    may_hide = {cell: value[cell] > 0 and not fixed.at[cell] for cell in value}
+    may_hide = {cell: not fixed.at[cell] for cell in value}
     shut = {cell: bool(hidden.at[cell]) for cell in value}
     where: dict[tuple, list[int]] = {}
     for i, line in enumerate(lines):
@@ -206,7 +208,7 @@ def _protect_lines(ext: pd.DataFrame, hidden: pd.DataFrame, fixed: pd.DataFrame,
                 if not any(may_hide[x] and not shut[x] for x in other if x != cell):
                     stuck += 1
         margin = cell[0] in margins or cell[1] in margins
-        return (stuck, opens, margin, value[cell])
+        return (value[cell] == 0, stuck, opens, margin, value[cell])
 
     changed = True
     while changed:
