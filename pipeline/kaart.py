@@ -67,7 +67,8 @@ def klasse_kleuren(rules: Rules) -> dict[str, str]:
     return dict(zip(klasse_labels(rules), (KLEUR_NUL, KLEUR_KLEIN, *KLEUREN), strict=True))
 
 
-def klassen(counts: pd.Series, rules: Rules, nul_als_klein: bool = False) -> pd.Series:
+def klassen(counts: pd.Series, rules: Rules,
+            nul_als_klein: bool | pd.Series = False) -> pd.Series:
     """Each count as its class: 0 -> '0', 1..threshold-1 -> '<5', then fixed wide classes.
 
     Why classes and not protected counts: a map or a flow matrix has hundreds of cells
@@ -86,7 +87,7 @@ def klassen(counts: pd.Series, rules: Rules, nul_als_klein: bool = False) -> pd.
 
     When that happens, ``nul_als_klein`` shows 0 as '<5' too (it is fewer than 5): a reader
     can then no longer tell the empty cells from the small ones, and the total no longer
-    pins them.
+    pins them. A boolean Series instead of True does so only for the cells it marks.
 
     Returns an ordered categorical with all labels of :func:`klasse_labels` as categories.
     """
@@ -95,8 +96,10 @@ def klassen(counts: pd.Series, rules: Rules, nul_als_klein: bool = False) -> pd.
         raise ValueError("counts cannot be negative")
     bins = [0, 1, *_grenzen(rules), np.inf]
     out = pd.cut(values, bins=bins, right=False, labels=klasse_labels(rules), ordered=True)
-    if nul_als_klein:
-        out = out.where(values > 0, rules.label)
+    merge = (nul_als_klein.reindex(counts.index, fill_value=False).to_numpy(bool)
+             if isinstance(nul_als_klein, pd.Series)
+             else np.full(len(values), bool(nul_als_klein)))
+    out = out.where((values > 0) | ~merge, rules.label)
     return pd.Series(out, index=counts.index, name=counts.name)
 
 
@@ -198,9 +201,8 @@ def herkomst_kaart(matrix: pd.DataFrame, rules: Rules, titel: str, peildatum: st
         matrix["centrumgemeente"] == centrumgemeente]
     counts = rows.groupby("gemeente_herkomst")["aanmeldingen"].sum()
     counts = counts.reindex(list(codes), fill_value=0).astype(int)
-    labels = klassen(counts, rules)
-    labels = labels.where(~(counts.index.isin(list(nul_als_klein)) & (counts == 0)),
-                          rules.label)
+    labels = klassen(counts, rules, pd.Series(counts.index.isin(list(nul_als_klein)),
+                                              index=counts.index))
     colours = klasse_kleuren(rules)
 
     fig, ax = plt.subplots(figsize=(7, 8))

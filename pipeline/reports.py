@@ -482,7 +482,7 @@ def release_record(folder: Path, rules: Rules, periode: str, scope: str,
 
 
 def _render_batch(db: str, periode: str, scopes: list[str], out_dir: str, drempel: int,
-                  release_file: str) -> list[dict]:
+                  release_file: str, referentie: str) -> list[dict]:
     """Render several reports in one worker with one kernel: starting a kernel and importing
     pandas, DuckDB and matplotlib costs ~2-3 s, more than rendering a report. papermill runs
     each notebook on that kernel (``km``): every report still executes its own parameterized
@@ -501,9 +501,8 @@ def _render_batch(db: str, periode: str, scopes: list[str], out_dir: str, drempe
                     km.start_kernel()
                 folder = Path(out_dir) / periode / scope
                 folder.mkdir(parents=True, exist_ok=True)
-                results.append(_run_notebook(db, periode, scope, folder,
-                                             folder / ".rapport.ipynb", drempel, release_file,
-                                             km))
+                results.append(_run_notebook(db, periode, scope, folder, drempel,
+                                             release_file, referentie, km))
         finally:
             if km is not None and km.is_alive():
                 km.shutdown_kernel(now=True)
@@ -524,10 +523,11 @@ def _quiet_kernel():
             os.close(saved)
 
 
-def _run_notebook(db: str, periode: str, scope: str, folder: Path, executed: Path,
-                  drempel: int, release_file: str, km=None) -> dict:
+def _run_notebook(db: str, periode: str, scope: str, folder: Path, drempel: int,
+                  release_file: str, referentie: str, km=None) -> dict:
     import papermill as pm
 
+    executed = folder / ".rapport.ipynb"
     try:
         pm.execute_notebook(str(NOTEBOOK), str(executed), progress_bar=False,
                             parameters={"db": db, "periode": periode, "scope": scope,
@@ -537,10 +537,7 @@ def _run_notebook(db: str, periode: str, scope: str, folder: Path, executed: Pat
         titel = f"Monitor vrouwenopvang {scope} {periode}"
         html_from_notebook(executed, folder / "rapport.html", titel)
         executed.unlink()
-        import pickle
-
-        release = pickle.loads(Path(release_file).read_bytes())
-        release_record(folder, release.rules, periode, scope, release.referentie)
+        release_record(folder, Rules(drempel), periode, scope, referentie)
         return {"centrumgemeente": scope, "folder": str(folder), "ok": True, "error": None}
     except Exception as exc:  # noqa: BLE001 - collected and reported after trying all
         return {"centrumgemeente": scope, "folder": str(folder), "ok": False,
@@ -576,7 +573,8 @@ def render_reports(db: Path, periode: str, centrumgemeenten: list[str] | None,
     release_file.write_bytes(pickle.dumps(release))
     workers = max(1, min(workers, len(scopes)))
     batches = [scopes[i::workers] for i in range(workers)]  # interleaved: similar sizes
-    args = [(str(db), periode, b, str(out_dir), drempel, str(release_file)) for b in batches]
+    args = [(str(db), periode, b, str(out_dir), drempel, str(release_file), release.referentie)
+            for b in batches]
     try:
         if workers > 1:
             with ProcessPoolExecutor(workers) as pool:
