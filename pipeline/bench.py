@@ -7,7 +7,9 @@ its own subprocess so that its peak memory is its own:
 (b) what a user would otherwise write: pandas ``read_csv`` per file and ``concat``;
 (c) our ingest with full validation and pseudonymisation (rows/s, c/a, c/b);
 (d) kerncijfers latency per scope on the ingested warehouse;
-(e) a quarter's full report set, rendered on the warehouse of one scale.
+(e) a quarter's full report set, rendered on the warehouse of one scale;
+(f) the disclosure audit of that quarter's release: protection with audit, then the audit
+    alone (issue target: under 60 s).
 
 Results accumulate per scale in ``bench.json`` (a new run of a scale replaces its entry),
 so the expensive 10^7-row scale can be measured on its own; the cost-curve chart is drawn
@@ -126,6 +128,34 @@ def rapporten(warehouse: str, out_dir: str, scopes: str = "") -> dict:
     return {"periode": periode, "reports": len(results),
             "ok": len(results) - len(errors) if results else 0,
             "seconds": round(seconds, 2), "peak_rss_mb": _peak_rss_mb(), "errors": errors[:3]}
+
+
+def audit_release(warehouse: str) -> dict:
+    """(f) Build and protect the last loaded quarter's release (every audit round
+    included), then audit the protected release once more on its own."""
+    from pipeline import db
+    from pipeline.audit import audit
+    from pipeline.disclosure import Rules
+    from pipeline.monitor import Monitor
+    from pipeline.release import build_publication, protect_publication
+
+    con = db.connect(Path(warehouse), read_only=True)
+    periode = db.scalar(con, "SELECT max(kwartaal) FROM loads WHERE status = 'loaded'")
+    con.close()
+    with Monitor.open(Path(warehouse)) as m:
+        t = time.perf_counter()
+        pub, _ = build_publication(m, periode, Rules())
+        built = time.perf_counter() - t
+    t = time.perf_counter()
+    protect_publication(pub, Rules())
+    protected = time.perf_counter() - t
+    result = audit(pub)
+    summary = result.summary()
+    return {"periode": periode, "build_seconds": round(built, 2),
+            "protect_seconds": round(protected, 2), "audit_seconds": round(result.seconds, 2),
+            "geslaagd": summary["geslaagd"], "cellen": summary["verborgen_of_klasse"],
+            "kleine_aantallen": summary["kleine_aantallen_beschermd"],
+            "peak_rss_mb": _peak_rss_mb()}
 
 
 def kerncijfers_latency(warehouse: Path, repeats: int = 5) -> dict:
@@ -267,6 +297,10 @@ def run_bench(schalen: list[float], kwartalen: tuple[str, str], out: Path,
                 r = entry["rapporten"]
                 echo(f"schaal {schaal}: {r['ok']} of {r['reports']} reports for {r['periode']} "
                      f"in {r['seconds']}s" + "".join(f"\n  {e}" for e in r["errors"]))
+                entry["audit"] = a_ = _in_subprocess("audit_release", str(tmp_p / "bench.duckdb"))
+                echo(f"schaal {schaal}: audit of {a_['periode']}: protect {a_['protect_seconds']}s "
+                     f"(build {a_['build_seconds']}s), audit alone {a_['audit_seconds']}s, "
+                     f"{a_['cellen']} cells, {'passed' if a_['geslaagd'] else 'FAILED'}")
         earlier = [e for e in earlier if (e["schaal"], e["kwartalen"]) != (schaal, span)]
         earlier.append(entry)
         results["schalen"] = sorted(earlier, key=lambda e: (e["kwartalen"], e["rows"]))

@@ -95,12 +95,19 @@ def staaf(labels: list[str], waarden: list, titel: str, ylabel: str, peildatum: 
 
 
 def overleving(curve: pd.DataFrame, titel: str, peildatum: str, referentie: str):
-    """Kaplan-Meier curve with its 95% band (already cut where few remain at risk)."""
+    """Kaplan-Meier curve (already cut where few remain at risk). The 95% band is drawn
+    only when the curve has ``lower`` and ``upper``; a curve from
+    ``survival.curve_for_sharing`` has none and is labelled as computed on rounded counts."""
     fig, ax = plt.subplots()
     if len(curve) > 1:
-        ax.step(curve["t"], curve["S"], where="post", color=OKABE_ITO[0], label="Nog in zorg")
-        ax.fill_between(curve["t"], curve["lower"], curve["upper"], step="post", alpha=.25,
-                        color=OKABE_ITO[0], label="95%-betrouwbaarheidsband")
+        if {"lower", "upper"} <= set(curve.columns):
+            ax.step(curve["t"], curve["S"], where="post", color=OKABE_ITO[0],
+                    label="Nog in zorg")
+            ax.fill_between(curve["t"], curve["lower"], curve["upper"], step="post",
+                            alpha=.25, color=OKABE_ITO[0], label="95%-betrouwbaarheidsband")
+        else:
+            ax.step(curve["t"], curve["S"], where="post", color=OKABE_ITO[0],
+                    label="Nog in zorg (berekend op afgeronde aantallen)")
         ax.legend(frameon=False, fontsize=8)
     else:
         ax.text(0.5, 0.5, "Te weinig verblijven om te tonen", ha="center",

@@ -295,6 +295,50 @@ def report(
 
 
 @app.command()
+def audit(
+    periode: Annotated[str, typer.Option("--periode", help="A quarter (2025Q1) or a year (2025).",
+                                         show_default=False)],
+    drempel: Annotated[int, typer.Option(help="Disclosure threshold, as for 'report'.")] = 5,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Audit everything the reports of a period publish together, as an attacker holding
+    all 36 reports would: every hidden small count must still reach 0 or the threshold in
+    an integer program over all published relations. Writes nothing. Exit 1 if any small
+    count can be narrowed (the release would then be refused)."""
+    from pipeline.audit import ProtectionError
+    from pipeline.disclosure import Rules
+    from pipeline.monitor import Monitor
+    from pipeline.release import compute_release
+
+    try:
+        with Monitor.open(config.db_path(db)) as m:
+            summary = compute_release(m, periode, Rules(drempel)).audit
+    except ProtectionError as exc:
+        summary = exc.result.summary()
+    except (FileNotFoundError, RuntimeError, ValueError, KeyError) as exc:
+        raise fail(str(exc)) from None
+    summary = {"periode": periode, **summary}
+    if as_json:
+        emit_json(summary)
+    else:
+        out.print(f"Audit {periode} (drempel {drempel}): "
+                  f"{'geslaagd' if summary['geslaagd'] else 'NIET geslaagd'}", highlight=False)
+        out.print(f"  cellen verborgen of in klassen: {summary['verborgen_of_klasse']}\n"
+                  f"  kleine aantallen beschermd: {summary['kleine_aantallen_beschermd']}, "
+                  f"niet beschermd: {summary['kleine_aantallen_niet_beschermd']}\n"
+                  f"  kleinste aangetoonde bereik van een klein aantal: "
+                  f"{summary['kleinste_bereik']}\n  tijd: {summary['seconden']} s",
+                  highlight=False)
+        out.print("  relaties:", highlight=False)
+        for name, n in summary["relaties"].items():
+            out.print(f"    {n:>4}  {name}", highlight=False)
+        for name in summary["niet_beschermd"]:
+            out.print(f"  NIET BESCHERMD: {name}", highlight=False)
+    raise typer.Exit(0 if summary["geslaagd"] else 1)
+
+
+@app.command()
 def bench(
     quick: Annotated[bool, typer.Option("--quick", help="A tiny run that only proves the "
                                         "benchmark works (for CI): scale 0.02, two quarters, "

@@ -48,7 +48,7 @@ BRON_GRENZEN = ("Gemeentegrenzen 2025: CBS/PDOK (CC BY 4.0), vereenvoudigd door 
 NIET_OP_KAART = ("Aanmeldingen uit het buitenland of met onbekende herkomst staan niet op de "
                  "kaart.")
 NAAR, VANUIT = "naar deze regio", "vanuit deze regio"
-OVERIGE_REGIOS = "overige regio's (elk minder dan {t})"
+OVERIGE_REGIOS = "overige regio's (elk 0 tot en met {t_1})"
 
 
 def _grenzen(rules: Rules) -> list[int]:
@@ -74,7 +74,7 @@ def klassen(counts: pd.Series, rules: Rules,
     Why classes and not protected counts: a map or a flow matrix has hundreds of cells
     whose totals are published elsewhere (per municipality, per region, nationally). With
     exact counts next to '<5' cells, a total minus the shown numbers gives a hidden cell
-    back, and protecting all those margins the way :meth:`Rules.table` does would leave
+    back, and protecting all those margins cell by cell, as the tables are, would leave
     little to see. Shown as classes, no cell carries an exact number, so subtracting shown
     numbers from a total yields a range, not a count. The bounds are fixed multiples of the
     threshold (1, 2, 5, 10, 20 x), the same for every report, so maps compare and a class
@@ -248,13 +248,14 @@ def _sorteernaam(naam: str) -> str:
 
 def stromen_matrix(stromen: pd.DataFrame, rules: Rules, titel: str, peildatum: str,
                    referentie: str, namen: dict[str, str],
-                   nul_als_klein: frozenset[str] = frozenset()):
+                   nul_als_klein: frozenset[str] = frozenset(), diagonaal_leeg: bool = False):
     """Heat map of aanmeldingen from one CG area (row) to a centrumgemeente (column).
 
     ``stromen`` is :meth:`Monitor.stromen`, unprotected: cells are coloured by class, no
     number is written in them. Rows and columns hold the same areas in the same order (by
     name), so the diagonal is each area's own region; ``namen`` maps gm_code -> gm_naam.
-    Columns in ``nul_als_klein`` show 0 as '<5' too (see :func:`klassen`).
+    Columns in ``nul_als_klein`` show 0 as '<5' too (see :func:`klassen`);
+    ``diagonaal_leeg`` leaves the own region's cells white.
     """
     table = _kruistabel(stromen)
     order = sorted(set(table.index) | set(table.columns),
@@ -264,6 +265,10 @@ def stromen_matrix(stromen: pd.DataFrame, rules: Rules, titel: str, peildatum: s
     codes = np.array([klassen(table[c], rules, c in nul_als_klein).cat.codes.to_numpy()
                       for c in order]).T
     n = len(order)
+    if diagonaal_leeg and n:
+        # the own region is eigen_regio, published (or hidden) in the herkomst table; a
+        # class here would narrow a hidden one
+        codes = np.ma.masked_array(codes, mask=np.eye(n, dtype=bool))
 
     size = min(10.0, max(5.0, 2.5 + 0.2 * n))
     fig, ax = plt.subplots(figsize=(size + 2.2, size + 0.8))
@@ -276,7 +281,7 @@ def stromen_matrix(stromen: pd.DataFrame, rules: Rules, titel: str, peildatum: s
         return fig
     ax.imshow(codes, cmap=ListedColormap(list(klasse_kleuren(rules).values())),
               vmin=-0.5, vmax=len(order_labels) - 0.5, interpolation="nearest", gid="stromen")
-    r, c = np.nonzero(codes == order_labels.index(rules.label))
+    r, c = np.nonzero(np.ma.filled(codes == order_labels.index(rules.label), False))
     squares = [[(x - .5, y - .5), (x + .5, y - .5), (x + .5, y + .5), (x - .5, y + .5)]
                for y, x in zip(r, c, strict=True)]
     ax.add_collection(PolyCollection(squares, facecolors="none",
@@ -295,57 +300,47 @@ def stromen_matrix(stromen: pd.DataFrame, rules: Rules, titel: str, peildatum: s
     ax.set_xlabel("Centrumgemeente (opvang)")
     ax.set_ylabel("Regio van herkomst")
     ax.set_title(titel)
-    extra = [Patch(facecolor="none", edgecolor="none", label=f"'{rules.label}' omvat in de "
-                   "kolom van " + ", ".join(namen.get(c, c) for c in sorted(nul_als_klein))
-                   + " ook 0")] if nul_als_klein else None
+    waar = ("hier" if set(order) <= set(nul_als_klein) else "in de kolom van " + ", ".join(
+        namen.get(c, c) for c in sorted(nul_als_klein)))
+    extra = [Patch(facecolor="none", edgecolor="none", label=f"'{rules.label}' omvat {waar} "
+                   "ook 0")] if nul_als_klein else None
     _legenda(ax, rules, STROMEN_LEGENDA, extra, loc="upper left", bbox_to_anchor=(1.02, 1))
     footnote(fig, peildatum, referentie)
     return fig
 
 
 def stromen_tabel(stromen: pd.DataFrame, rules: Rules, centrumgemeente: str,
-                  namen: dict[str, str], klein_samenvoegen: bool = False,
-                  klein_weglaten_naar: frozenset[str] = frozenset()) -> pd.DataFrame:
+                  namen: dict[str, str], alle: list[str] | None = None) -> pd.DataFrame:
     """For one CG's report: aanmeldingen from other regions to it and from its region to
     other centrumgemeenten, as classes (columns Richting, Regio, Aanmeldingen).
 
-    The own region and zero flows are left out. Rows are sorted by class (highest first)
-    and then by name, not by the exact count: an order by count would show which of two
-    '<5' cells is larger, and a chain of four such cells would read 4, 3, 2, 1.
-
-    ``klein_samenvoegen`` puts the '<5' regions of 'naar deze regio' in one row without
-    saying how many there are: when andere_regio is exactly the sum of a few small ones,
-    listing them would pin each (13 aanmeldingen from 13 regions listed '<5' are 1 each).
-    ``klein_weglaten_naar`` leaves out the '<5' rows of 'vanuit deze regio' to those
-    centrumgemeenten: their own reports merge or hide their small inflows, and the other
-    35 reports listing them would undo that.
+    Regions with at least threshold aanmeldingen are listed by class; all others, zero or
+    small, share one row per direction ('overige regio's (elk 0 tot en met 4)'), so a
+    listed '<5' can never be told apart from a 0 and no region's small count is pinned by
+    the exact andere_regio (13 aanmeldingen from 13 regions listed '<5' would be 1 each).
+    Rows are sorted by class (highest first) and then by name, not by the exact count: an
+    order by count would show which of two cells of one class is larger. ``alle`` lists
+    every centrumgemeente (default: those in ``stromen``).
     """
     table = _kruistabel(stromen)
+    alle = alle or sorted(set(table.index) | set(table.columns))
+    table = table.reindex(index=alle, columns=alle, fill_value=0)
     parts = []
-    for richting, series in ((NAAR, table.get(centrumgemeente)),
-                             (VANUIT, table.loc[centrumgemeente]
-                              if centrumgemeente in table.index else None)):
-        if series is None:
-            continue
-        series = series[(series.index != centrumgemeente) & (series > 0)]
-        if richting == VANUIT:
-            series = series[~(series.index.isin(list(klein_weglaten_naar))
-                              & (series < rules.threshold))]
+    for richting, series in ((NAAR, table[centrumgemeente]),
+                             (VANUIT, table.loc[centrumgemeente])):
+        series = series[series.index != centrumgemeente]
         frame = pd.DataFrame({"Richting": richting,
                               "Regio": [namen.get(c, c) for c in series.index],
-                              "klasse": klassen(series, rules).array})
+                              "klasse": klassen(series, rules, nul_als_klein=True).array})
         frame = frame.assign(_naam=frame["Regio"].map(_sorteernaam)).sort_values(
             ["klasse", "_naam"], ascending=[False, True]).drop(columns="_naam")
-        if klein_samenvoegen and richting == NAAR:
-            small = frame["klasse"] == rules.label
-            if small.any():
-                frame = pd.concat([frame[~small], pd.DataFrame(
-                    {"Richting": [richting], "Regio": [OVERIGE_REGIOS.format(t=rules.threshold)],
-                     "klasse": pd.Categorical([rules.label], categories=frame[
-                         "klasse"].cat.categories, ordered=True)})], ignore_index=True)
+        small = frame["klasse"] == rules.label
+        if small.any():
+            frame = pd.concat([frame[~small], pd.DataFrame(
+                {"Richting": [richting], "Regio": [OVERIGE_REGIOS.format(t_1=rules.threshold - 1)],
+                 "klasse": pd.Categorical([rules.label], categories=frame[
+                     "klasse"].cat.categories, ordered=True)})], ignore_index=True)
         parts.append(frame)
-    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["Richting", "Regio", "klasse"])
+    out = pd.concat(parts, ignore_index=True)
     out["Aanmeldingen"] = out.pop("klasse").astype(str)
     return out.reset_index(drop=True)
-

@@ -4,7 +4,8 @@
     m = Monitor.open()                      # read-only; default warehouse as the CLI
     m.kerncijfers("2025", "GM0344")         # the JSON object of kerncijfers.md
     m.tijdreeks("GM0344")                   # quarterly series
-    m.kmverblijfsduur_data("2025")              # Kaplan-Meier curve with confidence band
+    m.km_verblijfsduur("2025")              # Kaplan-Meier curve with confidence band
+    m.verblijfsduur_duren("2025")           # raw (durations, events) for sharing curves
 
 Everything is computed inside DuckDB from the current state of the warehouse; the
 figures are not suppressed (reports apply disclosure control on top).
@@ -148,16 +149,28 @@ class Monitor:
                    sum(clienten)::BIGINT AS clienten
             FROM cel GROUP BY ALL ORDER BY ALL""", {"cg": cg})
 
+    def verblijfsduur_duren(self, periode: str, centrumgemeente: str | None = None,
+                            opvangvorm: str | None = None) -> tuple[list, list]:
+        """(durations in days, ended?) of residential stays starting in P, all residential
+        opvangvormen together unless ``opvangvorm`` picks one. Raw: for
+        ``survival.curve_for_sharing`` or ``km_curve``, never to publish as is."""
+        per_vorm = figures.verblijfsduur_data(self.con, self._params(periode, centrumgemeente))
+        vormen = [opvangvorm] if opvangvorm else list(per_vorm)
+        d = [x for v in vormen for x in per_vorm.get(v, ([], []))[0]]
+        e = [x for v in vormen for x in per_vorm.get(v, ([], []))[1]]
+        return d, e
+
+    def trajectduur_duren(self, periode: str, centrumgemeente: str | None = None
+                          ) -> tuple[list, list]:
+        """(durations in days, ended?) of trajecten starting in P (all opvangvormen). Raw,
+        as ``verblijfsduur_duren``."""
+        return figures.trajectduur_data(self.con, self._params(periode, centrumgemeente))
+
     def km_verblijfsduur(self, periode: str, centrumgemeente: str | None = None,
                          opvangvorm: str | None = None) -> pd.DataFrame:
         """KM curve (t, S, lower, upper, at_risk, events) of residential stays starting in
-        P (unprotected: reports publish it through ``Rules.curve``)."""
-        durations = figures.verblijfsduur_data(self.con, self._params(periode, centrumgemeente))
-        vormen = [opvangvorm] if opvangvorm else list(durations)
-        d = [x for v in vormen for x in durations.get(v, ([], []))[0]]
-        e = [x for v in vormen for x in durations.get(v, ([], []))[1]]
-        return km_curve(d, e)
+        P (unprotected: for publishing use ``survival.curve_for_sharing``)."""
+        return km_curve(*self.verblijfsduur_duren(periode, centrumgemeente, opvangvorm))
 
     def km_trajectduur(self, periode: str, centrumgemeente: str | None = None) -> pd.DataFrame:
-        return km_curve(*figures.trajectduur_data(self.con, self._params(periode,
-                                                                     centrumgemeente)))
+        return km_curve(*self.trajectduur_duren(periode, centrumgemeente))

@@ -21,34 +21,27 @@ import os
 import re
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
 import pandas as pd
 
-from pipeline.disclosure import SECONDARY, TOTAAL, Rules
-from schemas.common import BELEMMERINGEN, OPVANGVORMEN
+from pipeline.disclosure import Rules
+from pipeline.release import (
+    GROUPS,
+    LANDELIJK,
+    MARK,
+    SERIES,
+    TOTAAL,
+    Release,
+    compute_release,
+    wachttijd_klassen,
+)
+from pipeline.survival import median_from_curve
+
+__all__ = ["Release", "compute_release", "render_reports", "build_report", "wachttijd_klassen"]
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "kwartaalrapportage.ipynb"
-LANDELIJK = "landelijk"
-
-GROUPS = {
-    "voorraad": ["stand_begin", "nieuwe_verblijven", "beeindigde_verblijven", "stand_einde"],
-    "herkomst": ["eigen_regio", "andere_regio", "buitenland", "onbekend"],
-    "zorg": ["clienten_in_zorg", "geplaatst", "uitstroom", "meegekomen_kinderen"],
-    "bestemming": ["zelfstandig_wonen", "terug_naar_partner", "familie_netwerk",
-                   "andere_vrouwenopvang", "maatschappelijke_opvang", "zorginstelling",
-                   "buitenland", "onbekend"],
-}
-#: Wait classes: label -> the highest number of days in it.
-WACHTTIJD_KLASSEN = {"0 dagen": 0, "1 dag": 1, "2-3 dagen": 3, "4-7 dagen": 7,
-                     "8-14 dagen": 14, "15+ dagen": float("inf")}
-GROUPS["wachttijd"] = list(WACHTTIJD_KLASSEN)
-GROUPS["belemmeringen"] = list(BELEMMERINGEN)
-GROUPS["vormen"] = list(OPVANGVORMEN)
-#: Groups whose measures add up to a total that is worth showing (and protecting).
-WITH_TOTAL = {"herkomst", "bestemming", "wachttijd"}
 #: Groups shown in the key-figure table (the others get their own chart and table).
 IN_KERNCIJFERS = ("voorraad", "herkomst", "zorg")
 LABELS = {
@@ -60,115 +53,6 @@ LABELS = {
     "geplaatst": "Geplaatst", "uitstroom": "Uitstroom",
     "meegekomen_kinderen": "Meegekomen kinderen", "Totaal": "Aanmeldingen totaal",
 }
-SERIES = {"aanmeldingen": "Aanmeldingen", "nieuwe_verblijven": "Instroom (nieuwe verblijven)",
-          "uitstroom": "Uitstroom", "stand_einde": "Lopende verblijven einde kwartaal"}
-
-
-@dataclass
-class Release:
-    """The protected figures of one period for all centrumgemeenten and the country."""
-
-    periode: str
-    rules: Rules
-    tables: dict[str, pd.DataFrame]      # group -> protected CG x measure (+ Totaal)
-    series: dict[str, pd.DataFrame]      # measure -> protected CG x kwartaal (+ Totaal)
-    raw: dict[str, dict]                 # scope -> kerncijfers (for bases of shares/medians)
-    peildatum: str
-    referentie: str
-
-
-def compute_release(m, periode: str, rules: Rules) -> Release:
-    """Every figure of the release, computed once (the 36 reports reuse it).
-
-    A number that two tables publish is protected once and laid over the other table as
-    ``fixed`` (see :meth:`Rules.table`): herkomst's total is the aanmeldingen of the series,
-    bestemming's total the uitstroom of ``zorg``, the wait times add up to ``geplaatst``,
-    the series' current quarter repeats the stock and flows of ``voorraad`` (for a year, its
-    quarters add up to them: ``sums``). Otherwise a cell hidden in one table could simply be
-    read, or added up, in the other.
-    """
-    from pipeline.periods import parse_periode
-
-    cgs = list(m.centrumgemeenten()["gm_code"])
-    raw = {cg: m.kerncijfers(periode, cg) for cg in cgs}
-    raw[LANDELIJK] = m.kerncijfers(periode)
-
-    def frame(cols: list[str], value) -> pd.DataFrame:
-        return pd.DataFrame([[value(cg, c) for c in cols] for cg in cgs], index=cgs,
-                            columns=cols)
-
-    def protect(group: str, df: pd.DataFrame, fixed: pd.DataFrame | None = None) -> None:
-        protected = rules.table(df, fixed=fixed)
-        tables[group] = protected if group in WITH_TOTAL else protected.drop(columns=TOTAAL)
-
-    def total_of(table: str, col: str) -> pd.DataFrame:
-        return pd.DataFrame({TOTAAL: rules.hidden(tables[table][col])})
-
-    tables: dict[str, pd.DataFrame] = {}
-    for group in ("voorraad", "zorg"):
-        protect(group, frame(GROUPS[group], lambda cg, c: raw[cg][c]))
-    protect("herkomst", frame(GROUPS["herkomst"], lambda cg, c: raw[cg]["herkomst"][c]))
-    protect("vormen", frame(GROUPS["vormen"],
-                            lambda cg, c: raw[cg]["per_opvangvorm"][c]["clienten_in_zorg"]))
-    protect("bestemming", frame(GROUPS["bestemming"],
-                                lambda cg, c: raw[cg]["uitstroom_bestemming"][c]),
-            total_of("zorg", "uitstroom"))
-    wacht = {cg: wachttijd_klassen(m.wachttijden(periode, cg)) for cg in cgs}
-    protect("wachttijd", frame(GROUPS["wachttijd"], lambda cg, c: wacht[cg][c]),
-            total_of("zorg", "geplaatst"))
-    belem = {cg: m.belemmeringen(periode, cg).set_index("belemmering")["uitstroom"]
-             for cg in cgs}
-    protect("belemmeringen", frame(GROUPS["belemmeringen"],
-                                   lambda cg, c: int(belem[cg].get(c, 0))))
-
-    quarters = _quarters_upto(m, periode)
-    kw = list(parse_periode(periode).kwartalen)
-    # measure -> the table and column publishing the period's figure: for a quarter it is
-    # the series' cell of that quarter, for a year the sum of its quarters' cells
-    flows = {"aanmeldingen": ("herkomst", TOTAAL), "nieuwe_verblijven": ("voorraad",
-             "nieuwe_verblijven"), "uitstroom": ("zorg", "uitstroom")}
-    # the stock is a state, not a sum: its end is the last quarter's, its start the one before
-    stock = {kw[-1]: ("voorraad", "stand_einde"),
-             _previous_quarter(kw[0]): ("voorraad", "stand_begin")}
-    reeksen = {cg: m.tijdreeks(cg).set_index("kwartaal") for cg in cgs}
-    series = {}
-    for measure in SERIES:
-        df = pd.DataFrame([[int(reeksen[cg][measure].get(q, 0)) for q in quarters]
-                           for cg in cgs], index=cgs, columns=quarters)
-        same = stock if measure == "stand_einde" else (
-            {kw[0]: flows[measure]} if len(kw) == 1 else {})
-        links = {q: rules.hidden(tables[t][c]) for q, (t, c) in same.items() if q in quarters}
-        in_p = [q for q in kw if q in quarters]
-        sums = ({"periode": (in_p, rules.hidden(tables[flows[measure][0]][flows[measure][1]]))}
-                if len(kw) > 1 and measure in flows and in_p else None)
-        series[measure] = rules.table(df, fixed=pd.DataFrame(links) if links else None,
-                                      sums=sums).drop(columns=TOTAAL)
-    k = raw[LANDELIJK]
-    return Release(periode, rules, tables, series, raw, k["peildatum"] or "",
-                   k["referentie_versie"] or "")
-
-
-def wachttijd_klassen(wachttijden: pd.DataFrame) -> dict[str, int]:
-    """Placements per wait class (0, 1, 2-3, 4-7, 8-14, 15+ days): they add up to
-    ``geplaatst``, whose plaatsingsdatum the contract requires."""
-    out = dict.fromkeys(GROUPS["wachttijd"], 0)
-    for dagen, aantal in zip(wachttijden["dagen"], wachttijden["aantal"], strict=True):
-        klasse = next(k for k, hoogste in WACHTTIJD_KLASSEN.items() if dagen <= hoogste)
-        out[klasse] += int(aantal)
-    return out
-
-
-def _previous_quarter(kwartaal: str) -> str:
-    year, q = int(kwartaal[:4]), int(kwartaal[-1])
-    return f"{year - 1}Q4" if q == 1 else f"{year}Q{q - 1}"
-
-
-def _quarters_upto(m, periode: str) -> list[str]:
-    from pipeline.periods import parse_periode
-
-    last = parse_periode(periode).kwartalen[-1]
-    t = m.tijdreeks()
-    return [q for q in t["kwartaal"] if q <= last][-8:]
 
 
 def scope_row(table: pd.DataFrame, scope: str) -> pd.Series:
@@ -187,10 +71,7 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
     kop = f"{naam}, {release.periode}"
     parts: list[str | Path] = [
         f"# Monitor vrouwenopvang: {kop}\n\nPeildatum {release.peildatum}. Referentiedata "
-        f"{release.referentie}. Aantallen van 1 tot en met {rules.threshold - 1} worden "
-        f"getoond als '{rules.label}'. Een aantal dat als '{SECONDARY}' staat is verborgen "
-        "om zo'n klein aantal te beschermen: anders zou het uit een totaal of een verschil "
-        "te berekenen zijn."]
+        f"{release.referentie}. {MARK_UITLEG.format(mark=MARK, t_1=rules.threshold - 1)}"]
     tabellen = {}
     figures = []
 
@@ -199,16 +80,15 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
         for col, value in scope_row(release.tables[group], scope).items():
             rows.append({"Kerncijfer": LABELS.get(col, col), "Waarde": value})
     kern = pd.DataFrame(rows)
-    wacht = rules.median(raw["wachttijd_mediaan_dagen"], raw["geplaatst"])
+    wacht = release.wacht_mediaan.get(scope)
     eigen, andere = raw["herkomst"]["eigen_regio"], raw["herkomst"]["andere_regio"]
     # the share with one of its two counts shown gives the other: hidden if either is
     herkomst_row = scope_row(release.tables["herkomst"], scope)
-    aandeel = (None if rules.hidden(herkomst_row[["eigen_regio", "andere_regio"]]).any()
+    aandeel = (None if (herkomst_row[["eigen_regio", "andere_regio"]] == MARK).any()
                else rules.share(eigen, eigen + andere))
     ambulant = rules.share(round((raw["aandeel_ambulant"] or 0) * raw["clienten_in_zorg"]),
                            raw["clienten_in_zorg"])
-    extra = [("Wachttijd tot plaatsing, mediaan",
-              None if wacht is None else f"{wacht:.1f} dagen".replace(".", ",")),
+    extra = [("Wachttijd tot plaatsing, mediaan (klasse)", wacht),
              ("Aandeel uit eigen regio", None if aandeel is None else f"{aandeel:.0%}"),
              ("Aandeel uitsluitend ambulant", None if ambulant is None else f"{ambulant:.0%}")]
     kern = pd.concat([kern, pd.DataFrame([{"Kerncijfer": k, "Waarde": "niet getoond"
@@ -249,23 +129,24 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
               fig_dir / "per_opvangvorm.png"]
 
     cg = None if scope == LANDELIJK else scope
-    full = m.km_verblijfsduur(release.periode, cg)
-    curve = rules.curve(full)
-    duur = rules.median(raw["verblijfsduur_mediaan_dagen"], int(full["at_risk"].iloc[0]))
+    curve = release.curves[("verblijfsduur", scope)]
+    duur = median_from_curve(curve)
     fig = charts.overleving(curve, f"Verblijfsduur residentiële opvang, {naam}",
                             release.peildatum, release.referentie)
     figures += charts.save(fig, fig_dir, "verblijfsduur")
-    tabellen["Verblijfsduur"] = curve.rename(columns={
-        "t": "dagen", "S": "aandeel_nog_in_zorg", "lower": "ondergrens_95",
-        "upper": "bovengrens_95", "at_risk": f"nog_in_zorg_afgerond_op_{rules.threshold}"})
+    if len(curve) > 1:  # a lone start row holds only a rounded small N: not a table
+        tabellen["Verblijfsduur"] = curve.rename(columns={
+            "t": "dagen", "S": "aandeel_nog_in_zorg",
+            "at_risk": f"nog_in_zorg_afgerond_op_{rules.threshold}",
+            "events": f"beeindigd_afgerond_op_{rules.threshold}"})
     parts += [f"## Hoe lang duurt de opvang?\n\nMediane verblijfsduur in residentiële "
               f"opvang (Kaplan-Meier): "
-              f"{'niet getoond' if duur is None else f'{duur:.0f} dagen'}. De curves zijn "
-              f"afgerond op hele weken; een stap toont ten minste {rules.threshold} "
-              f"beëindigde verblijven samen, en de curve stopt waar minder dan "
+              f"{'niet getoond' if duur is None else f'ongeveer {duur / 7:.0f} weken'}. De "
+              f"curves zijn berekend op aantallen die eerst zijn afgerond op veelvouden van "
+              f"{rules.threshold}, per hele week; de curve stopt waar minder dan "
               f"{rules.threshold} cliënten nog in zorg zijn.",
               fig_dir / "verblijfsduur.png"]
-    traject = rules.curve(m.km_trajectduur(release.periode, cg))
+    traject = release.curves[("trajectduur", scope)]
     fig = charts.overleving(traject, f"Duur van trajecten (alle opvangvormen), {naam}",
                             release.peildatum, release.referentie)
     figures += charts.save(fig, fig_dir, "trajectduur")
@@ -336,7 +217,8 @@ def bezetting_tabel(m, rules: Rules, cg: str | None, periode: str) -> pd.DataFra
     b = m.bezetting(cg)
     b = b[b["kwartaal"] <= last]
     b = b[b["kwartaal"].isin(sorted(b["kwartaal"].unique())[-8:])]
-    rate = [None if pd.isna(g) or n < rules.threshold else float(g)
+    # whole percent: seven digits next to the capacity would give the ligdagen back
+    rate = [None if pd.isna(g) or n < rules.threshold else round(float(g), 2)
             for g, n in zip(b["bezettingsgraad"], b["clienten"], strict=True)]
     return pd.DataFrame({"kwartaal": b["kwartaal"].to_list(),
                          "opvangvorm": b["opvangvorm"].to_list(), "bezettingsgraad": rate})
@@ -344,89 +226,65 @@ def bezetting_tabel(m, rules: Rules, cg: str | None, periode: str) -> pd.DataFra
 
 def herkomst_delen(m, release: Release, scope: str, cg: str | None, naam: str,
                    fig_dir: Path, tabellen: dict, figures: list) -> list:
-    """The map of origin municipalities and the flows between CG areas, in classes only
-    (pipeline.kaart). Classes next to the exact eigen_regio and andere_regio could still pin
-    a small cell (a total of 6 from '5-9' and '<5' is 5 + 1): then the figure is left out."""
+    """The national map of origin municipalities and the flows between CG areas, in classes
+    where 0 and small counts look alike (0 tot en met 4), as the release's audit covered
+    them: a figure the audit could not pass is left out of every report."""
     from pipeline import charts, kaart
     from pipeline.reference import BOUNDARIES_FILE, REFERENCE_DIR
 
     rules = release.rules
-    gemeenten = m.gemeenten()  # the membership the figures were computed with
     namen = dict(zip(m.centrumgemeenten()["gm_code"], m.centrumgemeenten()["gm_naam"],
                      strict=True))
-    regio = gemeenten.set_index("gm_code")["centrumgemeente"]
-    matrix = m.herkomst_matrix(release.periode)
-    rows = matrix[matrix["gemeente_herkomst"].isin(regio.index)]
-    if cg is not None:
-        rows = rows[rows["centrumgemeente"] == cg]
-    counts = rows.groupby("gemeente_herkomst")["aanmeldingen"].sum()
-    # every municipality, zeros included: in the fallback below zeros read '<5' as well
-    counts = counts.reindex(regio.index, fill_value=0)
-    # cells whose sum is published exactly: own area (eigen_regio) and the rest (andere)
-    groepen = ([counts[regio == cg], counts[regio != cg]] if cg is not None else [counts])
     parts: list = ["## Herkomst op de kaart"]
-    keuzes = [_klassen_keuze([g], rules) for g in groepen]
-    if None in keuzes:
+    if cg is not None:
+        parts.append(KAART_PER_REGIO)
+    elif release.kaart is None:
         parts.append(NIET_GETOOND.format(wat="De kaart is"))
     else:
+        gemeenten = m.gemeenten()  # the membership the figures were computed with
+        matrix = m.herkomst_matrix(release.periode)
         fig = kaart.herkomst_kaart(matrix, rules, f"Gemeente van herkomst, {naam}",
-                                   release.peildatum, release.referentie, cg,
+                                   release.peildatum, release.referentie, None,
                                    REFERENCE_DIR / BOUNDARIES_FILE, gemeenten,
-                                   nul_als_klein=frozenset(
-                                       code for g, k in zip(groepen, keuzes, strict=True)
-                                       if k for code in g.index))
+                                   nul_als_klein=frozenset(gemeenten["gm_code"]))
         figures += charts.save(fig, fig_dir, "herkomst_kaart")
-        parts += [KLASSEN_UITLEG.format(label=rules.label), fig_dir / "herkomst_kaart.png"]
+        parts += [KLASSEN_UITLEG.format(label=rules.label, t_1=rules.threshold - 1),
+                  fig_dir / "herkomst_kaart.png"]
 
-    stromen = m.stromen(release.periode)
-    table = stromen.pivot_table(index="herkomst_regio", columns="centrumgemeente",
-                                values="aanmeldingen", aggfunc="sum", fill_value=0)
-    table = table.reindex(index=list(namen), columns=list(namen), fill_value=0)
-    # a column's cells from other areas add up to its andere_regio, published exactly; the
-    # choice is made for every column in every report, so that all 36 agree
-    keuze = {c: _klassen_keuze([table[c].drop(c)], rules) for c in table.columns}
     parts.append("## Stromen tussen regio's")
-    if (keuze[cg] is None) if cg is not None else (None in keuze.values()):
+    if release.stromen is None:
         parts.append(NIET_GETOOND.format(wat="De stromen zijn"))
-    elif cg is None:
+        return parts
+    stromen = release.stromen.stack().rename("aanmeldingen").rename_axis(
+        ["herkomst_regio", "centrumgemeente"]).reset_index()
+    uitleg = KLASSEN_UITLEG.format(label=rules.label, t_1=rules.threshold - 1)
+    if cg is None:
         fig = kaart.stromen_matrix(stromen, rules, "Aanmeldingen tussen regio's",
                                    release.peildatum, release.referentie, namen,
-                                   nul_als_klein=frozenset(c for c, v in keuze.items() if v))
+                                   nul_als_klein=frozenset(namen), diagonaal_leeg=True)
         figures += charts.save(fig, fig_dir, "stromen")
-        parts += [KLASSEN_UITLEG.format(label=rules.label), fig_dir / "stromen.png"]
+        parts += [uitleg + " De diagonaal (de eigen regio) staat in de tabel Kerncijfers.",
+                  fig_dir / "stromen.png"]
     else:
-        tabel = kaart.stromen_tabel(
-            stromen, rules, cg, namen, klein_samenvoegen=keuze[cg],
-            klein_weglaten_naar=frozenset(c for c, v in keuze.items() if v is not False))
+        tabel = kaart.stromen_tabel(stromen, rules, cg, namen, alle=list(namen))
         tabellen["Stromen tussen regio's"] = tabel
-        parts.append(KLASSEN_UITLEG.format(label=rules.label) + "\n\n" + (
-            _markdown_table(tabel) if len(tabel) else "Geen aanmeldingen tussen deze regio "
-            "en andere regio's."))
+        parts.append(uitleg + "\n\n" + _markdown_table(tabel))
     return parts
-
-
-def _klassen_keuze(groups: list[pd.Series], rules: Rules) -> bool | None:
-    """How to show cells in classes next to their exact published sums: False as they are,
-    True with 0 read as '<5' too (when the sums would otherwise pin a small cell), None not
-    at all (when even that pins one). Each group holds every cell of one published sum,
-    zeros included."""
-    from pipeline import kaart
-
-    def pinned(merge: bool) -> bool:
-        return any(low == high for g in groups
-                   for low, high in kaart.herleidbare_cellen(g, rules,
-                                                             nul_als_klein=merge).values())
-
-    if not pinned(False):
-        return False
-    return None if pinned(True) else True
 
 
 KLASSEN_UITLEG = ("Aantallen staan hier in klassen (zoals 5-9 of 10-24), zodat geen exact "
                   "aantal van een gemeente of regio uit de totalen te berekenen is; "
-                  "'{label}' is 1 tot en met 4.")
+                  "'{label}' is 0 tot en met {t_1}: een klein aantal en geen aanmelding zien "
+                  "er hetzelfde uit.")
 NIET_GETOOND = ("{wat} niet getoond: met zo weinig aanmeldingen zou een klein aantal uit de "
                 "totalen af te leiden zijn.")
+KAART_PER_REGIO = ("De kaart van de gemeenten van herkomst staat in het landelijke rapport. "
+                   "Een kaart per regio wordt (nog) niet getoond: de controle op onthulling "
+                   "van de hele release dekt alleen de landelijke kaart.")
+MARK_UITLEG = ("Een '{mark}' is een verborgen aantal: een klein aantal (1 tot en met {t_1}), "
+               "of een aantal dat verborgen is zodat zo'n klein aantal niet uit totalen, "
+               "verschillen of andere rapporten te berekenen is. Alle verborgen aantallen "
+               "zien er hetzelfde uit.")
 
 
 def _naam(m, cg: str) -> str:
@@ -470,19 +328,19 @@ def html_from_notebook(nb_path: Path, html_path: Path, titel: str) -> Path:
 
 
 def release_record(folder: Path, rules: Rules, periode: str, scope: str,
-                   referentie: str) -> Path:
+                   referentie: str, audit: dict | None = None) -> Path:
     checksums = {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
                  for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "release.json"
                  and p.suffix != ".ipynb"}
     record = {"periode": periode, "scope": scope, "referentie_versie": referentie,
-              "disclosure": rules.describe(), "bestanden": checksums}
+              "disclosure": rules.describe(), "audit": audit, "bestanden": checksums}
     path = folder / "release.json"
     path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
 
 
 def _render_batch(db: str, periode: str, scopes: list[str], out_dir: str, drempel: int,
-                  release_file: str, referentie: str) -> list[dict]:
+                  release_file: str, meta: dict) -> list[dict]:
     """Render several reports in one worker with one kernel: starting a kernel and importing
     pandas, DuckDB and matplotlib costs ~2-3 s, more than rendering a report. papermill runs
     each notebook on that kernel (``km``): every report still executes its own parameterized
@@ -502,7 +360,7 @@ def _render_batch(db: str, periode: str, scopes: list[str], out_dir: str, drempe
                 folder = Path(out_dir) / periode / scope
                 folder.mkdir(parents=True, exist_ok=True)
                 results.append(_run_notebook(db, periode, scope, folder, drempel,
-                                             release_file, referentie, km))
+                                             release_file, meta, km))
         finally:
             if km is not None and km.is_alive():
                 km.shutdown_kernel(now=True)
@@ -524,7 +382,7 @@ def _quiet_kernel():
 
 
 def _run_notebook(db: str, periode: str, scope: str, folder: Path, drempel: int,
-                  release_file: str, referentie: str, km=None) -> dict:
+                  release_file: str, meta: dict, km=None) -> dict:
     import papermill as pm
 
     executed = folder / ".rapport.ipynb"
@@ -537,7 +395,8 @@ def _run_notebook(db: str, periode: str, scope: str, folder: Path, drempel: int,
         titel = f"Monitor vrouwenopvang {scope} {periode}"
         html_from_notebook(executed, folder / "rapport.html", titel)
         executed.unlink()
-        release_record(folder, Rules(drempel), periode, scope, referentie)
+        release_record(folder, Rules(drempel), periode, scope, meta["referentie"],
+                       meta["audit"])
         return {"centrumgemeente": scope, "folder": str(folder), "ok": True, "error": None}
     except Exception as exc:  # noqa: BLE001 - collected and reported after trying all
         return {"centrumgemeente": scope, "folder": str(folder), "ok": False,
@@ -573,7 +432,8 @@ def render_reports(db: Path, periode: str, centrumgemeenten: list[str] | None,
     release_file.write_bytes(pickle.dumps(release))
     workers = max(1, min(workers, len(scopes)))
     batches = [scopes[i::workers] for i in range(workers)]  # interleaved: similar sizes
-    args = [(str(db), periode, b, str(out_dir), drempel, str(release_file), release.referentie)
+    meta = {"referentie": release.referentie, "audit": release.audit}
+    args = [(str(db), periode, b, str(out_dir), drempel, str(release_file), meta)
             for b in batches]
     try:
         if workers > 1:

@@ -71,3 +71,81 @@ def km_curve(durations, events, alpha: float = 0.05) -> pd.DataFrame:
     body = pd.DataFrame({"t": table["t"], "S": s, "lower": lower, "upper": upper,
                          "at_risk": table["n"], "events": table["d"]})
     return pd.concat([start, body], ignore_index=True)
+
+
+def round_mid(x, threshold: int = 5):
+    """r(x): 0 stays 0; otherwise the midpoint of x's interval of width ``threshold``
+    (threshold 5: 1..5 -> 3, 6..10 -> 8). Works on ints and integer arrays."""
+    x = np.asarray(x, dtype=np.int64)
+    out = -(-x // threshold) * threshold - threshold // 2
+    out = np.where(x == 0, 0, out)
+    return int(out) if out.ndim == 0 else out
+
+
+def curve_for_sharing(durations, events, threshold: int = 5, week: int = 7) -> pd.DataFrame:
+    """A Kaplan-Meier curve estimated from rounded counts only, without a band.
+
+    Columns: t (days, multiples of ``week``), S, at_risk, events (at t).
+
+    Why: an audit of the published curves showed that S(t) and its Greenwood bounds at
+    full precision carry the exact number at risk n and events d at every step (S(t) /
+    S(t-) = 1 - d/n and the Greenwood increment d/(n(n-d)) together pin both down), so a
+    group of 1-4 clients could be recovered from a curve that looked aggregated. Cutting
+    and thinning a curve computed from exact counts does not help. So, as OpenSAFELY's
+    kaplan-meier-function does, the counts are rounded *before* estimating: stays are
+    grouped into weeks, N0 and the cumulative numbers of events E(w) and censored stays
+    C(w) are rounded to the midpoint of their interval of width ``threshold``, and at
+    risk, events and S are derived from those rounded numbers alone. Every published
+    number is then a function of counts known only to within a band as wide as the
+    threshold, and two samples whose counts round alike publish the same curve. No
+    confidence band is published (the Greenwood bounds are what gave n and d away).
+
+    A stay of d days falls in week max(1, ceil(d / week)) (day 0 counts in week 1). For
+    week w: at_risk(w) = r(N0) - r(E(w-1)) - r(C(w-1)), events(w) = r(E(w)) - r(E(w-1)),
+    S(w) = prod(1 - events/at_risk). Rows: the start row (t=0, S=1, at_risk=r(N0),
+    events=0), then every week with events > 0 while at_risk >= threshold; the curve stops
+    at the first week where at_risk < threshold. Rounding is not additive, so in a last
+    week the rounded events can exceed the rounded at risk; they are then capped at
+    at_risk (S reaches 0, and the next week has nobody at risk). When r(N0) < 2 * threshold
+    (that is N0 <= 2 * threshold), or no week qualifies, only the start row is returned
+    (callers read a one-row curve as "too little data"). The size test is on r(N0), not
+    N0: with threshold 5, N0 = 6..10 all publish at_risk 8, and a test on the exact N0
+    would show a curve only for N0 = 10, giving N0 away.
+    """
+    durations = np.asarray(durations, dtype=float).reshape(-1)
+    events = np.asarray(events, dtype=bool).reshape(-1)
+    if durations.shape != events.shape:
+        raise ValueError("durations and events differ in length")
+    if not np.isfinite(durations).all():
+        raise ValueError("durations must be finite")
+    if threshold < 1 or week < 1:
+        raise ValueError("threshold and week must be positive")
+    n0 = durations.size
+    r_n0 = round_mid(n0, threshold)
+    rows = {"t": [0], "S": [1.0], "at_risk": [r_n0], "events": [0]}
+    if r_n0 >= 2 * threshold:
+        weeks = np.maximum(1, np.ceil(durations / week)).astype(np.int64)
+        last = int(weeks.max())
+        # index w = cumulative count through week w; index 0 is 0 (nothing before week 1)
+        r_e = round_mid(np.cumsum(np.bincount(weeks[events], minlength=last + 1)), threshold)
+        r_c = round_mid(np.cumsum(np.bincount(weeks[~events], minlength=last + 1)), threshold)
+        s = 1.0
+        for w in range(1, last + 1):
+            at_risk = r_n0 - int(r_e[w - 1]) - int(r_c[w - 1])
+            if at_risk < threshold:
+                break
+            d = min(int(r_e[w] - r_e[w - 1]), at_risk)
+            if d > 0:
+                s *= 1.0 - d / at_risk
+                rows["t"].append(w * week)
+                rows["S"].append(s)
+                rows["at_risk"].append(at_risk)
+                rows["events"].append(d)
+    return pd.DataFrame(rows).astype({"t": "int64", "S": "float64", "at_risk": "int64",
+                                      "events": "int64"})
+
+
+def median_from_curve(curve: pd.DataFrame) -> float | None:
+    """Smallest t with S(t) <= 0.5 (+ TOLERANCE) on a published curve; None if never."""
+    hit = curve[curve["S"] <= 0.5 + TOLERANCE]
+    return None if hit.empty else float(hit["t"].min())

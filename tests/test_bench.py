@@ -24,6 +24,10 @@ def test_bench_quick_runs_and_writes_every_measure(wh, tmp_path):
     rapporten = entry["rapporten"]
     assert (rapporten["reports"], rapporten["ok"]) == (2, 2), rapporten["errors"]
     assert rapporten["periode"] == "2025Q2"
+    # (f): the disclosure audit of the same quarter's release is measured, and passes
+    audit = entry["audit"]
+    assert audit["periode"] == "2025Q2" and audit["geslaagd"] is True
+    assert audit["cellen"] > 0 and audit["protect_seconds"] > 0
     # the cost-curve chart is written beside bench.json
     assert (tmp_path / "performance_kosten.png").read_bytes()[:4] == b"\x89PNG"
 

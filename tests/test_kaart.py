@@ -168,24 +168,29 @@ STROMEN = pd.DataFrame([
 NAMEN = {"A": "Amsterdam", "B": "Breda", "C": "Utrecht", "D": "Den Helder"}
 
 
-def test_stromen_tabel_other_areas_only_in_classes():
+def test_stromen_tabel_lists_regions_of_five_or_more_and_merges_the_rest_with_zeros():
+    # Breda's 3 to Utrecht and Den Helder's 0 look alike: one row 'elk 0 tot en met 4'
     out = stromen_tabel(STROMEN, R, "C", NAMEN)
     assert out.to_dict("records") == [
         {"Richting": NAAR, "Regio": "Amsterdam", "Aanmeldingen": "25-49"},
-        {"Richting": NAAR, "Regio": "Breda", "Aanmeldingen": "<5"},
+        {"Richting": NAAR, "Regio": OVERIGE, "Aanmeldingen": "<5"},
         {"Richting": VANUIT, "Regio": "Amsterdam", "Aanmeldingen": "5-9"},
-        {"Richting": VANUIT, "Regio": "Den Helder", "Aanmeldingen": "<5"},
+        {"Richting": VANUIT, "Regio": OVERIGE, "Aanmeldingen": "<5"},
     ]
 
 
+OVERIGE = "overige regio's (elk 0 tot en met 4)"
+
+
 def test_stromen_tabel_order_reveals_nothing_within_a_class():
-    # ordered by count, four '<5' cells in reverse alphabetical order would read 4, 3, 2, 1
-    stromen = pd.DataFrame([("Z", "C", 4), ("U", "C", 3), ("G", "C", 2), ("A", "C", 1),
-                            ("M", "C", 30)],
+    # ordered by count, regions of one class would give their order of size away
+    stromen = pd.DataFrame([("Z", "C", 40), ("U", "C", 30), ("G", "C", 26), ("A", "C", 25),
+                            ("M", "C", 2)],
                            columns=["herkomst_regio", "centrumgemeente", "aanmeldingen"])
     out = stromen_tabel(stromen, R, "C", {})
-    assert out["Regio"].tolist() == ["M", "A", "G", "U", "Z"]
-    assert set(out["Aanmeldingen"]) == {"25-49", "<5"}
+    naar = out[out["Richting"] == NAAR]
+    assert naar["Regio"].tolist() == ["A", "G", "U", "Z", OVERIGE]
+    assert set(naar["Aanmeldingen"]) == {"25-49", "<5"}
 
 
 def test_stromen_matrix_draws_classes_for_3_by_3(tmp_path):
@@ -206,11 +211,10 @@ def test_stromen_matrix_draws_classes_for_3_by_3(tmp_path):
     assert not {3, 7, 40, 60} & set(numbers_in_svg(svg))
 
 
-def test_no_flows_give_an_empty_table_and_a_figure_that_says_so():
+def test_no_flows_give_an_empty_figure_that_says_so_and_a_table_of_only_small():
     empty = STROMEN.iloc[:0]
-    assert stromen_tabel(empty, R, "C", NAMEN).columns.tolist() == [
-        "Richting", "Regio", "Aanmeldingen"]
-    assert stromen_tabel(empty, R, "C", NAMEN).empty
+    out = stromen_tabel(empty, R, "C", NAMEN, alle=list(NAMEN))
+    assert out["Regio"].tolist() == [OVERIGE, OVERIGE]
     fig = stromen_matrix(empty, R, "Stromen tussen regio's", PEIL, VERSIE, NAMEN)
     assert "Geen aanmeldingen" in " ".join(t.get_text() for t in fig.axes[0].texts)
     charts.plt.close(fig)
@@ -225,16 +229,6 @@ def test_zero_read_as_small_unpins_a_total_of_ones():
     assert all(lo < hi for lo, hi in herleidbare_cellen(ones, R, nul_als_klein=True).values())
 
 
-def test_small_inflows_merge_into_one_row_without_their_number():
-    stromen = pd.DataFrame({"herkomst_regio": ["GM0014", "GM0034", "GM0080", "GM0344"],
-                            "centrumgemeente": ["GM0344"] * 4, "aanmeldingen": [1, 2, 30, 50]})
-    namen = {"GM0014": "Groningen", "GM0034": "Almere", "GM0080": "Leeuwarden",
-             "GM0344": "Utrecht"}
-    out = stromen_tabel(stromen, R, "GM0344", namen, klein_samenvoegen=True)
-    assert out.values.tolist() == [[NAAR, "Leeuwarden", "25-49"],
-                                   [NAAR, "overige regio's (elk minder dan 5)", "<5"]]
-
-
 def test_matrix_column_with_zero_as_small(tmp_path):
     stromen = pd.DataFrame({"herkomst_regio": ["GM0014", "GM0034"],
                             "centrumgemeente": ["GM0344", "GM0344"], "aanmeldingen": [1, 1]})
@@ -247,15 +241,13 @@ def test_matrix_column_with_zero_as_small(tmp_path):
     charts.plt.close(fig)
 
 
-def test_small_outflows_to_a_coarsened_region_are_left_out():
-    # Utrecht's own report lists where its area's aanmeldingen went; where the receiving
-    # region's report hides its small inflows, Utrecht's must not list them one by one
-    stromen = pd.DataFrame({"herkomst_regio": ["GM0344"] * 3,
-                            "centrumgemeente": ["GM0014", "GM0034", "GM0080"],
-                            "aanmeldingen": [1, 2, 30]})
-    namen = {"GM0014": "Groningen", "GM0034": "Almere", "GM0080": "Leeuwarden",
-             "GM0344": "Utrecht"}
-    out = stromen_tabel(stromen, R, "GM0344", namen,
-                        klein_weglaten_naar=frozenset({"GM0014", "GM0080"}))
-    assert out[["Regio", "Aanmeldingen"]].values.tolist() == [["Leeuwarden", "25-49"],
-                                                             ["Almere", "<5"]]
+
+
+def test_matrix_can_leave_the_own_region_white(tmp_path):
+    # the diagonal is eigen_regio, published or hidden in the herkomst table: a class there
+    # would narrow a hidden one
+    fig = stromen_matrix(STROMEN, R, "t", PEIL, VERSIE, NAMEN, diagonaal_leeg=True)
+    image = fig.axes[0].get_images()[0].get_array()
+    assert np.ma.getmaskarray(image).diagonal().all()
+    assert not np.ma.getmaskarray(image)[0, 1:].any()
+    charts.plt.close(fig)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from pipeline import Monitor
@@ -44,3 +45,19 @@ def test_uitstroom_wait_and_km(monitor):
     km = monitor.km_verblijfsduur("2025Q1", "GM0344")
     assert km["S"].iloc[0] == 1.0 and km["S"].iloc[-1] == pytest.approx(1 / 3)
     assert not monitor.km_trajectduur("2025Q1").empty
+
+
+def test_duren_are_what_the_km_curves_are_computed_from(monitor):
+    from pipeline.survival import curve_for_sharing, km_curve
+
+    d, e = monitor.verblijfsduur_duren("2025Q1", "GM0344")
+    assert len(d) == len(e) > 0
+    pd.testing.assert_frame_equal(monitor.km_verblijfsduur("2025Q1", "GM0344"), km_curve(d, e))
+    per_vorm = [monitor.verblijfsduur_duren("2025Q1", "GM0344", v)[0]
+                for v in ("crisisopvang", "residentieel")]
+    assert sorted(d) == sorted(per_vorm[0] + per_vorm[1])
+    d, e = monitor.trajectduur_duren("2025Q1")
+    pd.testing.assert_frame_equal(monitor.km_trajectduur("2025Q1"), km_curve(d, e))
+    shared = curve_for_sharing(d, e)
+    assert list(shared.columns) == ["t", "S", "at_risk", "events"]
+    assert shared["at_risk"].iloc[0] == (0 if not d else -(-len(d) // 5) * 5 - 2)

@@ -9,7 +9,6 @@ import subprocess
 import sys
 
 import openpyxl
-import pandas as pd
 import pytest
 
 from pipeline.reports import render_reports
@@ -43,13 +42,18 @@ def test_reports_are_complete(released):
                          "per_opvangvorm"}
         html = (d / "rapport.html").read_text()
         # the map and the flows are drawn, or the report says why not
-        assert "herkomst_kaart" in drawn or "De kaart is niet getoond" in html
+        assert ("herkomst_kaart" in drawn or "De kaart is niet getoond" in html
+                or scope != "landelijk" and "staat in het landelijke rapport" in html)
         sheets = openpyxl.load_workbook(d / "tabellen.xlsx", read_only=True).sheetnames
         flows = "stromen" in drawn if scope == "landelijk" else "Stromen tussen regio's" in sheets
         assert flows or "De stromen zijn niet getoond" in html
         assert {"Kerncijfers", "Wachttijd", "Belemmeringen", "Bezetting"} <= set(sheets)
         record = json.loads((d / "release.json").read_text())
         assert record["disclosure"]["drempel"] == 5
+        # the audit of the whole release passed, and says what it covered
+        assert record["audit"]["geslaagd"] is True
+        assert record["audit"]["kleine_aantallen_niet_beschermd"] == 0
+        assert record["audit"]["relaties"]["landelijk = som van de regio's"] > 0
         assert set(record["bestanden"]) >= {"rapport.html", "tabellen.xlsx"}
 
 
@@ -85,7 +89,8 @@ def visible_counts(folder):
 def test_no_visible_count_below_five(released):
     _, folder, _ = released
     seen = visible_counts(folder)
-    assert seen and any(v == "<5" for _, v in seen)
+    # one mark for every hidden count ('<5' remains only as the class 0-4 of the flows)
+    assert seen and any(v == "x" for _, v in seen)
     assert [x for x in seen if SMALL.match(x[1])] == []
 
 
@@ -145,17 +150,36 @@ def test_numbers_published_in_two_tables_are_hidden_alike(released):
     assert sum(rules.hidden(b).sum() for _, b in pairs) > 0  # the check had something to do
 
 
-@pytest.mark.parametrize(("cells", "keuze"), [
-    ([6, 1], False),        # 7 = '5-9' + '<5': the small one is 1 or 2, not pinned
-    ([5, 1], True),         # 6 = 5 + 1 pins it; with 0 read as '<5' it is 0 or 1
-    ([1] * 13 + [0] * 9, True),
-    ([1], None),            # one small cell is its published total: not shown at all
-])
-def test_classes_are_coarsened_or_left_out_where_a_total_pins_a_small_cell(cells, keuze):
-    from pipeline.disclosure import Rules
-    from pipeline.reports import _klassen_keuze
+def test_audit_command_reports_the_release_as_protected(released):
+    wh, _, _ = released
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "audit", "--periode", "2025Q2",
+                           "--json"], capture_output=True, text=True, env=wh.env())
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["periode"] == "2025Q2" and doc["geslaagd"] is True
+    assert doc["kleine_aantallen_beschermd"] > 0 and doc["niet_beschermd"] == []
+    assert doc["kleinste_bereik"] >= 1
 
-    assert _klassen_keuze([pd.Series(cells)], Rules()) is keuze
+
+def test_every_hidden_small_count_of_the_release_reaches_the_threshold(released):
+    """The release as the reports publish it, audited again from scratch: each hidden small
+    count can be 0 or at least 5 for all an attacker with every report knows."""
+    from pipeline.audit import audit
+    from pipeline.disclosure import Rules
+    from pipeline.monitor import Monitor
+    from pipeline.release import build_publication, protect_publication
+
+    wh, _, _ = released
+    with Monitor.open(wh.path) as m:
+        pub, _ = build_publication(m, "2025Q2", Rules())
+    for name in list(pub.shown):  # small counts hidden, nothing more: the audit objects
+        if pub.is_small(name) and pub.shown[name][0] == "exact":
+            pub.hide(name)
+    assert not audit(pub).ok
+
+    result = protect_publication(pub, Rules())
+    assert result.ok and audit(pub).ok
+    assert all(c.hi >= 5 or c.lo <= 0 for c in audit(pub).cells if c.small)
 
 
 def test_a_year_cannot_be_added_up_from_the_quarters_of_the_series(released):

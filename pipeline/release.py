@@ -1,0 +1,333 @@
+"""What one release publishes, protected and audited in one place.
+
+A release is every number the 36 reports of a period show. It is built here as a
+:class:`pipeline.audit.Publication`: each published count is one named cell (a number two
+tables show is one cell, so it is hidden alike in both), each published relation one
+constraint (a row and its total, the national row as the sum of the 35 areas, the stock
+identity, a year as the sum of its quarters, the median wait class, flows and the map of
+origin as class intervals with their sums). :func:`pipeline.audit.protect` hides cells
+until an attacker holding all of it, reasoning with an integer program, cannot tell any
+hidden small count from 0 or from the threshold; the audit's summary goes into every
+``release.json``. A release that cannot be protected is refused.
+
+Everything else a report shows is derived from these cells or protected by construction
+(written down per item in docs/rapporten.md): shares only where both counts are shown,
+Kaplan-Meier curves computed from counts rounded to the threshold, occupancy rates in whole
+percent behind a minimum of clients.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pipeline.audit import CLASS, EXACT, HIDDEN, AuditResult, Publication, Relation, protect
+from pipeline.disclosure import MARK, TOTAAL, Rules
+from pipeline.periods import parse_periode
+from schemas.common import BELEMMERINGEN, OPVANGVORMEN
+
+LANDELIJK = "landelijk"
+NL = "NL"
+
+GROUPS = {
+    "voorraad": ["stand_begin", "nieuwe_verblijven", "beeindigde_verblijven", "stand_einde"],
+    "herkomst": ["eigen_regio", "andere_regio", "buitenland", "onbekend"],
+    "zorg": ["clienten_in_zorg", "geplaatst", "uitstroom", "meegekomen_kinderen"],
+    "bestemming": ["zelfstandig_wonen", "terug_naar_partner", "familie_netwerk",
+                   "andere_vrouwenopvang", "maatschappelijke_opvang", "zorginstelling",
+                   "buitenland", "onbekend"],
+}
+#: Wait classes: label -> the highest number of days in it.
+WACHTTIJD_KLASSEN = {"0 dagen": 0, "1 dag": 1, "2-3 dagen": 3, "4-7 dagen": 7,
+                     "8-14 dagen": 14, "15+ dagen": float("inf")}
+GROUPS["wachttijd"] = list(WACHTTIJD_KLASSEN)
+GROUPS["belemmeringen"] = list(BELEMMERINGEN)
+GROUPS["vormen"] = list(OPVANGVORMEN)
+#: Groups whose row total is published, and the cell that total is.
+TOTAL_OF = {"herkomst": "aanmeldingen", "bestemming": "uitstroom", "wachttijd": "geplaatst"}
+SERIES = {"aanmeldingen": "Aanmeldingen", "nieuwe_verblijven": "Instroom (nieuwe verblijven)",
+          "uitstroom": "Uitstroom", "stand_einde": "Lopende verblijven einde kwartaal"}
+#: Series measures that are flows (a year is the sum of its quarters); stand_einde is a state.
+FLOWS = ("aanmeldingen", "nieuwe_verblijven", "uitstroom")
+
+
+@dataclass
+class Release:
+    """The protected figures of one period for all centrumgemeenten and the country."""
+
+    periode: str
+    rules: Rules
+    tables: dict[str, pd.DataFrame]      # group -> protected CG x measure (+ Totaal)
+    series: dict[str, pd.DataFrame]      # measure -> protected CG x kwartaal (+ Totaal)
+    raw: dict[str, dict]                 # scope -> kerncijfers (for bases of shares)
+    peildatum: str
+    referentie: str
+    wacht_mediaan: dict[str, str | None] = field(default_factory=dict)  # scope -> class
+    stromen: pd.DataFrame | None = None  # herkomst_regio x CG counts, None: not shown
+    kaart: pd.Series | None = None       # national map counts per municipality, or None
+    audit: dict = field(default_factory=dict)
+    #: (verblijfsduur|trajectduur, scope) -> Kaplan-Meier curve from rounded counts
+    curves: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)
+
+
+def cell(measure: str, scope: str, period: str) -> str:
+    return f"{measure}|{scope}|{period}"
+
+
+def previous_quarter(kwartaal: str) -> str:
+    year, q = int(kwartaal[:4]), int(kwartaal[-1])
+    return f"{year - 1}Q4" if q == 1 else f"{year}Q{q - 1}"
+
+
+def wachttijd_klassen(wachttijden: pd.DataFrame) -> dict[str, int]:
+    """Placements per wait class (0, 1, 2-3, 4-7, 8-14, 15+ days): they add up to
+    ``geplaatst``, whose plaatsingsdatum the contract requires."""
+    out = dict.fromkeys(GROUPS["wachttijd"], 0)
+    for dagen, aantal in zip(wachttijden["dagen"], wachttijden["aantal"], strict=True):
+        klasse = next(k for k, hoogste in WACHTTIJD_KLASSEN.items() if dagen <= hoogste)
+        out[klasse] += int(aantal)
+    return out
+
+
+def mediaan_klasse(counts: list[int]) -> int | None:
+    """Index of the wait class holding the median placement (the ceil(G/2)-th shortest
+    wait): shown instead of an exact median, which together with the classes would pin
+    cells. None without placements."""
+    total = sum(counts)
+    if total == 0:
+        return None
+    k, running = (total + 1) // 2, 0
+    for i, c in enumerate(counts):
+        running += c
+        if running >= k:
+            return i
+    return None
+
+
+def class_bounds(n: int, rules: Rules) -> tuple[int, int]:
+    """The class interval a map or flow shows for a count: 0 to threshold-1 together (a 0
+    and a small count look alike), then the wide classes of :mod:`pipeline.kaart`."""
+    from pipeline.kaart import KLASSE_FACTOREN
+
+    bounds = [f * rules.threshold for f in KLASSE_FACTOREN]
+    if n < bounds[0]:
+        return 0, bounds[0] - 1
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+        if lo <= n < hi:
+            return lo, hi - 1
+    return bounds[-1], 10**9
+
+
+def compute_release(m, periode: str, rules: Rules) -> Release:
+    """Every figure of the release, computed once, protected and audited together."""
+    pub, parts = build_publication(m, periode, rules)
+    result = protect_publication(pub, rules)
+    views, raw, mediaan, stromen, kaart = parts
+    tables = {g: _render(views[g], pub) for g in GROUPS}
+    series = {s: _render(views[f"reeks:{s}"], pub) for s in SERIES}
+    shown = {k for k, v in pub.shown.items() if v[0] == CLASS}
+    k = raw[LANDELIJK]
+    cgs = list(raw)[:-1]
+    return Release(periode, rules, tables, series, raw, k["peildatum"] or "",
+                   k["referentie_versie"] or "", mediaan,
+                   stromen if any(n.startswith("stroom|") for n in shown) else None,
+                   kaart if any(n.startswith("kaart|") for n in shown) else None,
+                   result.summary(), _curves(m, periode, cgs, rules))
+
+
+def build_publication(m, periode: str, rules: Rules) -> tuple[Publication, tuple]:
+    """Every count the release would publish, all shown, with every relation between
+    them; and the views (tables and series as cell names) that reports lay out."""
+    p = parse_periode(periode)
+    kw = list(p.kwartalen)
+    cgs = list(m.centrumgemeenten()["gm_code"])
+    scopes = [*cgs, NL]
+    raw = {cg: m.kerncijfers(periode, cg) for cg in cgs}
+    raw[LANDELIJK] = m.kerncijfers(periode)
+    pub = Publication(rules.threshold)
+    views: dict[str, pd.DataFrame] = {}
+
+    stand_begin = cell("stand_einde", "{}", previous_quarter(kw[0]))
+    stand_einde = cell("stand_einde", "{}", kw[-1])
+
+    def name_of(group: str, measure: str) -> str:
+        if group == "voorraad" and measure == "stand_begin":
+            return stand_begin
+        if group == "voorraad" and measure == "stand_einde":
+            return stand_einde
+        if group in ("voorraad", "zorg"):
+            return cell(measure, "{}", periode)
+        return cell(f"{group}.{measure}", "{}", periode)
+
+    def table(group: str, values: dict[str, dict[str, int]]) -> None:
+        """One group: a cell per CG x measure, the national row as their sum, and the
+        published row total where there is one."""
+        cols = GROUPS[group]
+        names = {c: name_of(group, c) for c in cols}
+        for c in cols:
+            national = 0
+            for cg in cgs:
+                national += values[cg][c]
+                pub.add(names[c].format(cg), values[cg][c])
+            pub.add(names[c].format(NL), national)
+            pub.relate(Relation.total([names[c].format(cg) for cg in cgs],
+                                      names[c].format(NL), "landelijk = som van de regio's"))
+        index = {s: [names[c].format(s) for c in cols] for s in scopes}
+        if group in TOTAL_OF:
+            total = cell(TOTAL_OF[group], "{}", periode)
+            for s in scopes:
+                pub.add(total.format(s), sum(pub.truth[n] for n in index[s]))
+                pub.relate(Relation.total(index[s], total.format(s), f"rijtotaal {group}"))
+                index[s].append(total.format(s))
+            cols = [*cols, TOTAAL]
+        views[group] = pd.DataFrame([index[s] for s in scopes], index=[*cgs, TOTAAL],
+                                    columns=cols)
+
+    for group in ("voorraad", "zorg"):
+        table(group, {cg: {c: raw[cg][c] for c in GROUPS[group]} for cg in cgs})
+    table("herkomst", {cg: raw[cg]["herkomst"] for cg in cgs})
+    table("vormen", {cg: {v: raw[cg]["per_opvangvorm"][v]["clienten_in_zorg"]
+                          for v in GROUPS["vormen"]} for cg in cgs})
+    table("bestemming", {cg: raw[cg]["uitstroom_bestemming"] for cg in cgs})
+    wacht = {cg: wachttijd_klassen(m.wachttijden(periode, cg)) for cg in cgs}
+    table("wachttijd", wacht)
+    belem = {cg: m.belemmeringen(periode, cg).set_index("belemmering")["uitstroom"]
+             for cg in cgs}
+    table("belemmeringen", {cg: {b: int(belem[cg].get(b, 0)) for b in GROUPS["belemmeringen"]}
+                            for cg in cgs})
+    for s in scopes:  # the stock identity: begin + new - ended = end
+        pub.relate(Relation((
+            (stand_begin.format(s), 1.0), (cell("nieuwe_verblijven", s, periode), 1.0),
+            (cell("beeindigde_verblijven", s, periode), -1.0), (stand_einde.format(s), -1.0)),
+            "==", 0.0, "voorraad: begin + nieuw - beëindigd = einde"))
+
+    quarters = _quarters_upto(m, kw[-1])
+    reeksen = {cg: m.tijdreeks(cg).set_index("kwartaal") for cg in cgs}
+    for measure in SERIES:
+        for q in quarters:
+            names = [cell(measure, cg, q) for cg in cgs]
+            for cg, n in zip(cgs, names, strict=True):
+                pub.add(n, int(reeksen[cg][measure].get(q, 0)))
+            pub.add(cell(measure, NL, q), sum(pub.truth[n] for n in names))
+            pub.relate(Relation.total(names, cell(measure, NL, q),
+                                      "landelijk = som van de regio's"))
+        in_p = [q for q in kw if q in quarters]
+        if measure in FLOWS and len(kw) > 1 and in_p:
+            for s in scopes:
+                pub.relate(Relation.total([cell(measure, s, q) for q in in_p],
+                                          cell(measure, s, periode), "jaar = som van kwartalen"))
+        views[f"reeks:{measure}"] = pd.DataFrame(
+            [[cell(measure, s, q) for q in quarters] for s in scopes],
+            index=[*cgs, TOTAAL], columns=quarters)
+
+    mediaan = _wait_median_relations(pub, wacht, cgs, periode, rules)
+    stromen, kaart = _flows_and_map(m, pub, cgs, periode, rules)
+
+    return pub, (views, raw, mediaan, stromen, kaart)
+
+
+def _curves(m, periode: str, cgs: list[str], rules: Rules) -> dict:
+    """Kaplan-Meier curves for sharing: estimated from counts rounded to the threshold
+    first (:func:`pipeline.survival.curve_for_sharing`), so every number on them, and
+    every coordinate in their SVG, is a function of counts known only to a band as wide as
+    the threshold. The audit found exact curves with Greenwood bounds give n and d back."""
+    from pipeline.survival import curve_for_sharing
+
+    out = {}
+    for scope in [*cgs, LANDELIJK]:
+        cg = None if scope == LANDELIJK else scope
+        out[("verblijfsduur", scope)] = curve_for_sharing(
+            *m.verblijfsduur_duren(periode, cg), threshold=rules.threshold)
+        out[("trajectduur", scope)] = curve_for_sharing(
+            *m.trajectduur_duren(periode, cg), threshold=rules.threshold)
+    return out
+
+
+def _quarters_upto(m, last: str) -> list[str]:
+    t = m.tijdreeks()
+    return [q for q in t["kwartaal"] if q <= last][-8:]
+
+
+def _wait_median_relations(pub: Publication, wacht: dict, cgs: list[str], periode: str,
+                           rules: Rules) -> dict[str, str | None]:
+    """The median wait, as the class that holds it, shown where at least threshold were
+    placed. What it tells: fewer than half the placements waited less, at least half at
+    most as long: 2*below <= G-1 and 2*through >= G over the class cells."""
+    labels = GROUPS["wachttijd"]
+    out: dict[str, str | None] = {}
+    for s in [*cgs, NL]:
+        counts = [pub.truth[cell(f"wachttijd.{k}", s, periode)] for k in labels]
+        total = cell("geplaatst", s, periode)
+        i = mediaan_klasse(counts)
+        key = LANDELIJK if s == NL else s
+        if i is None or sum(counts) < rules.threshold:
+            out[key] = None
+            continue
+        out[key] = labels[i]
+        below = [(cell(f"wachttijd.{k}", s, periode), 2.0) for k in labels[:i]]
+        through = [(cell(f"wachttijd.{k}", s, periode), -2.0) for k in labels[:i + 1]]
+        if below:
+            pub.relate(Relation((*below, (total, -1.0)), "<=", -1.0, "mediaan wachttijd"))
+        pub.relate(Relation((*through, (total, 1.0)), "<=", 0.0, "mediaan wachttijd"))
+    return out
+
+
+def _flows_and_map(m, pub: Publication, cgs: list[str], periode: str, rules: Rules):
+    """Flows between CG areas and the national map of origin, both in classes: each cell an
+    interval, tied to the exact eigen_regio and andere_regio of every area and to each
+    other (a region's municipalities on the map add up to its row of flows)."""
+    stromen = m.stromen(periode)
+    flows = stromen.pivot_table(index="herkomst_regio", columns="centrumgemeente",
+                                values="aanmeldingen", aggfunc="sum", fill_value=0)
+    flows = flows.reindex(index=cgs, columns=cgs, fill_value=0).astype(int)
+    for y in cgs:
+        for x in cgs:
+            name = (cell("herkomst.eigen_regio", x, periode) if x == y
+                    else pub.add(cell(f"stroom|{y}", x, periode), flows.at[y, x],
+                                 (CLASS, *class_bounds(int(flows.at[y, x]), rules))))
+            if x == y and pub.truth[name] != flows.at[y, x]:
+                raise ValueError(f"eigen_regio of {x} differs from the flow within its area")
+    for x in cgs:
+        pub.relate(Relation.total([cell(f"stroom|{y}", x, periode) for y in cgs if y != x],
+                                  cell("herkomst.andere_regio", x, periode),
+                                  "stromen: som = andere regio"))
+    gemeenten = m.gemeenten().set_index("gm_code")["centrumgemeente"]
+    matrix = m.herkomst_matrix(periode)
+    counts = matrix[matrix["gemeente_herkomst"].isin(gemeenten.index)].groupby(
+        "gemeente_herkomst")["aanmeldingen"].sum().reindex(gemeenten.index, fill_value=0)
+    for gm, n in counts.items():
+        pub.add(cell(f"kaart|{gm}", NL, periode), int(n), (CLASS, *class_bounds(int(n), rules)))
+    for y in cgs:
+        members = [cell(f"kaart|{gm}", NL, periode) for gm in gemeenten.index[gemeenten == y]]
+        row = [cell(f"stroom|{y}", x, periode) if x != y
+               else cell("herkomst.eigen_regio", y, periode) for x in cgs]
+        if members:
+            pub.relate(Relation(tuple((n, 1.0) for n in members) + tuple(
+                (n, -1.0) for n in row), "==", 0.0, "kaart: gemeenten = stromen uit regio"))
+    return flows, counts.astype(int)
+
+
+def protect_publication(pub: Publication, rules: Rules) -> AuditResult:
+    """Hide table cells until the audit passes. A figure in classes whose cells the audit
+    still finds pinned is not shown at all (its cells become unpublished): hiding single
+    cells of a map would only draw the eye to them."""
+    from pipeline.audit import ProtectionError
+
+    while True:
+        try:
+            return protect(pub, may_hide=lambda n: pub.shown.get(n, ("",))[0] != CLASS)
+        except ProtectionError as exc:
+            names = [c.name for c in exc.result.failures]
+            figures = {n.split("|")[0] for n in names if pub.shown.get(n, ("",))[0] == CLASS}
+            if not figures:
+                raise
+            for n in [n for n, v in pub.shown.items() if v[0] == CLASS
+                      and n.split("|")[0] in figures]:
+                del pub.shown[n]
+
+
+def _render(view: pd.DataFrame, pub: Publication) -> pd.DataFrame:
+    """A view of cell names as the reader sees it: the count, or the mark."""
+    return view.map(lambda n: MARK if pub.shown.get(n, (HIDDEN,))[0] != EXACT
+                    else pub.truth[n]).astype(object)
