@@ -47,6 +47,9 @@ _TIME_LIMIT = 20.0
 #: Relations of at most this many cells count as one place (a row with its total); the
 #: national sums over 35 areas do not, or one failure would block all others of a column.
 _LOCAL = 12
+#: Rounds of the all-at-once witness search: each covers at least one more cell, and is
+#: cheaper than that cell's own programs.
+_ROUNDS = 30
 
 
 @dataclass(frozen=True)
@@ -274,7 +277,7 @@ def _audit_part(pub: Publication, names: list[str], rows, t: int,
 
     # one program for many cells: push every unprotected small cell up to the threshold
     # (or down to 0 where it may be 0), all at once; repeat while it helps
-    for _ in range(6):
+    for _ in range(_ROUNDS):
         todo = [i for i in targets if not reaches(i)]
         if not todo:
             break
@@ -384,6 +387,7 @@ def protect(pub: Publication, may_hide=lambda name: True, max_rounds: int = 200
             pub.hide(name)
     _close_lines(pub, may_hide)
     only = None
+    stuck: dict[str, int] = {}
     for _ in range(max_rounds):
         result = audit(pub, only=only, exact_ranges=False)
         if result.ok:
@@ -401,8 +405,13 @@ def protect(pub: Publication, may_hide=lambda name: True, max_rounds: int = 200
             mine = {id(r) for r in involved.get(fail.name, []) if len(r.terms) <= _LOCAL}
             if mine & touched:
                 continue
-            pick = _partner(pub, fail.name, involved, may_hide)
-            if pick is not None:
+            # a cell still pinned after earlier rounds gets more partners at once (1, 2,
+            # 4, ...): the chain that pins it runs further than its nearest cells
+            stuck[fail.name] = stuck.get(fail.name, 0) + 1
+            for _ in range(min(2 ** (stuck[fail.name] - 1), 16)):
+                pick = _partner(pub, fail.name, involved, may_hide)
+                if pick is None:
+                    break
                 pub.hide(pick)
                 changed.add(pick)
                 touched |= mine | {id(r) for r in involved.get(pick, [])
@@ -427,36 +436,53 @@ class ProtectionError(RuntimeError):
 
 def _partner(pub: Publication, name: str, involved, may_hide) -> str | None:
     """The cell to hide next for a pinned one: among the nearest cells in the web of
-    relations (first those sharing a relation with it, then one relation further, ...), a
-    count that can absorb the difference (>= threshold) before a smaller one, the smallest.
+    relations (first those sharing a relation with it, then one relation further, ...), one
+    of its own rows before a national sum, a count that can absorb the difference
+    (>= threshold) before a smaller one, the smallest.
     Nearest first, because a chain through a hidden total can pin a cell just as well."""
     t = pub.threshold
+    local = {n for r in involved.get(name, []) if len(r.terms) <= _LOCAL for n, _ in r.terms}
     seen, frontier = {name}, [name]
     while frontier:
         level = {n for f in frontier for r in involved.get(f, []) for n, _ in r.terms} - seen
         options = [n for n in level if n in pub.shown and not pub.is_hidden(n)
                    and pub.truth[n] > 0 and may_hide(n)]
         if options:
-            return min(options, key=lambda n: (pub.truth[n] < t, pub.truth[n], n))
+            # its own row or breakdown before the 35 areas of a national sum: hiding
+            # another area's figure rarely frees a cell pinned inside its own report
+            return min(options, key=lambda n: (n not in local, pub.truth[n] < t,
+                                               pub.truth[n], n))
         seen |= level
         frontier = sorted(level)
     return None
 
 
 def _close_lines(pub: Publication, may_hide) -> None:
-    """No equality with exactly one cell unknown to the attacker (it would be the rest's
-    difference): hide the smallest other non-zero shown cell, until stable."""
+    """Two cheap rules any attacker applies, before the integer programs: no equality with
+    exactly one cell unknown (it would be the rest's difference), and no equality whose
+    hidden cells, all on one side, add up to so little that one of them cannot reach the
+    threshold while the others are at least 1 (13 - 5 = 8 over two hidden cells leaves each
+    at most 7, fine; 7 - 2 = 5 over two leaves each at most 4: pinned below 5). Either way
+    the smallest other non-zero shown cell is hidden too, until stable."""
+    t = pub.threshold
     changed = True
     while changed:
         changed = False
         for r in pub.relations:
             if r.sense != "==":
                 continue
-            unknown = [n for n, _ in r.terms if pub.bounds(n)[0] < pub.bounds(n)[1]]
-            if len(unknown) != 1 or unknown[0] not in pub.shown:
+            unknown = [(n, c) for n, c in r.terms if pub.bounds(n)[0] < pub.bounds(n)[1]]
+            if len(unknown) == 1:
+                if unknown[0][0] not in pub.shown:
+                    continue
+            elif not (all(pub.is_hidden(n) for n, _ in unknown)
+                      and len({c > 0 for _, c in unknown}) == 1
+                      and any(pub.is_small(n) for n, _ in unknown)
+                      and sum(pub.truth[n] for n, _ in unknown) - (len(unknown) - 1) < t):
                 continue
-            options = [n for n, _ in r.terms if n not in unknown and n in pub.shown
+            options = [n for n, _ in r.terms if n in pub.shown and not pub.is_hidden(n)
+                       and pub.bounds(n)[0] == pub.bounds(n)[1]
                        and pub.truth[n] > 0 and may_hide(n)]
             if options:
-                pub.hide(min(options, key=lambda n: (pub.truth[n], n)))
+                pub.hide(min(options, key=lambda n: (pub.truth[n] < t, pub.truth[n], n)))
                 changed = True
