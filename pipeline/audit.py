@@ -92,6 +92,11 @@ class Publication:
     def relate(self, relation: Relation) -> None:
         self.relations.append(relation)
 
+    def holds(self, r: Relation) -> bool:
+        """Whether the true values satisfy a relation."""
+        lhs = sum(c * self.truth[n] for n, c in r.terms)
+        return abs(lhs - r.rhs) <= _EPS if r.sense == "==" else lhs <= r.rhs + _EPS
+
     def hide(self, name: str) -> None:
         self.shown[name] = (HIDDEN,)
 
@@ -180,8 +185,7 @@ def _check_truth(pub: Publication) -> None:
     """The model of what is published must hold for the true values: a relation the truth
     breaks is a bug in the model, and an audit of a wrong model proves nothing."""
     for r in pub.relations:
-        lhs = sum(c * pub.truth[n] for n, c in r.terms)
-        if (abs(lhs - r.rhs) > _EPS) if r.sense == "==" else (lhs > r.rhs + _EPS):
+        if not pub.holds(r):
             raise ValueError(f"relation '{r.source}' does not hold for the true values: "
                              f"{' + '.join(f'{c:g}*{n}' for n, c in r.terms)} {r.sense} {r.rhs}")
     for name in pub.shown:
@@ -256,18 +260,24 @@ def _audit_part(pub: Publication, names: list[str], rows, t: int,
         return reaches(i) and seen_hi[i] - seen_lo[i] >= t - 2
 
     def solve(c: np.ndarray, lo: np.ndarray, hi: np.ndarray, integer: bool):
-        if integer:
-            cons = []
-            if a_eq is not None:
-                cons.append(LinearConstraint(a_eq, b_eq, b_eq))
-            if a_le is not None:
-                cons.append(LinearConstraint(a_le, -np.inf, b_le))
-            res = milp(c, integrality=np.ones(len(names)), bounds=Bounds(lo, hi),
-                       constraints=cons, options={"time_limit": time_limit})
-            return res.x if res.x is not None and res.status in (0, 1) else None
         res = linprog(c, A_ub=a_le, b_ub=b_le, A_eq=a_eq, b_eq=b_eq,
-                      bounds=list(zip(lo, hi, strict=True)), method="highs")
-        return res.x if res.status == 0 else None
+                      bounds=np.column_stack([lo, hi]), method="highs")
+        if res.status == 2:
+            return None  # no real solution, so no whole one either
+        if not integer:
+            return res.x if res.status == 0 else None
+        if res.status == 0 and np.abs(res.x - np.round(res.x)).max() < 1e-7:
+            # the LP's optimum is whole: a solution of the integer program, and its optimum
+            # (sums of counts usually are; this saves most integer programs)
+            return np.round(res.x)
+        cons = []
+        if a_eq is not None:
+            cons.append(LinearConstraint(a_eq, b_eq, b_eq))
+        if a_le is not None:
+            cons.append(LinearConstraint(a_le, -np.inf, b_le))
+        res = milp(c, integrality=np.ones(len(names)), bounds=Bounds(lo, hi),
+                   constraints=cons, options={"time_limit": time_limit})
+        return res.x if res.x is not None and res.status in (0, 1) else None
 
     def learn(x: np.ndarray | None) -> None:
         if x is not None:
@@ -371,8 +381,8 @@ def _matrix(rows, index: dict[str, int], n: int):
             np.array([rhs for _, rhs in rows], dtype=float))
 
 
-def protect(pub: Publication, may_hide=lambda name: True, max_rounds: int = 200
-            ) -> AuditResult:
+def protect(pub: Publication, may_hide=lambda name: True, max_rounds: int = 200,
+            give_up=lambda name: False) -> AuditResult:
     """Hide cells until the audit passes, choosing few and small ones (least information
     lost), and return the passing audit. Raises when nothing more can be hidden: a release
     that cannot be protected is refused, never written.
@@ -381,7 +391,9 @@ def protect(pub: Publication, may_hide=lambda name: True, max_rounds: int = 200
     that one is the sum minus the rest), then the audit itself: for each small cell it
     finds pinned, one more cell of the relations that pin it is hidden, the smallest count
     that could absorb the difference (at least the threshold) before smaller ones. Zeros
-    are never hidden (which is why the attacker may assume a hidden cell is at least 1)."""
+    are never hidden (which is why the attacker may assume a hidden cell is at least 1).
+    A failure for which ``give_up`` is true ends protection at once: the caller protects
+    that cell another way (a map is left out rather than tables hidden to save it)."""
     for name in list(pub.shown):
         if pub.is_small(name) and pub.shown[name][0] == EXACT:
             pub.hide(name)
@@ -392,6 +404,9 @@ def protect(pub: Publication, may_hide=lambda name: True, max_rounds: int = 200
         result = audit(pub, only=only, exact_ranges=False)
         if result.ok:
             return result if only is None else audit(pub)
+        if any(give_up(c.name) for c in result.failures):
+            # the caller protects these otherwise (a figure in classes is left out)
+            raise ProtectionError(result)
         involved: dict[str, list[Relation]] = {}
         for r in pub.relations:
             for n, _ in r.terms:

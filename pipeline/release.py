@@ -129,11 +129,12 @@ def compute_release(m, periode: str, rules: Rules) -> Release:
     shown = {k for k, v in pub.shown.items() if v[0] == CLASS}
     k = raw[LANDELIJK]
     cgs = list(raw)[:-1]
-    return Release(periode, rules, tables, series, raw, k["peildatum"] or "",
-                   k["referentie_versie"] or "", mediaan,
-                   stromen if any(n.startswith("stroom|") for n in shown) else None,
-                   kaart if any(n.startswith("kaart|") for n in shown) else None,
-                   result.summary(), _curves(m, periode, cgs, rules))
+    return Release(
+        periode, rules, tables, series, raw, k["peildatum"] or "", k["referentie_versie"] or "",
+        wacht_mediaan=mediaan,
+        stromen=stromen if any(n.startswith("stroom|") for n in shown) else None,
+        kaart=kaart if any(figure_of(n) == f"kaart|{NL}" for n in shown) else None,
+        audit=result.summary(), curves=_curves(m, periode, cgs, rules))
 
 
 def build_publication(m, periode: str, rules: Rules) -> tuple[Publication, tuple]:
@@ -201,6 +202,7 @@ def build_publication(m, periode: str, rules: Rules) -> tuple[Publication, tuple
             (stand_begin.format(s), 1.0), (cell("nieuwe_verblijven", s, periode), 1.0),
             (cell("beeindigde_verblijven", s, periode), -1.0), (stand_einde.format(s), -1.0)),
             "==", 0.0, "voorraad: begin + nieuw - beëindigd = einde"))
+    _definitions(pub, scopes, periode)
 
     quarters = _quarters_upto(m, kw[-1])
     reeksen = {cg: m.tijdreeks(cg).set_index("kwartaal") for cg in cgs}
@@ -242,6 +244,32 @@ def _curves(m, periode: str, cgs: list[str], rules: Rules) -> dict:
         out[("trajectduur", scope)] = curve_for_sharing(
             *m.trajectduur_duren(periode, cg), threshold=rules.threshold)
     return out
+
+
+def _definitions(pub: Publication, scopes: list[str], periode: str) -> None:
+    """What the definitions say without any table adding it up, which an attacker who read
+    docs/kerncijfers.md knows: a client in care is in at least one opvangvorm and each
+    vorm counts at most all clients; a belemmering is counted at most once per uitstroom.
+    Data can still break a definition (a delivery that contradicts itself); such a
+    relation is then left out, since an attacker relying on it would reason from a
+    falsehood. (That a placed client is in care does not hold: geplaatst counts
+    placements, and the truth check said so.)"""
+    for s in scopes:
+        clienten = cell("clienten_in_zorg", s, periode)
+        vormen = [cell(f"vormen.{v}", s, periode) for v in GROUPS["vormen"]]
+        relations = [Relation(((clienten, 1.0), *((v, -1.0) for v in vormen)), "<=", 0.0,
+                              "definitie: elke cliënt in zorg heeft een opvangvorm")]
+        relations += [Relation(((v, 1.0), (clienten, -1.0)), "<=", 0.0,
+                               "definitie: een opvangvorm telt niet meer dan alle cliënten")
+                      for v in vormen]
+        uitstroom = cell("uitstroom", s, periode)
+        relations += [Relation(((cell(f"belemmeringen.{b}", s, periode), 1.0),
+                                (uitstroom, -1.0)), "<=", 0.0,
+                               "definitie: een belemmering hoort bij een uitstroom")
+                      for b in GROUPS["belemmeringen"]]
+        for r in relations:
+            if pub.holds(r):
+                pub.relate(r)
 
 
 def _quarters_upto(m, last: str) -> list[str]:
@@ -308,22 +336,30 @@ def _flows_and_map(m, pub: Publication, cgs: list[str], periode: str, rules: Rul
     return flows, counts.astype(int)
 
 
+def figure_of(name: str) -> str:
+    """The figure a cell in classes is drawn in: the flows (one matrix, and every area's
+    list of it), or the map of one scope (only the national one is published yet)."""
+    parts = name.split("|")
+    return "stroom" if parts[0] == "stroom" else f"kaart|{parts[2]}"
+
+
 def protect_publication(pub: Publication, rules: Rules) -> AuditResult:
     """Hide table cells until the audit passes. A figure in classes whose cells the audit
     still finds pinned is not shown at all (its cells become unpublished): hiding single
     cells of a map would only draw the eye to them."""
     from pipeline.audit import ProtectionError
 
+    def classed(n: str) -> bool:
+        return pub.shown.get(n, ("",))[0] == CLASS
+
     while True:
         try:
-            return protect(pub, may_hide=lambda n: pub.shown.get(n, ("",))[0] != CLASS)
+            return protect(pub, may_hide=lambda n: not classed(n), give_up=classed)
         except ProtectionError as exc:
-            names = [c.name for c in exc.result.failures]
-            figures = {n.split("|")[0] for n in names if pub.shown.get(n, ("",))[0] == CLASS}
+            figures = {figure_of(c.name) for c in exc.result.failures if classed(c.name)}
             if not figures:
                 raise
-            for n in [n for n, v in pub.shown.items() if v[0] == CLASS
-                      and n.split("|")[0] in figures]:
+            for n in [n for n in pub.shown if classed(n) and figure_of(n) in figures]:
                 del pub.shown[n]
 
 

@@ -223,3 +223,29 @@ def _table(pub: Publication, p: str, m: np.ndarray) -> None:
         pub.relate(Relation.total([f"{p}_{i}_{j}" for i in range(rows)], f"{p}_k{j}", "kolom"))
     pub.add(f"{p}_t", int(m.sum()))
     pub.relate(Relation.total([f"{p}_r{i}" for i in range(rows)], f"{p}_t", "totaal"))
+
+
+def test_a_definition_the_data_breaks_is_left_out_and_one_it_keeps_is_used():
+    # clients in care per opvangvorm: each vorm counts at most all clients, and every client
+    # is in one; a belemmering belongs to an uitstroom
+    from pipeline.release import _definitions, cell
+
+    def publication(clienten: int) -> Publication:
+        pub = Publication(T)
+        p = "2025Q1"
+        pub.add(cell("clienten_in_zorg", "X", p), clienten)
+        for v, n in {"crisisopvang": 8, "residentieel": 2, "ambulant": 3}.items():
+            pub.add(cell(f"vormen.{v}", "X", p), n)
+        pub.add(cell("uitstroom", "X", p), 0)
+        for b in ("geen_woning", "geen_vervolghulp", "niet_terug_naar_herkomst", "financien",
+                  "verblijfsstatus"):
+            pub.add(cell(f"belemmeringen.{b}", "X", p), 0)
+        _definitions(pub, ["X"], p)
+        return pub
+
+    kept = publication(10)
+    assert len(kept.relations) == 1 + 3 + 5 and all(kept.holds(r) for r in kept.relations)
+    # a delivery where a form counts more clients than there are: that one is left out
+    broken = publication(7)
+    assert len(broken.relations) == len(kept.relations) - 1
+    assert all(broken.holds(r) for r in broken.relations)
