@@ -64,6 +64,7 @@ class Release:
     peildatum: str
     referentie: str
     wacht_mediaan: dict[str, str | None] = field(default_factory=dict)  # scope -> class
+    aandeel_ambulant: dict[str, str | None] = field(default_factory=dict)  # scope -> '78%'
     stromen: pd.DataFrame | None = None  # herkomst_regio x CG counts, None: not shown
     kaart: pd.Series | None = None       # national map counts per municipality, or None
     audit: dict = field(default_factory=dict)
@@ -123,7 +124,7 @@ def compute_release(m, periode: str, rules: Rules) -> Release:
     """Every figure of the release, computed once, protected and audited together."""
     pub, parts = build_publication(m, periode, rules)
     result = protect_publication(pub, rules)
-    views, raw, mediaan, stromen, kaart = parts
+    views, raw, (mediaan, ambulant), stromen, kaart = parts
     tables = {g: _render(views[g], pub) for g in GROUPS}
     series = {s: _render(views[f"reeks:{s}"], pub) for s in SERIES}
     shown = {k for k, v in pub.shown.items() if v[0] == CLASS}
@@ -131,7 +132,7 @@ def compute_release(m, periode: str, rules: Rules) -> Release:
     cgs = list(raw)[:-1]
     return Release(
         periode, rules, tables, series, raw, k["peildatum"] or "", k["referentie_versie"] or "",
-        wacht_mediaan=mediaan,
+        wacht_mediaan=mediaan, aandeel_ambulant=ambulant,
         stromen=stromen if any(n.startswith("stroom|") for n in shown) else None,
         kaart=kaart if any(figure_of(n) == f"kaart|{NL}" for n in shown) else None,
         audit=result.summary(), curves=_curves(m, periode, cgs, rules))
@@ -224,9 +225,10 @@ def build_publication(m, periode: str, rules: Rules) -> tuple[Publication, tuple
             index=[*cgs, TOTAAL], columns=quarters)
 
     mediaan = _wait_median_relations(pub, wacht, cgs, periode, rules)
+    ambulant = _ambulant_shares(pub, raw, cgs, periode, rules)
     stromen, kaart = _flows_and_map(m, pub, cgs, periode, rules)
 
-    return pub, (views, raw, mediaan, stromen, kaart)
+    return pub, (views, raw, (mediaan, ambulant), stromen, kaart)
 
 
 def _curves(m, periode: str, cgs: list[str], rules: Rules) -> dict:
@@ -298,6 +300,37 @@ def _wait_median_relations(pub: Publication, wacht: dict, cgs: list[str], period
         if below:
             pub.relate(Relation((*below, (total, -1.0)), "<=", -1.0, "mediaan wachttijd"))
         pub.relate(Relation((*through, (total, 1.0)), "<=", 0.0, "mediaan wachttijd"))
+    return out
+
+
+def _ambulant_shares(pub: Publication, raw: dict, cgs: list[str], periode: str,
+                     rules: Rules) -> dict[str, str | None]:
+    """The share of clients only in ambulant care, in whole percent, where its base and
+    both its parts are at least the threshold. Its count is published nowhere else, but
+    it is tied to a published cell: those clients are among the ambulant ones of the
+    opvangvorm table. So the count enters the audit as an unpublished cell, bounded by the
+    rounded share (p - 0.5%) * clients <= count <= (p + 0.5%) * clients, and <= ambulant."""
+    out: dict[str, str | None] = {}
+    for s in [*cgs, NL]:
+        key = LANDELIJK if s == NL else s
+        clienten = pub.truth[cell("clienten_in_zorg", s, periode)]
+        count = round((raw[key]["aandeel_ambulant"] or 0) * raw[key]["clienten_in_zorg"])
+        share = rules.share(count, clienten)
+        if share is None:
+            out[key] = None
+            continue
+        pct = round(share * 100)
+        out[key] = f"{pct}%"
+        name = pub.add(cell("uitsluitend_ambulant", s, periode), count, None)
+        c = cell("clienten_in_zorg", s, periode)
+        relations = [
+            Relation(((name, 1.0), (c, -(pct + 0.5) / 100)), "<=", 0.0, "aandeel ambulant"),
+            Relation(((name, -1.0), (c, (pct - 0.5) / 100)), "<=", 0.0, "aandeel ambulant"),
+            Relation(((name, 1.0), (cell("vormen.ambulant", s, periode), -1.0)), "<=", 0.0,
+                     "definitie: uitsluitend ambulant is ambulant")]
+        for r in relations:
+            if pub.holds(r):
+                pub.relate(r)
     return out
 
 

@@ -86,11 +86,10 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
     herkomst_row = scope_row(release.tables["herkomst"], scope)
     aandeel = (None if (herkomst_row[["eigen_regio", "andere_regio"]] == MARK).any()
                else rules.share(eigen, eigen + andere))
-    ambulant = rules.share(round((raw["aandeel_ambulant"] or 0) * raw["clienten_in_zorg"]),
-                           raw["clienten_in_zorg"])
+    ambulant = release.aandeel_ambulant.get(scope)
     extra = [("Wachttijd tot plaatsing, mediaan (klasse)", wacht),
              ("Aandeel uit eigen regio", None if aandeel is None else f"{aandeel:.0%}"),
-             ("Aandeel uitsluitend ambulant", None if ambulant is None else f"{ambulant:.0%}")]
+             ("Aandeel uitsluitend ambulant", ambulant)]
     kern = pd.concat([kern, pd.DataFrame([{"Kerncijfer": k, "Waarde": "niet getoond"
                                            if v is None else v} for k, v in extra])],
                      ignore_index=True)
