@@ -17,8 +17,9 @@ cell.
 Why integer programs and not only LPs: an LP range is wider than what an attacker with an
 integer solver gets, so an LP alone could pass a cell that is in fact pinned. The LP is
 used where it is conclusive (a cell the LP cannot move out of the small band is certainly
-pinned); a pass always rests on an integer solution found by HiGHS (``scipy.optimize.milp``)
-in which the cell is 0 or at least the threshold: a witness, checkable by anyone.
+pinned); a pass always rests on an integer solution in which the cell is 0 or at least the
+threshold: a witness, checkable by anyone. HiGHS finds it, through scipy: as the LP's
+optimum where that is whole (sums of counts mostly are), else by ``scipy.optimize.milp``.
 
 To stay fast the system is split into its connected parts, shown numbers are substituted
 as constants, and one integer program pushes all not-yet-protected cells of a part at
@@ -115,7 +116,7 @@ class Publication:
             return float(self.truth[name]), float(self.truth[name])
         if how[0] == HIDDEN:
             return 1.0, BIG
-        return float(how[1]), float(how[2])
+        return float(how[1]), min(float(how[2]), BIG)  # the top class is open above
 
 
 @dataclass
@@ -400,6 +401,10 @@ def protect(pub: Publication, may_hide=lambda name: True, max_rounds: int = 200,
     _close_lines(pub, may_hide)
     only = None
     stuck: dict[str, int] = {}
+    involved: dict[str, list[Relation]] = {}
+    for r in pub.relations:
+        for n, _ in r.terms:
+            involved.setdefault(n, []).append(r)
     for _ in range(max_rounds):
         result = audit(pub, only=only, exact_ranges=False)
         if result.ok:
@@ -407,10 +412,6 @@ def protect(pub: Publication, may_hide=lambda name: True, max_rounds: int = 200,
         if any(give_up(c.name) for c in result.failures):
             # the caller protects these otherwise (a figure in classes is left out)
             raise ProtectionError(result)
-        involved: dict[str, list[Relation]] = {}
-        for r in pub.relations:
-            for n, _ in r.terms:
-                involved.setdefault(n, []).append(r)
         progress = False
         changed: set[str] = set()
         touched: set[int] = set()
@@ -455,7 +456,6 @@ def _partner(pub: Publication, name: str, involved, may_hide) -> str | None:
     of its own rows before a national sum, a count that can absorb the difference
     (>= threshold) before a smaller one, the smallest.
     Nearest first, because a chain through a hidden total can pin a cell just as well."""
-    t = pub.threshold
     local = {n for r in involved.get(name, []) if len(r.terms) <= _LOCAL for n, _ in r.terms}
     seen, frontier = {name}, [name]
     while frontier:
@@ -465,11 +465,16 @@ def _partner(pub: Publication, name: str, involved, may_hide) -> str | None:
         if options:
             # its own row or breakdown before the 35 areas of a national sum: hiding
             # another area's figure rarely frees a cell pinned inside its own report
-            return min(options, key=lambda n: (n not in local, pub.truth[n] < t,
-                                               pub.truth[n], n))
+            return min(options, key=lambda n: (n not in local, *_cost(pub, n)))
         seen |= level
         frontier = sorted(level)
     return None
+
+
+def _cost(pub: Publication, name: str) -> tuple:
+    """Which shown cell to hide first: one that can absorb the difference (>= threshold)
+    before a smaller one, then the smallest: the least information lost."""
+    return pub.truth[name] < pub.threshold, pub.truth[name], name
 
 
 def _close_lines(pub: Publication, may_hide) -> None:
@@ -499,5 +504,5 @@ def _close_lines(pub: Publication, may_hide) -> None:
                        and pub.bounds(n)[0] == pub.bounds(n)[1]
                        and pub.truth[n] > 0 and may_hide(n)]
             if options:
-                pub.hide(min(options, key=lambda n: (pub.truth[n] < t, pub.truth[n], n)))
+                pub.hide(min(options, key=lambda n: _cost(pub, n)))
                 changed = True

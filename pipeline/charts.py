@@ -100,14 +100,12 @@ def overleving(curve: pd.DataFrame, titel: str, peildatum: str, referentie: str)
     ``survival.curve_for_sharing`` has none and is labelled as computed on rounded counts."""
     fig, ax = plt.subplots()
     if len(curve) > 1:
-        if {"lower", "upper"} <= set(curve.columns):
-            ax.step(curve["t"], curve["S"], where="post", color=OKABE_ITO[0],
-                    label="Nog in zorg")
+        band = {"lower", "upper"} <= set(curve.columns)
+        ax.step(curve["t"], curve["S"], where="post", color=OKABE_ITO[0],
+                label="Nog in zorg" if band else "Nog in zorg (berekend op afgeronde aantallen)")
+        if band:
             ax.fill_between(curve["t"], curve["lower"], curve["upper"], step="post",
                             alpha=.25, color=OKABE_ITO[0], label="95%-betrouwbaarheidsband")
-        else:
-            ax.step(curve["t"], curve["S"], where="post", color=OKABE_ITO[0],
-                    label="Nog in zorg (berekend op afgeronde aantallen)")
         ax.legend(frameon=False, fontsize=8)
     else:
         ax.text(0.5, 0.5, "Te weinig verblijven om te tonen", ha="center",

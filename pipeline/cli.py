@@ -303,17 +303,19 @@ def audit(
     db: DbOption = None,
 ) -> None:
     """Audit everything the reports of a period publish together, as an attacker holding
-    all 36 reports would: every hidden small count must still reach 0 or the threshold in
-    an integer program over all published relations. Writes nothing. Exit 1 if any small
-    count can be narrowed (the release would then be refused)."""
+    all 36 reports would: every hidden small count must still reach 0 or the threshold,
+    and keep a range as wide as the band of small counts, in an integer program over all
+    published relations. Writes nothing. Exit 1 if any small count can be narrowed (the
+    release would then be refused)."""
     from pipeline.audit import ProtectionError
     from pipeline.disclosure import Rules
     from pipeline.monitor import Monitor
-    from pipeline.release import compute_release
+    from pipeline.release import build_publication, protect_publication
 
     try:
         with Monitor.open(config.db_path(db)) as m:
-            summary = compute_release(m, periode, Rules(drempel)).audit
+            pub, _ = build_publication(m, periode, Rules(drempel))
+        summary = protect_publication(pub, Rules(drempel)).summary()
     except ProtectionError as exc:
         summary = exc.result.summary()
     except (FileNotFoundError, RuntimeError, ValueError, KeyError) as exc:

@@ -82,12 +82,11 @@ def klassen(counts: pd.Series, rules: Rules,
 
     One limit remains: an exact total of exactly the cells of one map or table (such as
     aanmeldingen uit eigen or andere regio) can narrow the classes down when every cell is
-    near the bottom of its class (total 6 from a '5-9' and a '<5' cell gives 5 and 1).
-    :func:`herleidbare_cellen` finds such cases; a report checks it before publishing.
-
-    When that happens, ``nul_als_klein`` shows 0 as '<5' too (it is fewer than 5): a reader
-    can then no longer tell the empty cells from the small ones, and the total no longer
-    pins them. A boolean Series instead of True does so only for the cells it marks.
+    near the bottom of its class (total 6 from a '5-9' and a '<5' cell gives 5 and 1). So
+    reports show 0 as '<5' too (``nul_als_klein``: a reader can no longer tell the empty
+    cells from the small ones), and the release's audit (:mod:`pipeline.audit`) checks
+    every class against every published total. A boolean Series instead of True merges
+    only the cells it marks.
 
     Returns an ordered categorical with all labels of :func:`klasse_labels` as categories.
     """
@@ -103,8 +102,9 @@ def klassen(counts: pd.Series, rules: Rules,
     return pd.Series(out, index=counts.index, name=counts.name)
 
 
-def _bereik(label: str, rules: Rules, nul_als_klein: bool = False) -> tuple[int, float]:
-    """The counts a class label stands for, as (lowest, highest)."""
+def klasse_bereik(label: str, rules: Rules, nul_als_klein: bool = False) -> tuple[int, float]:
+    """The counts a class label stands for, as (lowest, highest): what the audit takes a
+    cell drawn in that class to be."""
     if label == NUL:
         return 0, 0
     if label == rules.label:
@@ -113,32 +113,6 @@ def _bereik(label: str, rules: Rules, nul_als_klein: bool = False) -> tuple[int,
         return int(label[:-1]), math.inf
     lo, hi = label.split("-")
     return int(lo), int(hi)
-
-
-def herleidbare_cellen(counts: pd.Series, rules: Rules, totaal: int | None = None,
-                       nul_als_klein: bool = False) -> dict[object, tuple[int, int]]:
-    """Small cells ('<5') whose range a published exact total narrows; {key: (low, high)}.
-
-    Pass the cells of one map or table that together make a total shown exactly elsewhere
-    (default: their own sum). Knowing the total, each cell lies between the total minus the
-    others' highest values and the total minus their lowest. An empty answer means every
-    '<5' cell can still be anything from 1 to threshold-1; otherwise merge classes or leave
-    the figure out.
-    """
-    labels = klassen(counts, rules, nul_als_klein).astype(str)
-    total = int(counts.sum()) if totaal is None else int(totaal)
-    ranges = {k: _bereik(v, rules, nul_als_klein) for k, v in labels.items()}
-    sum_lo = sum(lo for lo, _ in ranges.values())
-    sum_hi = sum(hi for _, hi in ranges.values())
-    found = {}
-    for key, (lo, hi) in ranges.items():
-        if labels[key] != rules.label:
-            continue
-        low = max(lo, total - (sum_hi - hi))
-        high = min(hi, total - (sum_lo - lo))
-        if (low, high) != (lo, hi):
-            found[key] = (int(low), int(high))
-    return found
 
 
 @functools.lru_cache(maxsize=4)

@@ -49,6 +49,12 @@ def kwartaal_eind(kwartaal: str) -> dt.date:
     return parse_periode(kwartaal).end
 
 
+def vorig_kwartaal(kwartaal: str) -> str:
+    """The quarter before a quarter label ('2025Q1' -> '2024Q4')."""
+    year, q = int(kwartaal[:4]), int(kwartaal[-1])
+    return f"{year - 1}Q4" if q == 1 else f"{year}Q{q - 1}"
+
+
 def kwartalen_between(first: str, last: str) -> list[str]:
     """Every quarter label from first to last, inclusive."""
     a, b = parse_periode(first), parse_periode(last)

@@ -19,16 +19,26 @@ percent behind a minimum of clients.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pandas as pd
 
-from pipeline.audit import CLASS, EXACT, HIDDEN, AuditResult, Publication, Relation, protect
+from pipeline.audit import (
+    CLASS,
+    EXACT,
+    HIDDEN,
+    AuditResult,
+    ProtectionError,
+    Publication,
+    Relation,
+    protect,
+)
 from pipeline.disclosure import MARK, TOTAAL, Rules
-from pipeline.periods import parse_periode
+from pipeline.periods import parse_periode, vorig_kwartaal
 from schemas.common import BELEMMERINGEN, OPVANGVORMEN
 
+#: The national scope, in cell names as in the reports.
 LANDELIJK = "landelijk"
-NL = "NL"
 
 GROUPS = {
     "voorraad": ["stand_begin", "nieuwe_verblijven", "beeindigde_verblijven", "stand_einde"],
@@ -76,11 +86,6 @@ def cell(measure: str, scope: str, period: str) -> str:
     return f"{measure}|{scope}|{period}"
 
 
-def previous_quarter(kwartaal: str) -> str:
-    year, q = int(kwartaal[:4]), int(kwartaal[-1])
-    return f"{year - 1}Q4" if q == 1 else f"{year}Q{q - 1}"
-
-
 def wachttijd_klassen(wachttijden: pd.DataFrame) -> dict[str, int]:
     """Placements per wait class (0, 1, 2-3, 4-7, 8-14, 15+ days): they add up to
     ``geplaatst``, whose plaatsingsdatum the contract requires."""
@@ -106,51 +111,56 @@ def mediaan_klasse(counts: list[int]) -> int | None:
     return None
 
 
-def class_bounds(n: int, rules: Rules) -> tuple[int, int]:
-    """The class interval a map or flow shows for a count: 0 to threshold-1 together (a 0
-    and a small count look alike), then the wide classes of :mod:`pipeline.kaart`."""
-    from pipeline.kaart import KLASSE_FACTOREN
+def class_bounds(counts: pd.Series, rules: Rules) -> list[tuple[int, float]]:
+    """The class interval a map or flow draws for each count, by :mod:`pipeline.kaart`'s
+    own rule with 0 and small counts together, so the audit models exactly what is drawn."""
+    from pipeline.kaart import klasse_bereik, klassen
 
-    bounds = [f * rules.threshold for f in KLASSE_FACTOREN]
-    if n < bounds[0]:
-        return 0, bounds[0] - 1
-    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
-        if lo <= n < hi:
-            return lo, hi - 1
-    return bounds[-1], 10**9
+    return [klasse_bereik(label, rules, nul_als_klein=True)
+            for label in klassen(counts, rules, nul_als_klein=True).astype(str)]
+
+
+class Parts(NamedTuple):
+    """What the reports lay out besides the cells: tables and series as cell names, the
+    key figures per scope, and the per-scope statements and figures the audit covers."""
+
+    views: dict[str, pd.DataFrame]
+    raw: dict[str, dict]
+    wacht_mediaan: dict[str, str | None]
+    aandeel_ambulant: dict[str, str | None]
+    stromen: pd.DataFrame
+    kaart: pd.Series
 
 
 def compute_release(m, periode: str, rules: Rules) -> Release:
     """Every figure of the release, computed once, protected and audited together."""
     pub, parts = build_publication(m, periode, rules)
     result = protect_publication(pub, rules)
-    views, raw, (mediaan, ambulant), stromen, kaart = parts
-    tables = {g: _render(views[g], pub) for g in GROUPS}
-    series = {s: _render(views[f"reeks:{s}"], pub) for s in SERIES}
-    shown = {k for k, v in pub.shown.items() if v[0] == CLASS}
-    k = raw[LANDELIJK]
-    cgs = list(raw)[:-1]
+    figures = {figure_of(n) for n, v in pub.shown.items() if v[0] == CLASS}
+    k = parts.raw[LANDELIJK]
     return Release(
-        periode, rules, tables, series, raw, k["peildatum"] or "", k["referentie_versie"] or "",
-        wacht_mediaan=mediaan, aandeel_ambulant=ambulant,
-        stromen=stromen if any(n.startswith("stroom|") for n in shown) else None,
-        kaart=kaart if any(figure_of(n) == f"kaart|{NL}" for n in shown) else None,
-        audit=result.summary(), curves=_curves(m, periode, cgs, rules))
+        periode, rules, {g: _render(parts.views[g], pub) for g in GROUPS},
+        {s: _render(parts.views[f"reeks:{s}"], pub) for s in SERIES}, parts.raw,
+        k["peildatum"] or "", k["referentie_versie"] or "",
+        wacht_mediaan=parts.wacht_mediaan, aandeel_ambulant=parts.aandeel_ambulant,
+        stromen=parts.stromen if "stroom" in figures else None,
+        kaart=parts.kaart if f"kaart|{LANDELIJK}" in figures else None,
+        audit=result.summary(), curves=_curves(m, periode, list(parts.raw), rules))
 
 
-def build_publication(m, periode: str, rules: Rules) -> tuple[Publication, tuple]:
+def build_publication(m, periode: str, rules: Rules) -> tuple[Publication, Parts]:
     """Every count the release would publish, all shown, with every relation between
     them; and the views (tables and series as cell names) that reports lay out."""
     p = parse_periode(periode)
     kw = list(p.kwartalen)
     cgs = list(m.centrumgemeenten()["gm_code"])
-    scopes = [*cgs, NL]
+    scopes = [*cgs, LANDELIJK]
     raw = {cg: m.kerncijfers(periode, cg) for cg in cgs}
     raw[LANDELIJK] = m.kerncijfers(periode)
     pub = Publication(rules.threshold)
     views: dict[str, pd.DataFrame] = {}
 
-    stand_begin = cell("stand_einde", "{}", previous_quarter(kw[0]))
+    stand_begin = cell("stand_einde", "{}", vorig_kwartaal(kw[0]))
     stand_einde = cell("stand_einde", "{}", kw[-1])
 
     def name_of(group: str, measure: str) -> str:
@@ -172,9 +182,9 @@ def build_publication(m, periode: str, rules: Rules) -> tuple[Publication, tuple
             for cg in cgs:
                 national += values[cg][c]
                 pub.add(names[c].format(cg), values[cg][c])
-            pub.add(names[c].format(NL), national)
+            pub.add(names[c].format(LANDELIJK), national)
             pub.relate(Relation.total([names[c].format(cg) for cg in cgs],
-                                      names[c].format(NL), "landelijk = som van de regio's"))
+                                      names[c].format(LANDELIJK), "landelijk = som van de regio's"))
         index = {s: [names[c].format(s) for c in cols] for s in scopes}
         if group in TOTAL_OF:
             total = cell(TOTAL_OF[group], "{}", periode)
@@ -212,8 +222,8 @@ def build_publication(m, periode: str, rules: Rules) -> tuple[Publication, tuple
             names = [cell(measure, cg, q) for cg in cgs]
             for cg, n in zip(cgs, names, strict=True):
                 pub.add(n, int(reeksen[cg][measure].get(q, 0)))
-            pub.add(cell(measure, NL, q), sum(pub.truth[n] for n in names))
-            pub.relate(Relation.total(names, cell(measure, NL, q),
+            pub.add(cell(measure, LANDELIJK, q), sum(pub.truth[n] for n in names))
+            pub.relate(Relation.total(names, cell(measure, LANDELIJK, q),
                                       "landelijk = som van de regio's"))
         in_p = [q for q in kw if q in quarters]
         if measure in FLOWS and len(kw) > 1 and in_p:
@@ -224,14 +234,13 @@ def build_publication(m, periode: str, rules: Rules) -> tuple[Publication, tuple
             [[cell(measure, s, q) for q in quarters] for s in scopes],
             index=[*cgs, TOTAAL], columns=quarters)
 
-    mediaan = _wait_median_relations(pub, wacht, cgs, periode, rules)
-    ambulant = _ambulant_shares(pub, raw, cgs, periode, rules)
+    mediaan = _wait_median_relations(pub, scopes, periode, rules)
+    ambulant = _ambulant_shares(pub, raw, scopes, periode, rules)
     stromen, kaart = _flows_and_map(m, pub, cgs, periode, rules)
+    return pub, Parts(views, raw, mediaan, ambulant, stromen, kaart)
 
-    return pub, (views, raw, (mediaan, ambulant), stromen, kaart)
 
-
-def _curves(m, periode: str, cgs: list[str], rules: Rules) -> dict:
+def _curves(m, periode: str, scopes: list[str], rules: Rules) -> dict:
     """Kaplan-Meier curves for sharing: estimated from counts rounded to the threshold
     first (:func:`pipeline.survival.curve_for_sharing`), so every number on them, and
     every coordinate in their SVG, is a function of counts known only to a band as wide as
@@ -239,7 +248,7 @@ def _curves(m, periode: str, cgs: list[str], rules: Rules) -> dict:
     from pipeline.survival import curve_for_sharing
 
     out = {}
-    for scope in [*cgs, LANDELIJK]:
+    for scope in scopes:
         cg = None if scope == LANDELIJK else scope
         out[("verblijfsduur", scope)] = curve_for_sharing(
             *m.verblijfsduur_duren(periode, cg), threshold=rules.threshold)
@@ -279,22 +288,21 @@ def _quarters_upto(m, last: str) -> list[str]:
     return [q for q in t["kwartaal"] if q <= last][-8:]
 
 
-def _wait_median_relations(pub: Publication, wacht: dict, cgs: list[str], periode: str,
+def _wait_median_relations(pub: Publication, scopes: list[str], periode: str,
                            rules: Rules) -> dict[str, str | None]:
     """The median wait, as the class that holds it, shown where at least threshold were
     placed. What it tells: fewer than half the placements waited less, at least half at
     most as long: 2*below <= G-1 and 2*through >= G over the class cells."""
     labels = GROUPS["wachttijd"]
     out: dict[str, str | None] = {}
-    for s in [*cgs, NL]:
+    for s in scopes:
         counts = [pub.truth[cell(f"wachttijd.{k}", s, periode)] for k in labels]
         total = cell("geplaatst", s, periode)
         i = mediaan_klasse(counts)
-        key = LANDELIJK if s == NL else s
         if i is None or sum(counts) < rules.threshold:
-            out[key] = None
+            out[s] = None
             continue
-        out[key] = labels[i]
+        out[s] = labels[i]
         below = [(cell(f"wachttijd.{k}", s, periode), 2.0) for k in labels[:i]]
         through = [(cell(f"wachttijd.{k}", s, periode), -2.0) for k in labels[:i + 1]]
         if below:
@@ -303,7 +311,7 @@ def _wait_median_relations(pub: Publication, wacht: dict, cgs: list[str], period
     return out
 
 
-def _ambulant_shares(pub: Publication, raw: dict, cgs: list[str], periode: str,
+def _ambulant_shares(pub: Publication, raw: dict, scopes: list[str], periode: str,
                      rules: Rules) -> dict[str, str | None]:
     """The share of clients only in ambulant care, in whole percent, where its base and
     both its parts are at least the threshold. Its count is published nowhere else, but
@@ -311,16 +319,15 @@ def _ambulant_shares(pub: Publication, raw: dict, cgs: list[str], periode: str,
     opvangvorm table. So the count enters the audit as an unpublished cell, bounded by the
     rounded share (p - 0.5%) * clients <= count <= (p + 0.5%) * clients, and <= ambulant."""
     out: dict[str, str | None] = {}
-    for s in [*cgs, NL]:
-        key = LANDELIJK if s == NL else s
+    for s in scopes:
         clienten = pub.truth[cell("clienten_in_zorg", s, periode)]
-        count = round((raw[key]["aandeel_ambulant"] or 0) * raw[key]["clienten_in_zorg"])
+        count = round((raw[s]["aandeel_ambulant"] or 0) * raw[s]["clienten_in_zorg"])
         share = rules.share(count, clienten)
         if share is None:
-            out[key] = None
+            out[s] = None
             continue
         pct = round(share * 100)
-        out[key] = f"{pct}%"
+        out[s] = f"{pct}%"
         name = pub.add(cell("uitsluitend_ambulant", s, periode), count, None)
         c = cell("clienten_in_zorg", s, periode)
         relations = [
@@ -342,13 +349,12 @@ def _flows_and_map(m, pub: Publication, cgs: list[str], periode: str, rules: Rul
     flows = stromen.pivot_table(index="herkomst_regio", columns="centrumgemeente",
                                 values="aanmeldingen", aggfunc="sum", fill_value=0)
     flows = flows.reindex(index=cgs, columns=cgs, fill_value=0).astype(int)
-    for y in cgs:
-        for x in cgs:
-            name = (cell("herkomst.eigen_regio", x, periode) if x == y
-                    else pub.add(cell(f"stroom|{y}", x, periode), flows.at[y, x],
-                                 (CLASS, *class_bounds(int(flows.at[y, x]), rules))))
-            if x == y and pub.truth[name] != flows.at[y, x]:
-                raise ValueError(f"eigen_regio of {x} differs from the flow within its area")
+    for x in cgs:
+        if pub.truth[cell("herkomst.eigen_regio", x, periode)] != flows.at[x, x]:
+            raise ValueError(f"eigen_regio of {x} differs from the flow within its area")
+        others = flows[x].drop(x)
+        for y, bounds in zip(others.index, class_bounds(others, rules), strict=True):
+            pub.add(cell(f"stroom|{y}", x, periode), others[y], (CLASS, *bounds))
     for x in cgs:
         pub.relate(Relation.total([cell(f"stroom|{y}", x, periode) for y in cgs if y != x],
                                   cell("herkomst.andere_regio", x, periode),
@@ -357,10 +363,11 @@ def _flows_and_map(m, pub: Publication, cgs: list[str], periode: str, rules: Rul
     matrix = m.herkomst_matrix(periode)
     counts = matrix[matrix["gemeente_herkomst"].isin(gemeenten.index)].groupby(
         "gemeente_herkomst")["aanmeldingen"].sum().reindex(gemeenten.index, fill_value=0)
-    for gm, n in counts.items():
-        pub.add(cell(f"kaart|{gm}", NL, periode), int(n), (CLASS, *class_bounds(int(n), rules)))
+    for (gm, n), bounds in zip(counts.items(), class_bounds(counts, rules), strict=True):
+        pub.add(cell(f"kaart|{gm}", LANDELIJK, periode), n, (CLASS, *bounds))
     for y in cgs:
-        members = [cell(f"kaart|{gm}", NL, periode) for gm in gemeenten.index[gemeenten == y]]
+        members = [cell(f"kaart|{gm}", LANDELIJK, periode)
+                   for gm in gemeenten.index[gemeenten == y]]
         row = [cell(f"stroom|{y}", x, periode) if x != y
                else cell("herkomst.eigen_regio", y, periode) for x in cgs]
         if members:
@@ -380,7 +387,6 @@ def protect_publication(pub: Publication, rules: Rules) -> AuditResult:
     """Hide table cells until the audit passes. A figure in classes whose cells the audit
     still finds pinned is not shown at all (its cells become unpublished): hiding single
     cells of a map would only draw the eye to them."""
-    from pipeline.audit import ProtectionError
 
     def classed(n: str) -> bool:
         return pub.shown.get(n, ("",))[0] == CLASS

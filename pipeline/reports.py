@@ -35,11 +35,8 @@ from pipeline.release import (
     TOTAAL,
     Release,
     compute_release,
-    wachttijd_klassen,
 )
 from pipeline.survival import median_from_curve
-
-__all__ = ["Release", "compute_release", "render_reports", "build_report", "wachttijd_klassen"]
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "kwartaalrapportage.ipynb"
 #: Groups shown in the key-figure table (the others get their own chart and table).
@@ -56,7 +53,7 @@ LABELS = {
 
 
 def scope_row(table: pd.DataFrame, scope: str) -> pd.Series:
-    return table.loc["Totaal" if scope == LANDELIJK else scope]
+    return table.loc[TOTAAL if scope == LANDELIJK else scope]
 
 
 def build_report(m, release: Release, scope: str, out: Path) -> dict:
@@ -234,21 +231,23 @@ def herkomst_delen(m, release: Release, scope: str, cg: str | None, naam: str,
     rules = release.rules
     namen = dict(zip(m.centrumgemeenten()["gm_code"], m.centrumgemeenten()["gm_naam"],
                      strict=True))
+    uitleg = KLASSEN_UITLEG.format(label=rules.label, t_1=rules.threshold - 1)
     parts: list = ["## Herkomst op de kaart"]
     if cg is not None:
         parts.append(KAART_PER_REGIO)
     elif release.kaart is None:
         parts.append(NIET_GETOOND.format(wat="De kaart is"))
     else:
+        # the counts the audit covered, in the shape the map takes
+        matrix = release.kaart.rename("aanmeldingen").rename_axis(
+            "gemeente_herkomst").reset_index().assign(centrumgemeente=None)
         gemeenten = m.gemeenten()  # the membership the figures were computed with
-        matrix = m.herkomst_matrix(release.periode)
         fig = kaart.herkomst_kaart(matrix, rules, f"Gemeente van herkomst, {naam}",
                                    release.peildatum, release.referentie, None,
                                    REFERENCE_DIR / BOUNDARIES_FILE, gemeenten,
                                    nul_als_klein=frozenset(gemeenten["gm_code"]))
         figures += charts.save(fig, fig_dir, "herkomst_kaart")
-        parts += [KLASSEN_UITLEG.format(label=rules.label, t_1=rules.threshold - 1),
-                  fig_dir / "herkomst_kaart.png"]
+        parts += [uitleg, fig_dir / "herkomst_kaart.png"]
 
     parts.append("## Stromen tussen regio's")
     if release.stromen is None:
@@ -256,7 +255,6 @@ def herkomst_delen(m, release: Release, scope: str, cg: str | None, naam: str,
         return parts
     stromen = release.stromen.stack().rename("aanmeldingen").rename_axis(
         ["herkomst_regio", "centrumgemeente"]).reset_index()
-    uitleg = KLASSEN_UITLEG.format(label=rules.label, t_1=rules.threshold - 1)
     if cg is None:
         fig = kaart.stromen_matrix(stromen, rules, "Aanmeldingen tussen regio's",
                                    release.peildatum, release.referentie, namen,

@@ -18,7 +18,6 @@ from pipeline.kaart import (
     NAAR,
     VANUIT,
     herkomst_kaart,
-    herleidbare_cellen,
     klasse_kleuren,
     klasse_labels,
     klassen,
@@ -90,17 +89,6 @@ def test_no_label_shows_a_small_count_and_each_holds_its_count(threshold):
 def test_negative_counts_are_refused():
     with pytest.raises(ValueError):
         klassen(pd.Series([3, -1]), R)
-
-
-def test_an_exact_total_that_pins_a_small_cell_is_found():
-    # total 6 from a '5-9' and a '<5' cell: 5 and 1, nothing else fits
-    assert herleidbare_cellen(pd.Series({"a": 5, "b": 1, "c": 0}), R) == {"b": (1, 1)}
-    # total 8 from '5-9' and '<5': b is 1 to 3, no longer 1 to 4
-    assert herleidbare_cellen(pd.Series({"a": 5, "b": 3}), R) == {"b": (1, 3)}
-    # enough slack: every '<5' cell can still be 1 to 4
-    assert herleidbare_cellen(pd.Series({"a": 12, "b": 3, "c": 40, "d": 2}), R) == {}
-    # a total given from elsewhere counts instead of the cells' own sum
-    assert herleidbare_cellen(pd.Series({"a": 12, "b": 3}), R, totaal=11) == {"b": (1, 1)}
 
 
 def _polygons(geometry: dict) -> list:
@@ -224,9 +212,34 @@ def test_zero_read_as_small_unpins_a_total_of_ones():
     # found on the synthetic national data: 13 regions sent 1 aanmelding each to Venlo, and
     # andere_regio = 13 is published exactly: listed as '<5', every one of them is 1
     ones = pd.Series([1] * 13 + [0] * 21)
-    assert all(lo == hi == 1 for lo, hi in herleidbare_cellen(ones[ones > 0], R).values())
+    pinned = audit_against_total(ones[ones > 0], nul_als_klein=False)
+    assert pinned and all((c.lo, c.hi) == (1, 1) for c in pinned)
     assert set(klassen(ones, R, nul_als_klein=True).astype(str)) == {"<5"}
-    assert all(lo < hi for lo, hi in herleidbare_cellen(ones, R, nul_als_klein=True).values())
+    assert audit_against_total(ones, nul_als_klein=True) == []
+
+
+def test_an_exact_total_that_pins_a_small_cell_is_found():
+    # total 6 from a '5-9' and a '<5' cell: 5 and 1, nothing else fits
+    assert [(c.name, c.lo, c.hi) for c in audit_against_total(
+        pd.Series({"a": 5, "b": 1, "c": 0}), nul_als_klein=False)] == [("b", 1, 1)]
+    # total 8 from '5-9' and '<5': b is 1 to 3, no longer 1 to 4
+    assert [(c.name, c.lo, c.hi) for c in audit_against_total(
+        pd.Series({"a": 5, "b": 3}), nul_als_klein=False)] == [("b", 1, 3)]
+
+
+def audit_against_total(counts: pd.Series, nul_als_klein: bool) -> list:
+    """The small cells an attacker pins when the cells are drawn in classes and their sum
+    is published exactly (the release's audit on one map column)."""
+    from pipeline.audit import CLASS, Publication, Relation, audit
+    from pipeline.kaart import klasse_bereik
+
+    pub = Publication(R.threshold)
+    labels = klassen(counts, R, nul_als_klein=nul_als_klein).astype(str)
+    for key, n in counts.items():
+        pub.add(str(key), int(n), (CLASS, *klasse_bereik(labels[key], R, nul_als_klein)))
+    pub.add("totaal", int(counts.sum()))
+    pub.relate(Relation.total([str(k) for k in counts.index], "totaal", "totaal"))
+    return audit(pub).failures
 
 
 def test_matrix_column_with_zero_as_small(tmp_path):
