@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: help demo test lint clean-data
+.PHONY: help demo test test-fast lint clean-data
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -19,8 +19,11 @@ venv: $(STAMP) ## create .venv/ and install the project with pinned versions
 demo: $(STAMP) ## synthetic deliveries -> ingest -> key figures (the main job)
 	$(VENV)/bin/opvangmonitor demo
 
-test: $(STAMP) ## the whole test suite
+test: $(STAMP) ## the whole test suite (what CI runs)
 	$(VENV)/bin/python -m pytest
+
+test-fast: $(STAMP) ## unit and integration tests without the slow ones (under a minute)
+	$(VENV)/bin/python -m pytest -m "not slow and not e2e" -n 2
 
 lint: $(STAMP) ## ruff
 	$(VENV)/bin/ruff check .

@@ -8,7 +8,7 @@ __all__ = ["Monitor"]
 def __getattr__(name: str):
     # Lazy, so that `import pipeline` (the CLI) does not pay for DuckDB and pandas.
     if name == "Monitor":
-        from pipeline.monitor import Monitor
+        from pipeline.figures.monitor import Monitor
 
         return Monitor
     raise AttributeError(name)

@@ -87,10 +87,11 @@ def measure(kind: str, folder: str, workdir: str) -> dict:
         for parts in frames.values():
             pd.concat(parts, ignore_index=True)
     elif kind == "ingest":
-        from pipeline import db, pseudonym
-        from pipeline.ingest import ingest_paths
-        from pipeline.reference import load_reference
+        from pipeline.ingest import pseudonym
+        from pipeline.ingest.run import ingest_paths
+        from pipeline.warehouse import db
         from pipeline.workflow import rebuild
+        from schemas.reference_tables import load_reference
 
         ref = load_reference()
         key = pseudonym.load_or_create_key(work / "key" / "bench.key")
@@ -111,11 +112,11 @@ def measure(kind: str, folder: str, workdir: str) -> dict:
 def rapporten(warehouse: str, out_dir: str, scopes: str = "") -> dict:
     """(e) Render the last loaded quarter's reports (all 36 when ``scopes`` is empty, else
     the comma-separated scopes) exactly as ``opvangmonitor report`` does, 2 workers."""
-    from pipeline import db
-    from pipeline.reports import render_reports
+    from pipeline.share.render import render_reports
+    from pipeline.warehouse import db, laatste_kwartaal
 
     con = db.connect(Path(warehouse), read_only=True)
-    periode = db.scalar(con, "SELECT max(kwartaal) FROM loads WHERE status = 'loaded'")
+    periode = laatste_kwartaal(con)
     con.close()
     start = time.perf_counter()
     try:
@@ -125,7 +126,7 @@ def rapporten(warehouse: str, out_dir: str, scopes: str = "") -> dict:
     except Exception as exc:  # noqa: BLE001 - recorded, so the other measures are kept
         results, errors = [], [f"render_reports raised {type(exc).__name__}: {exc}"]
     seconds = time.perf_counter() - start
-    return {"periode": periode, "reports": len(results),
+    return {"periode": periode.label, "reports": len(results),
             "ok": len(results) - len(errors) if results else 0,
             "seconds": round(seconds, 2), "peak_rss_mb": _peak_rss_mb(), "errors": errors[:3]}
 
@@ -133,14 +134,14 @@ def rapporten(warehouse: str, out_dir: str, scopes: str = "") -> dict:
 def audit_release(warehouse: str) -> dict:
     """(f) Build and protect the last loaded quarter's release (every audit round
     included), then audit the protected release once more on its own."""
-    from pipeline import db
-    from pipeline.audit import audit
-    from pipeline.disclosure import Rules
-    from pipeline.monitor import Monitor
-    from pipeline.release import build_publication, protect_publication
+    from pipeline.figures.monitor import Monitor
+    from pipeline.share.audit import audit
+    from pipeline.share.disclosure import Rules
+    from pipeline.share.release import build_publication, protect_publication
+    from pipeline.warehouse import db, laatste_kwartaal
 
     con = db.connect(Path(warehouse), read_only=True)
-    periode = db.scalar(con, "SELECT max(kwartaal) FROM loads WHERE status = 'loaded'")
+    periode = laatste_kwartaal(con)
     con.close()
     with Monitor.open(Path(warehouse)) as m:
         t = time.perf_counter()
@@ -151,7 +152,7 @@ def audit_release(warehouse: str) -> dict:
     protected = time.perf_counter() - t
     result = audit(pub)
     summary = result.summary()
-    return {"periode": periode, "build_seconds": round(built, 2),
+    return {"periode": periode.label, "build_seconds": round(built, 2),
             "protect_seconds": round(protected, 2), "audit_seconds": round(result.seconds, 2),
             "geslaagd": summary["geslaagd"], "cellen": summary["verborgen_of_klasse"],
             "kleine_aantallen": summary["kleine_aantallen_beschermd"],
@@ -160,16 +161,18 @@ def audit_release(warehouse: str) -> dict:
 
 def kerncijfers_latency(warehouse: Path, repeats: int = 5) -> dict:
     """Median of ``repeats`` warm calls per scope, in ms (the figure a user waits for)."""
-    from pipeline import db
-    from pipeline.figures import kerncijfers
+    from pipeline.figures.kerncijfers import kerncijfers
+    from pipeline.periods import parse_periode
+    from pipeline.warehouse import db, laatste_kwartaal
 
     con = db.connect(warehouse, read_only=True)
-    last = db.scalar(con, "SELECT max(kwartaal) FROM loads WHERE status = 'loaded'")
+    last = laatste_kwartaal(con)
+    year = parse_periode(last.label[:4])
     out = {}
     for label, periode, cg in (("kwartaal, landelijk", last, None),
                                ("kwartaal, GM0344", last, "GM0344"),
-                               ("jaar, landelijk", last[:4], None),
-                               ("jaar, GM0344", last[:4], "GM0344")):
+                               ("jaar, landelijk", year, None),
+                               ("jaar, GM0344", year, "GM0344")):
         kerncijfers(con, periode, cg)  # warm
         times = []
         for _ in range(repeats):
@@ -256,7 +259,7 @@ def run_bench(schalen: list[float], kwartalen: tuple[str, str], out: Path,
     import duckdb
     import pandas as pd
 
-    from pipeline.synth import generate
+    from pipeline.synth.generator import generate
 
     span = f"{kwartalen[0]}..{kwartalen[1]}"
     results = {"machine": {"platform": platform.platform(), "cpus": os.cpu_count(),

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from pipeline import config
+from pipeline.periods import Periode, parse_periode
 
 app = typer.Typer(
     name="opvangmonitor",
@@ -48,6 +49,19 @@ MembershipOption = Annotated[
                  "$OPVANGMONITOR_LIDMAATSCHAP.", show_default=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+
+
+def _periode(text: str) -> Periode:
+    """--periode is parsed here, once; everything below the CLI takes the Periode."""
+    try:
+        return parse_periode(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+PeriodeOption = Annotated[Periode, typer.Option(
+    "--periode", help="A quarter (2025Q1) or a year (2025).", show_default=False,
+    parser=_periode)]
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -88,8 +102,8 @@ def ingest(
 def loads(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Show the load history: every file looked at, with its status (loaded, rejected,
     superseded, duplicate) and row counts."""
-    from pipeline.db import connect
-    from pipeline.load import load_history
+    from pipeline.ingest.load import load_history
+    from pipeline.warehouse.db import connect
     from pipeline.workflow import loads_table
 
     try:
@@ -106,10 +120,11 @@ def loads(db: DbOption = None, as_json: JsonOption = False) -> None:
 @app.command()
 def build(db: DbOption = None, lidmaatschap: MembershipOption = None) -> None:
     """Rebuild the derived tables (staging, core, marts) from the loaded rows and the reference
-    data. Ingest does this itself; use it after replacing the reference data."""
-    from pipeline.db import connect
-    from pipeline.reference import load_reference
+    data. Ingest does this itself; use it after replacing the reference data or after
+    upgrading opvangmonitor (a warehouse built by other models is refused until then)."""
+    from pipeline.warehouse.db import connect
     from pipeline.workflow import rebuild
+    from schemas.reference_tables import load_reference
 
     try:
         con = connect(config.db_path(db))
@@ -122,8 +137,7 @@ def build(db: DbOption = None, lidmaatschap: MembershipOption = None) -> None:
 
 @app.command()
 def kerncijfers(
-    periode: Annotated[str, typer.Option("--periode", help="A quarter (2025Q1) or a year (2025).",
-                                         show_default=False)],
+    periode: PeriodeOption,
     centrumgemeente: Annotated[str | None, typer.Option(
         "--centrumgemeente", help="CBS code of a centrumgemeente (GM0344); omit for the whole "
         "country.", show_default=False)] = None,
@@ -132,9 +146,9 @@ def kerncijfers(
 ) -> None:
     """The key figures for a period and scope, as defined in kerncijfers.md. Not suppressed:
     these are for the analyst; reports apply disclosure control."""
-    from pipeline.db import connect
-    from pipeline.figures import kerncijfers as compute
-    from pipeline.figures import render_kerncijfers
+    from pipeline.figures.kerncijfers import kerncijfers as compute
+    from pipeline.figures.kerncijfers import render_kerncijfers
+    from pipeline.warehouse.db import connect
 
     try:
         con = connect(config.db_path(db), read_only=True)
@@ -152,11 +166,11 @@ def referentie(lidmaatschap: MembershipOption = None, db: DbOption = None,
                as_json: JsonOption = False) -> None:
     """The active reference data: version, the 35 centrumgemeenten with their areas, and what
     is unconfirmed or derived."""
-    from pipeline.reference import ReferenceError, load_reference
+    from schemas.reference_tables import ReferenceDataError, load_reference
 
     try:
         ref = load_reference(config.membership_path(lidmaatschap))
-    except ReferenceError as exc:
+    except ReferenceDataError as exc:
         raise fail(str(exc)) from None
     if as_json:
         emit_json(ref.to_json())
@@ -179,7 +193,7 @@ def synth(
 ) -> None:
     """Write synthetic deliveries for all 35 centrumgemeenten that follow the delivery format
     (one folder per quarter, corrected re-deliveries under herlevering/)."""
-    from pipeline.synth import generate
+    from pipeline.synth.generator import generate
 
     try:
         first, last = kwartalen.split("..")
@@ -222,9 +236,9 @@ def demo(
 
 @app.command()
 def kwaliteit(
-    periode: Annotated[str | None, typer.Option(
+    periode: Annotated[Periode | None, typer.Option(
         "--periode", help="Only quarters of this period (2025Q1 or 2025).",
-        show_default=False)] = None,
+        show_default=False, parser=_periode)] = None,
     db: DbOption = None,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the HTML quality report.")
                        ] = Path("reports/kwaliteit"),
@@ -232,8 +246,8 @@ def kwaliteit(
 ) -> None:
     """Check the warehouse across files and quarters (Great Expectations) and say what to ask
     each organisation. Exit 0 no findings, 1 worst is fout or waarschuwing, 3 fataal."""
-    from pipeline.db import connect
     from pipeline.quality import exit_code, results_frame, run_quality, summary_lines, write_html
+    from pipeline.warehouse.db import connect
 
     try:
         con = connect(config.db_path(db))
@@ -261,22 +275,22 @@ def kwaliteit(
 
 @app.command()
 def report(
-    periode: Annotated[str, typer.Option("--periode", help="A quarter (2025Q1) or a year (2025).",
-                                         show_default=False)],
+    periode: PeriodeOption,
     centrumgemeente: Annotated[str | None, typer.Option(
         "--centrumgemeente", help="One centrumgemeente (GM0344).", show_default=False)] = None,
     alle: Annotated[bool, typer.Option("--alle", help="All 35 centrumgemeenten and the "
                                        "national report.")] = False,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the reports.")
                        ] = Path("reports"),
-    drempel: Annotated[int, typer.Option(help="Disclosure threshold: counts below it are "
-                                         "shown as '<drempel'.")] = 5,
+    drempel: Annotated[int, typer.Option(help="Disclosure threshold: counts from 1 to "
+                                         "drempel-1 are hidden (shown as 'x').")
+                       ] = config.DREMPEL,
     workers: Annotated[int, typer.Option(help="Reports rendered in parallel.")] = 2,
     db: DbOption = None,
 ) -> None:
     """Write reports for sharing (rapport.html, figuren/, tabellen.xlsx, release.json) under
     OUT/<periode>/<centrumgemeente>/, with disclosure control. Exit 1 if any report failed."""
-    from pipeline.reports import render_reports
+    from pipeline.share.render import render_reports
 
     if alle == (centrumgemeente is not None):
         raise fail("give either --centrumgemeente CG or --alle")
@@ -290,15 +304,15 @@ def report(
         out.print(f"{'ok   ' if r['ok'] else 'FAIL '} {r['centrumgemeente']:<10} {r['folder']}"
                   + (f"  {r['error']}" if r["error"] else ""), highlight=False)
     out.print(f"{len(results) - len(failed)} of {len(results)} reports written to "
-              f"{out_dir / periode}.", highlight=False)
+              f"{out_dir / periode.label}.", highlight=False)
     raise typer.Exit(1 if failed else 0)
 
 
 @app.command()
 def audit(
-    periode: Annotated[str, typer.Option("--periode", help="A quarter (2025Q1) or a year (2025).",
-                                         show_default=False)],
-    drempel: Annotated[int, typer.Option(help="Disclosure threshold, as for 'report'.")] = 5,
+    periode: PeriodeOption,
+    drempel: Annotated[int, typer.Option(help="Disclosure threshold, as for 'report'.")
+                       ] = config.DREMPEL,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -307,10 +321,10 @@ def audit(
     and keep a range as wide as the band of small counts, in an integer program over all
     published relations. Writes nothing. Exit 1 if any small count can be narrowed (the
     release would then be refused)."""
-    from pipeline.audit import ProtectionError
-    from pipeline.disclosure import Rules
-    from pipeline.monitor import Monitor
-    from pipeline.release import build_publication, protect_publication
+    from pipeline.figures.monitor import Monitor
+    from pipeline.share.audit import ProtectionError
+    from pipeline.share.disclosure import Rules
+    from pipeline.share.release import build_publication, protect_publication
 
     try:
         with Monitor.open(config.db_path(db)) as m:
@@ -320,7 +334,7 @@ def audit(
         summary = exc.result.summary()
     except (FileNotFoundError, RuntimeError, ValueError, KeyError) as exc:
         raise fail(str(exc)) from None
-    summary = {"periode": periode, **summary}
+    summary = {"periode": periode.label, **summary}
     if as_json:
         emit_json(summary)
     else:

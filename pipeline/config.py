@@ -15,9 +15,10 @@ DEFAULT_DB = Path("data/processed/monitor.duckdb")
 ENV_DB = "OPVANGMONITOR_DB"
 ENV_KEY_FILE = "OPVANGMONITOR_KEY_FILE"
 ENV_MEMBERSHIP = "OPVANGMONITOR_LIDMAATSCHAP"
-
-#: The package's own folder with reference data (copied from shared/reference).
-REFERENCE_DIR = Path(__file__).resolve().parent.parent / "schemas" / "reference"
+#: The disclosure threshold (drempel): counts from 1 to DREMPEL - 1 are never published.
+#: The one home of the number; every rule and every sentence is built from the value in use
+#: (``--drempel`` may raise it for one run).
+DREMPEL = 5
 
 
 def db_path(flag: Path | str | None = None) -> Path:

@@ -12,6 +12,9 @@ YEAR = re.compile(r"^(\d{4})$")
 
 @dataclass(frozen=True)
 class Periode:
+    """A parsed period. The CLI (and the notebook API, for analysts who type '2025Q4') turn
+    text into a Periode once; everything below takes a Periode and never parses again."""
+
     label: str
     start: dt.date
     end: dt.date
@@ -20,6 +23,9 @@ class Periode:
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
+
+    def __str__(self) -> str:
+        return self.label
 
 
 def quarter_bounds(year: int, q: int) -> tuple[dt.date, dt.date]:
@@ -42,6 +48,16 @@ def parse_periode(text: str) -> Periode:
         return Periode(text, dt.date(year, 1, 1), dt.date(year, 12, 31),
                        tuple(f"{year}Q{q}" for q in range(1, 5)))
     raise ValueError(f"'{text}' is not a period: use a quarter like 2025Q1 or a year like 2025")
+
+
+#: What the public edges accept: a Periode, or the text an analyst types.
+PeriodeLike = Periode | str
+
+
+def as_periode(value: PeriodeLike) -> Periode:
+    """For the public edges only (the Monitor API, a notebook's parameters): a Periode as is,
+    text parsed once."""
+    return value if isinstance(value, Periode) else parse_periode(value)
 
 
 def kwartaal_eind(kwartaal: str) -> dt.date:

@@ -16,16 +16,19 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pipeline import config, db, pseudonym
-from pipeline.deliveries import find_files
-from pipeline.ingest import IngestRun, ingest_paths
-from pipeline.safe_output import write_csv
+from pipeline import config, warehouse
+from pipeline.ingest import pseudonym
+from pipeline.ingest.names import find_files
+from pipeline.ingest.run import IngestRun, ingest_paths
+from pipeline.periods import parse_periode
+from pipeline.share.safe_output import write_csv
+from pipeline.warehouse import db
 
 
 def run_ingest(settings: config.Settings, paths: list[Path], as_json: bool, out: Console,
                err: Console, quality: bool = True) -> int:
     """Ingest, rebuild the models, write the rejection report, summarise. Returns the exit code."""
-    from pipeline.reference import load_reference
+    from schemas.reference_tables import load_reference
 
     ref = load_reference(settings.membership)
     key = pseudonym.load_or_create_key(settings.key_file)
@@ -61,12 +64,8 @@ def run_ingest(settings: config.Settings, paths: list[Path], as_json: bool, out:
 
 def rebuild(con, ref) -> None:
     """Refresh the reference tables and the derived models after the raw tables changed."""
-    from pipeline import warehouse
-
     ref.install(con)
-    build = getattr(warehouse, "build", None)
-    if build is not None:
-        build(con)
+    warehouse.build(con)
 
 
 def _progress(err: Console, n: int) -> Progress:
@@ -144,8 +143,8 @@ def run_demo(settings: config.Settings, out_dir: Path, out: Console, err: Consol
              kwartalen: tuple[str, str] = ("2024Q1", "2025Q4"), schaal: float = 1.0) -> int:
     """The one-command tour: synthetic deliveries -> ingest -> national key figures ->
     reports of the latest quarter."""
-    from pipeline.figures import kerncijfers, render_kerncijfers
-    from pipeline.synth import generate
+    from pipeline.figures.kerncijfers import kerncijfers, render_kerncijfers
+    from pipeline.synth.generator import generate
 
     err.print(f"1/4 Writing synthetic deliveries for 35 centrumgemeenten to {out_dir} ...")
     summary = generate(out_dir, kwartalen=kwartalen, schaal=schaal)
@@ -154,8 +153,8 @@ def run_demo(settings: config.Settings, out_dir: Path, out: Console, err: Consol
                       err=err)
     con = db.connect(settings.db, read_only=True)
     try:
-        last_quarter = db.scalar(con, "SELECT max(kwartaal) FROM loads WHERE status = 'loaded'")
-        last_year = last_quarter[:4]
+        last_quarter = warehouse.laatste_kwartaal(con)
+        last_year = parse_periode(last_quarter.label[:4])
         figures = kerncijfers(con, last_year, None)
         history = con.execute(
             "SELECT status, count(*), sum(rows_loaded), sum(rows_quarantined) FROM loads "
@@ -168,7 +167,7 @@ def run_demo(settings: config.Settings, out_dir: Path, out: Console, err: Consol
         con.close()
     err.print(f"3/4 Key figures, whole country, {last_year}:")
     out.print(render_kerncijfers(figures))
-    from pipeline.reports import render_reports
+    from pipeline.share.render import render_reports
 
     err.print(f"4/4 Reports for {last_quarter}: 35 centrumgemeenten and the country "
               "(about a minute) ...")

@@ -30,6 +30,15 @@ def model_of(soort: str):
 
 
 @functools.cache
+def columns(soort: str) -> tuple[str, ...]:
+    """The delivered columns of a soort in the delivery format's order: the model's fields,
+    without the context columns the loader adds. Every other column list derives from it."""
+    from schemas.common import CONTEXT_COLUMNS
+
+    return tuple(c for c in model_of(soort).to_schema().columns if c not in CONTEXT_COLUMNS)
+
+
+@functools.cache
 def schema_of(soort: str):
     """The soort's schema as the loader runs it: the model's checks, without dtype checks.
 

@@ -9,7 +9,7 @@ from pandera.typing import Series
 from schemas.common import (
     RESIDENTIELE_OPVANGVORMEN,
     DeliveredModel,
-    Rule,
+    RowRule,
     Text,
     as_int,
     duplicate_key_rule,
@@ -45,10 +45,10 @@ class CapaciteitModel(DeliveredModel):
         return ~key_conflicts(df, KEY)
 
 
-RULES: dict[str, Rule] = {
+RULES: dict[str, RowRule] = {
     **{f"not_nullable:{c}": required_rule(c) for c in REQUIRED},
     "opvangvorm_residentieel": enum_rule("opvangvorm", RESIDENTIELE_OPVANGVORMEN),
-    "plaatsen_bereik": Rule("plaatsen", "plaatsen is not a whole number 0-5000",
+    "plaatsen_bereik": RowRule("plaatsen", "plaatsen is not a whole number 0-5000",
                             "Give the number of places available in the quarter."),
     "opvangvorm_dubbel": duplicate_key_rule("opvangvorm"),
 }

@@ -83,7 +83,7 @@ class ClientModel(DeliveredModel):
 
 
 @dataclass(frozen=True)
-class Rule:
+class RowRule:
     """A row rule in plain words: which column, what is wrong, how to fix it."""
 
     kolom: str | None
@@ -144,28 +144,28 @@ def applicable(*cols: pd.Series) -> pd.Series:
     return mask
 
 
-def date_rules(kolom: str, label: str) -> dict[str, Rule]:
+def date_rules(kolom: str, label: str) -> dict[str, RowRule]:
     return {
-        f"{kolom}_is_datum": Rule(
+        f"{kolom}_is_datum": RowRule(
             kolom, f"{label} is not a valid date",
             f"Write {kolom} as YYYY-MM-DD or DD-MM-YYYY, and check that the day exists.",
         ),
     }
 
 
-def required_rule(kolom: str) -> Rule:
-    return Rule(kolom, f"required value {kolom} is missing", f"Fill in {kolom} for this row.")
+def required_rule(kolom: str) -> RowRule:
+    return RowRule(kolom, f"required value {kolom} is missing", f"Fill in {kolom} for this row.")
 
 
-def enum_rule(kolom: str, values: tuple[str, ...]) -> Rule:
-    return Rule(
+def enum_rule(kolom: str, values: tuple[str, ...]) -> RowRule:
+    return RowRule(
         kolom, f"{kolom} is not one of the allowed values",
         f"Use one of: {', '.join(values)}.",
     )
 
 
-def duplicate_key_rule(key: str) -> Rule:
-    return Rule(
+def duplicate_key_rule(key: str) -> RowRule:
+    return RowRule(
         key, f"another row in this file has the same {key} but different values",
         f"Each {key} may occur once per file: keep the correct row and remove the others, "
         "or give each record its own key.",
@@ -173,23 +173,23 @@ def duplicate_key_rule(key: str) -> Rule:
 
 
 #: Rules that the loader applies before pandera (they concern the row's shape).
-ROW_SHAPE_RULES: dict[str, Rule] = {
-    "veldaantal": Rule(
+ROW_SHAPE_RULES: dict[str, RowRule] = {
+    "veldaantal": RowRule(
         None, "the row has a different number of fields than the header",
         "Check for a missing or extra delimiter, or an unquoted text containing the delimiter.",
     ),
-    "samengevoegde_cel": Rule(
+    "samengevoegde_cel": RowRule(
         None, "the row is part of merged cells, so some of its cells look empty",
         "Unmerge the cells in Excel and fill in the value on every row.",
     ),
-    "formule_zonder_waarde": Rule(
+    "formule_zonder_waarde": RowRule(
         None, "a cell holds a formula that was never calculated, so it has no value",
         "Open the workbook in Excel, let it calculate and save it, or paste the cells as values.",
     ),
 }
 
 
-CLIENT_ID_RULE = Rule(
+CLIENT_ID_RULE = RowRule(
     "client_id", "client_id has characters other than letters, digits, _ and -, "
     "or is longer than 64", "Deliver the organisation's pseudonymous client key as is.",
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from schemas.common import Rule
+from schemas.common import RowRule
 
 
 def known_gemeente(s: pd.Series) -> pd.Series:
@@ -13,7 +13,7 @@ def known_gemeente(s: pd.Series) -> pd.Series:
     An old code (e.g. GM0501 Brielle, merged into Voorne aan Zee in 2023) is valid
     in a delivery: the models map it to the current code.
     """
-    from pipeline.reference import load_reference
+    from schemas.reference_tables import load_reference
 
     ref = load_reference()
     uniques = s.dropna().unique()
@@ -21,10 +21,10 @@ def known_gemeente(s: pd.Series) -> pd.Series:
     return s.map(known).astype("boolean")
 
 
-def gemeente_rule(kolom: str) -> tuple[Rule, Rule]:
+def gemeente_rule(kolom: str) -> tuple[RowRule, RowRule]:
     return (
-        Rule(kolom, f"{kolom} is not a municipality code", "Use the CBS code GM + 4 digits "
+        RowRule(kolom, f"{kolom} is not a municipality code", "Use the CBS code GM + 4 digits "
              "(e.g. GM0344), BUITENLAND for abroad, or leave it empty when unknown."),
-        Rule(kolom, f"{kolom} is not a known municipality code",
+        RowRule(kolom, f"{kolom} is not a known municipality code",
              "Check the code against the CBS list of municipalities (current or former)."),
     )

@@ -16,7 +16,7 @@ from schemas.common import (
     UITKOMSTEN,
     VERWIJZERS,
     ClientModel,
-    Rule,
+    RowRule,
     Text,
     applicable,
     as_int,
@@ -121,10 +121,10 @@ class InstroomModel(ClientModel):
         return ~key_conflicts(df, KEY)
 
 
-RULES: dict[str, Rule] = {
+RULES: dict[str, RowRule] = {
     **{f"not_nullable:{c}": required_rule(c) for c in REQUIRED},
     "client_id_vorm": CLIENT_ID_RULE,
-    "aanmelding_id_lengte": Rule("aanmelding_id", "aanmelding_id is longer than 64 characters",
+    "aanmelding_id_lengte": RowRule("aanmelding_id", "aanmelding_id is longer than 64 characters",
                                  "Shorten the key to at most 64 characters."),
     **date_rules("aanmelddatum", "aanmelddatum"),
     **date_rules("plaatsingsdatum", "plaatsingsdatum"),
@@ -134,21 +134,22 @@ RULES: dict[str, Rule] = {
     "geslacht_waarde": enum_rule("geslacht", GESLACHTEN),
     "gemeente_herkomst_vorm": gemeente_rule("gemeente_herkomst")[0],
     "gemeente_herkomst_bekend": gemeente_rule("gemeente_herkomst")[1],
-    "aantal_kinderen_bereik": Rule("aantal_kinderen", "aantal_kinderen is not a whole number 0-15",
-                                   "Give the number of children who came along, 0 to 15."),
-    "aanmelddatum_in_kwartaal": Rule(
+    "aantal_kinderen_bereik": RowRule(
+        "aantal_kinderen", "aantal_kinderen is not a whole number 0-15",
+        "Give the number of children who came along, 0 to 15."),
+    "aanmelddatum_in_kwartaal": RowRule(
         "aanmelddatum", "aanmelddatum is outside the quarter of this delivery",
         "Deliver the aanmelding in the file of the quarter it was received, or correct the date.",
     ),
-    "plaatsingsdatum_alleen_bij_geplaatst": Rule(
+    "plaatsingsdatum_alleen_bij_geplaatst": RowRule(
         "plaatsingsdatum", "plaatsingsdatum must be filled when uitkomst is geplaatst, "
         "and empty otherwise", "Fill in the plaatsingsdatum, or correct the uitkomst.",
     ),
-    "plaatsingsdatum_na_aanmelddatum": Rule(
+    "plaatsingsdatum_na_aanmelddatum": RowRule(
         "plaatsingsdatum", "plaatsingsdatum is before aanmelddatum",
         "Check both dates: a client is placed on or after the day of the aanmelding.",
     ),
-    "geboortejaar_bereik": Rule(
+    "geboortejaar_bereik": RowRule(
         "geboortejaar", "geboortejaar is not a year from 1900 up to the quarter's year",
         "Give the four-digit year of birth, or leave it empty when unknown.",
     ),

@@ -15,7 +15,7 @@ from schemas.common import (
     KWARTAAL_START,
     REDENEN_EINDE,
     ClientModel,
-    Rule,
+    RowRule,
     Text,
     applicable,
     date_rules,
@@ -90,21 +90,21 @@ class UitstroomModel(ClientModel):
         return ~key_conflicts(df, KEY)
 
 
-RULES: dict[str, Rule] = {
+RULES: dict[str, RowRule] = {
     **{f"not_nullable:{c}": required_rule(c) for c in REQUIRED},
     "client_id_vorm": CLIENT_ID_RULE,
-    "verblijf_id_lengte": Rule("verblijf_id", "verblijf_id is longer than 64 characters",
+    "verblijf_id_lengte": RowRule("verblijf_id", "verblijf_id is longer than 64 characters",
                                "Shorten the key to at most 64 characters."),
     **date_rules("uitstroomdatum", "uitstroomdatum"),
     "bestemming_waarde": enum_rule("bestemming", BESTEMMINGEN),
     "reden_einde_waarde": enum_rule("reden_einde", REDENEN_EINDE),
-    "belemmeringen_waarde": Rule(
+    "belemmeringen_waarde": RowRule(
         "belemmeringen", "belemmeringen holds a value that is not allowed",
         f"Separate values with | and use only: {', '.join(BELEMMERINGEN)}.",
     ),
     "gemeente_bestemming_vorm": gemeente_rule("gemeente_bestemming")[0],
     "gemeente_bestemming_bekend": gemeente_rule("gemeente_bestemming")[1],
-    "uitstroomdatum_in_kwartaal": Rule(
+    "uitstroomdatum_in_kwartaal": RowRule(
         "uitstroomdatum", "uitstroomdatum is outside the quarter of this delivery",
         "Deliver the uitstroom in the file of the quarter the client left, or correct the date.",
     ),

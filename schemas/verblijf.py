@@ -12,7 +12,7 @@ from schemas.common import (
     KWARTAAL_START,
     OPVANGVORMEN,
     ClientModel,
-    Rule,
+    RowRule,
     Text,
     applicable,
     date_rules,
@@ -82,24 +82,24 @@ class VerblijfModel(ClientModel):
         return ~key_conflicts(df, KEY)
 
 
-RULES: dict[str, Rule] = {
+RULES: dict[str, RowRule] = {
     **{f"not_nullable:{c}": required_rule(c) for c in REQUIRED},
     "client_id_vorm": CLIENT_ID_RULE,
-    "verblijf_id_lengte": Rule("verblijf_id", "verblijf_id is longer than 64 characters",
+    "verblijf_id_lengte": RowRule("verblijf_id", "verblijf_id is longer than 64 characters",
                                "Shorten the key to at most 64 characters."),
-    "aanmelding_id_lengte": Rule("aanmelding_id", "aanmelding_id is longer than 64 characters",
+    "aanmelding_id_lengte": RowRule("aanmelding_id", "aanmelding_id is longer than 64 characters",
                                  "Shorten the key to at most 64 characters."),
     **date_rules("startdatum", "startdatum"),
     **date_rules("einddatum", "einddatum"),
     "opvangvorm_waarde": enum_rule("opvangvorm", OPVANGVORMEN),
-    "startdatum_na_kwartaal": Rule(
+    "startdatum_na_kwartaal": RowRule(
         "startdatum", "startdatum is after the end of the quarter of this delivery",
         "An episode that starts later belongs in a later quarter's delivery; check the date.",
     ),
-    "einddatum_voor_startdatum": Rule(
+    "einddatum_voor_startdatum": RowRule(
         "einddatum", "einddatum is before startdatum", "Check both dates of the episode.",
     ),
-    "einddatum_buiten_kwartaal": Rule(
+    "einddatum_buiten_kwartaal": RowRule(
         "einddatum", "einddatum is outside the quarter of this delivery",
         "An episode that ended before the quarter does not belong in this delivery; one that "
         "ends after the quarter is still running at quarter end: leave einddatum empty.",

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from pipeline import db, pseudonym
-from pipeline.ingest import IngestRun, ingest_paths
-from pipeline.reference import load_reference
-from pipeline.synth import HEADERS  # the contract's column order, one home
+from pipeline.ingest import pseudonym
+from pipeline.ingest.run import IngestRun, ingest_paths
+from pipeline.periods import parse_periode as P
+from pipeline.synth.generator import HEADERS  # the contract's column order, one home
+from pipeline.warehouse import db
+from schemas.reference_tables import load_reference
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = FIXTURES / "sample"
@@ -72,8 +76,8 @@ class Warehouse:
         self.key = pseudonym.load_or_create_key(self.key_file)
 
     def ingest(self, *paths: Path, today: dt.date = TODAY) -> IngestRun:
-        from pipeline.reference import load_reference
         from pipeline.workflow import rebuild
+        from schemas.reference_tables import load_reference
 
         con = db.connect(self.path)
         try:
@@ -154,10 +158,10 @@ class Tiny:
                               vid, D(datum)])
 
     def figures(self, periode="2025Q1", cg="GM0344"):
-        from pipeline.figures import kerncijfers
+        from pipeline.figures.kerncijfers import kerncijfers
 
         self.build()
-        return kerncijfers(self.con, periode, cg)
+        return kerncijfers(self.con, P(periode), cg)
 
     def build(self):
         from pipeline import warehouse
@@ -172,3 +176,41 @@ def tiny(tmp_path):
     t = Tiny(tmp_path / "tiny.duckdb")
     yield t
     t.con.close()
+
+
+#: Fixtures that give a test a real DuckDB warehouse on disk, and the calls that make one.
+WAREHOUSE_FIXTURES = frozenset({"wh", "tiny"})
+WAREHOUSE_CALL = re.compile(r"\b(Warehouse|Tiny|connect)\(")
+CATEGORIES = ("unit", "integration", "e2e")
+
+
+def _builds_warehouse(item) -> bool:
+    """True when the test, or a fixture of this suite it uses, opens a real warehouse."""
+    names = set(getattr(item, "fixturenames", ()))
+    if names & WAREHOUSE_FIXTURES:
+        return True
+    defs = getattr(item, "_fixtureinfo", None)
+    funcs = [getattr(item, "function", None)] + [
+        d.func for n in names for d in (defs.name2fixturedefs.get(n, ()) if defs else ())
+        if getattr(d.func, "__module__", "").rpartition(".")[2].startswith(("test_", "conftest"))]
+    for f in funcs:
+        try:
+            if WAREHOUSE_CALL.search(inspect.getsource(f)):
+                return True
+        except (OSError, TypeError):
+            continue
+    return False
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test gets exactly one category (docs/architecture.md, "Tests"). ``e2e`` is
+    marked by hand on tests that run the CLI in a process or papermill; a test that opens a
+    real warehouse (itself or through a fixture of this suite) is ``integration``; the rest
+    is ``unit``. ``slow`` is marked by hand from measured durations; ``make test-fast``
+    leaves out slow and e2e."""
+    for item in items:
+        own = [c for c in CATEGORIES if item.get_closest_marker(c)]
+        if len(own) > 1:
+            raise pytest.UsageError(f"{item.nodeid} has more than one category: {own}")
+        if not own:
+            item.add_marker("integration" if _builds_warehouse(item) else "unit")

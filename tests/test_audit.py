@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from pipeline.audit import BIG, CLASS, Publication, Relation, audit, protect
+from pipeline.share.audit import BIG, CLASS, Publication, Relation, audit, protect
 
 T = 5
 
@@ -153,7 +153,7 @@ def test_mechanism_5_classes_pin_cells_where_sums_bound_them():
 def test_mechanism_6_curves_are_covered_by_rounding_first():
     # the curve's own property tests live in test_survival.py; here: two cohorts that
     # differ by one stay inside a rounding band publish the same curve
-    from pipeline.survival import curve_for_sharing
+    from pipeline.figures.survival import curve_for_sharing
 
     durations = [10, 12, 20, 30, 31, 40, 41, 50, 60, 61, 70, 80, 90]
     events = [True] * 13
@@ -183,6 +183,7 @@ def independent_range(pub: Publication, name: str) -> tuple[float, float]:
     return ends[0], ends[1]
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(st.integers(2, 3), st.integers(2, 3), st.integers(2, 4), st.data())
 def test_after_protection_no_small_count_can_be_told_from_the_threshold(n_areas, n_rows,
@@ -228,7 +229,7 @@ def _table(pub: Publication, p: str, m: np.ndarray) -> None:
 def test_a_definition_the_data_breaks_is_left_out_and_one_it_keeps_is_used():
     # clients in care per opvangvorm: each vorm counts at most all clients, and every client
     # is in one; a belemmering belongs to an uitstroom
-    from pipeline.release import _definitions, cell
+    from pipeline.share.release import _definitions, cell
 
     def publication(clienten: int) -> Publication:
         pub = Publication(T)

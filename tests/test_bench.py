@@ -6,6 +6,10 @@ import json
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.e2e
+
 
 def test_bench_quick_runs_and_writes_every_measure(wh, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "pipeline", "bench", "--quick", "--out",

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.load import FAULT_POINTS
+from pipeline.ingest.load import FAULT_POINTS
 from tests.conftest import SAMPLE, row, write_delivery
+
+pytestmark = pytest.mark.e2e
 
 LOAD_KEYS = {"file", "sha256", "centrumgemeente", "kwartaal", "soort", "status", "rows_read",
              "rows_loaded", "rows_quarantined", "message", "loaded_at"}
@@ -94,7 +96,7 @@ def test_db_flag_beats_the_environment(wh, tmp_path):
 
 def start_paused_ingest(wh, tmp_path, folder, point: str = "before_commit"
                         ) -> tuple[subprocess.Popen, Path]:
-    """Run an ingest that stops at a fault point (see pipeline.load.FAULT_POINTS)."""
+    """Run an ingest that stops at a fault point (see pipeline.ingest.load.FAULT_POINTS)."""
     marker = tmp_path / f"paused-{point}"
     env = wh.env() | {"OPVANGMONITOR_FAULT_POINT": point,
                       "OPVANGMONITOR_FAULT_MARKER": str(marker)}

@@ -6,6 +6,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.e2e
+
 
 def test_demo_runs_end_to_end_and_says_where_to_look(wh, tmp_path):
     proc = subprocess.run(

@@ -6,11 +6,12 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.checks import passes_elfproef
-from pipeline.deliveries import decode, read_csv_text
+from pipeline.ingest.checks import passes_elfproef
+from pipeline.ingest.read_csv import decode, read_csv_text
 from tests.conftest import HEADERS, Warehouse, row, write_delivery
 
 Q1 = (dt.date(2025, 1, 1), dt.date(2025, 3, 31))
@@ -30,6 +31,7 @@ def fmt(d: dt.date, iso: bool) -> str:
     return d.isoformat() if iso else d.strftime("%d-%m-%Y")
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     episodes=st.lists(st.tuples(ids, texts, dates_in_q1, st.integers(0, 40), st.booleans()),
@@ -75,7 +77,7 @@ def test_csv_reader_roundtrips_quoted_cells(cells, delimiter):
 
 @given(st.binary(min_size=1, max_size=200))
 def test_decode_accepts_or_refuses_with_a_clear_reason(data):
-    from pipeline.deliveries import FileRejected
+    from pipeline.ingest.names import FileRejected
 
     try:
         text, enc = decode(data)
@@ -85,6 +87,7 @@ def test_decode_accepts_or_refuses_with_a_clear_reason(data):
         assert enc in {"utf-8", "utf-8-sig", "cp1252"} and isinstance(text, str)
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None)
 @given(n=st.integers(-10**6, 10**6), kinderen=st.integers(-5, 25))
 def test_integer_rules_follow_the_ranges(n, kinderen):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.disclosure import MARK, Rules
+from pipeline.share.disclosure import MARK, Rules
 
 R = Rules()
 
@@ -33,3 +33,16 @@ def test_the_rules_recorded_name_the_threshold_they_use():
     # a report made with --drempel 10 must not say '1 tot en met 4'
     text = " ".join(Rules(10).describe()["regels"])
     assert "1 tot en met 9" in text and "1 tot en met 4" not in text
+
+
+def test_a_share_beside_its_counts_is_hidden_when_either_count_is():
+    assert R.share_of_two(60, 40, (60, 40)) == 0.6
+    assert R.share_of_two(60, 40, (60, MARK)) is None   # 60 and the share give 40 away
+    assert R.share_of_two(97, 3, (97, 3)) is None       # share's own rule: the rest is small
+
+
+def test_bezetting_needs_threshold_clients_and_is_whole_percent():
+    assert R.bezetting(0.8765, 5) == 0.88
+    assert R.bezetting(0.8765, 4) is None               # her ligdagen from rate x capacity
+    assert R.bezetting(None, 50) is None and R.bezetting(float("nan"), 50) is None
+    assert Rules(10).bezetting(0.5, 9) is None

@@ -58,6 +58,7 @@ def test_binary_garbage_without_nul_bytes_is_rejected(wh, tmp_path):
     assert wh.query("SELECT count(*) FROM raw_instroom") == [(0,)]
 
 
+@pytest.mark.slow
 def test_ten_megabyte_cell_is_judged_by_its_rule(wh, tmp_path):
     huge = "A" * 10_000_000
     path = write_delivery(tmp_path, "verblijf", [row("verblijf"),
@@ -70,6 +71,7 @@ def test_ten_megabyte_cell_is_judged_by_its_rule(wh, tmp_path):
     assert run.report["waarde"].isna().all()
 
 
+@pytest.mark.slow
 def test_ten_megabyte_cell_in_an_ignored_column_loads(wh, tmp_path):
     header = HEADERS["capaciteit"] + ["toelichting"]
     path = write_delivery(tmp_path, "capaciteit", [row("capaciteit", toelichting="x" * 10**7)],
@@ -77,6 +79,7 @@ def test_ten_megabyte_cell_in_an_ignored_column_loads(wh, tmp_path):
     assert wh.ingest(path).results[0].rows_loaded == 1
 
 
+@pytest.mark.slow
 def test_a_million_rows_load_completely(wh, tmp_path):
     path = tmp_path / "GM0344_2025Q1_verblijf.csv"
     start = dt.date(2025, 1, 1)
@@ -218,6 +221,7 @@ def test_far_past_and_future_dates_are_judged_by_the_rules(wh, tmp_path, start, 
         assert set(run.report["regel"]) == {"startdatum_na_kwartaal"}
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                  HealthCheck.function_scoped_fixture])
 @given(body=st.text(min_size=0, max_size=400), tail=st.binary(max_size=40),

@@ -12,19 +12,17 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 
-from pipeline import charts
-from pipeline.disclosure import Rules
-from pipeline.kaart import (
+from pipeline.share import charts
+from pipeline.share.disclosure import Rules, klasse_labels, klassen
+from pipeline.share.kaart import (
     NAAR,
     VANUIT,
     herkomst_kaart,
     klasse_kleuren,
-    klasse_labels,
-    klassen,
     stromen_matrix,
     stromen_tabel,
 )
-from pipeline.reference import load_reference
+from schemas.reference_tables import load_reference
 
 R = Rules()
 REF = load_reference()
@@ -181,6 +179,7 @@ def test_stromen_tabel_order_reveals_nothing_within_a_class():
     assert set(naar["Aanmeldingen"]) == {"25-49", "<5"}
 
 
+@pytest.mark.slow
 def test_stromen_matrix_draws_classes_for_3_by_3(tmp_path):
     stromen = STROMEN[STROMEN["herkomst_regio"] != "D"]
     stromen = stromen[stromen["centrumgemeente"] != "D"]
@@ -230,8 +229,8 @@ def test_an_exact_total_that_pins_a_small_cell_is_found():
 def audit_against_total(counts: pd.Series, nul_als_klein: bool) -> list:
     """The small cells an attacker pins when the cells are drawn in classes and their sum
     is published exactly (the release's audit on one map column)."""
-    from pipeline.audit import CLASS, Publication, Relation, audit
-    from pipeline.kaart import klasse_bereik
+    from pipeline.share.audit import CLASS, Publication, Relation, audit
+    from pipeline.share.disclosure import klasse_bereik
 
     pub = Publication(R.threshold)
     labels = klassen(counts, R, nul_als_klein=nul_als_klein).astype(str)

@@ -6,7 +6,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import row, write_delivery
+
+pytestmark = pytest.mark.e2e
 
 SECRET_IDS = [f"Geheim{i:02d}" for i in range(8)]
 

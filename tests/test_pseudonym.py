@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline import pseudonym
+from pipeline.ingest import pseudonym
 from tests.conftest import row, write_delivery
 
 

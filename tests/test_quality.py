@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from pipeline import db
 from pipeline.periods import parse_periode
+from pipeline.periods import parse_periode as P
 from pipeline.quality import (
     exit_code,
     load_rules,
@@ -27,8 +27,9 @@ from pipeline.quality import (
     write_html,
 )
 from pipeline.quality.kerncijfers_frames import bezetting_records, voorraad_records
-from pipeline.quality.rules import CLI_RULES, Rule, RulesError, failing, parse_rules
+from pipeline.quality.rules import CLI_RULES, QualityRule, RulesError, failing, parse_rules
 from pipeline.quality.runner import join_details
+from pipeline.warehouse import db
 
 QUARTERS = ["2024Q3", "2024Q4", "2025Q1", "2025Q2"]
 CLEAN, CG = "GM0344", "GM0363"   # Utrecht stays clean; Amsterdam gets the defect
@@ -70,11 +71,12 @@ def world(tiny, cg: str, kwartalen=QUARTERS, skip=(), aanmeldingen=2, capaciteit
 def run(tiny, periode=None) -> set[tuple]:
     tiny.build()
     return {(f["regel"], f["centrumgemeente"], f["kwartaal"], f["aantal"])
-            for f in run_quality(tiny.con, periode)}
+            for f in run_quality(tiny.con, P(periode) if periode else None)}
 
 
 # --- clean data ----------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_clean_warehouse_gives_no_finding_while_every_rule_checks_records(tiny):
     world(tiny, CLEAN)
     world(tiny, CG)
@@ -172,6 +174,7 @@ DEFECTS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(DEFECTS))
 def test_each_rule_finds_exactly_its_defect_in_the_right_cg_and_quarter(tiny, case):
     add, world_args, expected = DEFECTS[case]
@@ -183,6 +186,7 @@ def test_each_rule_finds_exactly_its_defect_in_the_right_cg_and_quarter(tiny, ca
     assert run(tiny) == {(regel, CG, k, n) for k, n in expected}
 
 
+@pytest.mark.slow
 def test_near_misses_stay_silent(tiny):
     """One day of overlap, doorstroom the next day, a rise the score keeps under 4
     ((9 - 2) / 2 = 3.5), capacity large enough (res 1 + crisis 1: ligdagen L 90 + S 16 +
@@ -195,6 +199,7 @@ def test_near_misses_stay_silent(tiny):
     assert run(tiny) == set()
 
 
+@pytest.mark.slow
 def test_voorraad_identiteit_is_fataal_and_exits_3(tiny):
     world(tiny, CG)
     impossible_episode(tiny)
@@ -207,6 +212,7 @@ def test_voorraad_identiteit_is_fataal_and_exits_3(tiny):
 
 # --- what the analyst gets -----------------------------------------------------------------
 
+@pytest.mark.slow
 def test_findings_have_the_cli_keys_and_say_what_to_ask(tiny):
     world(tiny, CLEAN)
     world(tiny, CG, skip={("2024Q4", "instroom"), ("2024Q4", "uitstroom")})
@@ -219,6 +225,7 @@ def test_findings_have_the_cli_keys_and_say_what_to_ask(tiny):
     assert json.loads(json.dumps([f])) == [f]
 
 
+@pytest.mark.slow
 def test_tidy_table_has_one_row_per_rule_cg_and_quarter_checked(tiny):
     world(tiny, CLEAN)
     world(tiny, CG)
@@ -237,6 +244,7 @@ def test_tidy_table_has_one_row_per_rule_cg_and_quarter_checked(tiny):
     assert set(table["gm_naam"]) == {"Amsterdam"} and table["ernst"].eq("fout").all()
 
 
+@pytest.mark.slow
 def test_periode_limits_findings_and_refreshes_only_its_quarters(tiny):
     world(tiny, CLEAN)
     world(tiny, CG)
@@ -244,15 +252,18 @@ def test_periode_limits_findings_and_refreshes_only_its_quarters(tiny):
     uitstroom_for_running(tiny)                      # 2025Q2
     assert run(tiny, "2025Q2") == {("uitstroom_datum_wijkt_af", CG, "2025Q2", 1)}
     run(tiny)
-    stamp = tiny.con.execute("SELECT max(uitgevoerd_op) FROM kwaliteit_resultaten").fetchall()
+    stamps = "SELECT kwartaal, max(uitgevoerd_op) FROM kwaliteit_resultaten GROUP BY ALL"
+    before = dict(tiny.con.execute(stamps).fetchall())
     assert run(tiny, "2025Q1") == {("uitstroom_onbekend_verblijf", CG, "2025Q1", 1)}
-    kwartalen = {r[0] for r in tiny.con.execute(
-        "SELECT DISTINCT kwartaal FROM kwaliteit_resultaten").fetchall()}
-    assert kwartalen == set(QUARTERS)                # the other quarters were kept
-    assert len(results_frame(tiny.con, "2025Q2")) > 0
-    assert stamp[0][0] is not None
+    after = dict(tiny.con.execute(stamps).fetchall())
+    assert set(after) == set(QUARTERS)               # the other quarters were kept ...
+    assert {k: v for k, v in after.items() if k != "2025Q1"} == {
+        k: v for k, v in before.items() if k != "2025Q1"}   # ... untouched
+    assert after["2025Q1"] > before["2025Q1"]        # and only P's quarter was refreshed
+    assert len(results_frame(tiny.con, P("2025Q2"))) > 0
 
 
+@pytest.mark.slow
 def test_no_client_level_value_reaches_findings_table_or_report(tiny, tmp_path):
     world(tiny, CG)
     tiny.verblijf("GEHEIM-V1", "2025-01-10", "2025-02-01", client="GEHEIM-C1", cg=CG,
@@ -269,6 +280,7 @@ def test_no_client_level_value_reaches_findings_table_or_report(tiny, tmp_path):
     assert "2025-02-0" not in everything             # no record's date either
 
 
+@pytest.mark.slow
 def test_great_expectations_prints_nothing_on_stdout(tiny, capfd):
     """--json must be the only thing on stdout; no progress bars on stderr either."""
     world(tiny, CG)
@@ -280,6 +292,7 @@ def test_great_expectations_prints_nothing_on_stdout(tiny, capfd):
     assert "Calculating Metrics" not in err and "%|" not in err
 
 
+@pytest.mark.slow
 def test_html_report_opens_offline_and_lists_per_cg_what_to_ask(tiny, tmp_path):
     world(tiny, CLEAN)
     world(tiny, CG, aanmeldingen={"2025Q2": 30})
@@ -315,7 +328,7 @@ class TagCounter(HTMLParser):
 def test_html_report_without_findings_says_so(tmp_path):
     empty = pd.DataFrame(columns=["regel", "ernst", "centrumgemeente", "gm_naam", "kwartaal",
                                   "gecontroleerd", "afwijkend"])
-    page = write_html([], empty, tmp_path, "2025Q1").read_text(encoding="utf-8")
+    page = write_html([], empty, tmp_path, P("2025Q1")).read_text(encoding="utf-8")
     assert "Geen bevindingen" in page and (tmp_path / "kwaliteit_2025Q1.html").exists()
 
 
@@ -361,8 +374,8 @@ def test_shipped_rules_cover_cli_md_with_stable_distinct_ids():
 
 def test_regel_id_changes_with_what_is_measured_not_with_texts():
     rule = next(r for r in load_rules() if r.regel == "volume_afwijking")
-    same = Rule(**{**rule.__dict__, "toelichting": "anders", "ernst": "fout"})
-    other = Rule(**{**rule.__dict__, "parameters": {**rule.parameters, "max_value": 5}})
+    same = QualityRule(**{**rule.__dict__, "toelichting": "anders", "ernst": "fout"})
+    other = QualityRule(**{**rule.__dict__, "parameters": {**rule.parameters, "max_value": 5}})
     assert same.regel_id == rule.regel_id != other.regel_id
 
 
@@ -406,7 +419,7 @@ def test_great_expectations_checks_parameters_before_any_rule_runs(tiny):
     from pipeline.quality.runner import run_rules
 
     good = load_rules()
-    bad = [Rule(**{**r.__dict__, "parameters": {**r.parameters, "mostly": "veel"}})
+    bad = [QualityRule(**{**r.__dict__, "parameters": {**r.parameters, "mostly": "veel"}})
            if r.regel == "uitstroom_onbekend_verblijf" else r for r in good]
     with pytest.raises(RulesError, match="uitstroom_onbekend_verblijf"):
         run_rules(tiny.con, rules=bad)
@@ -418,11 +431,11 @@ def test_great_expectations_checks_parameters_before_any_rule_runs(tiny):
 # --- pure parts ----------------------------------------------------------------------------
 
 def test_failing_mirrors_the_expectations():
-    between = Rule("r_between", "fout", "record", "sql", "ExpectColumnValuesToBeBetween",
+    between = QualityRule("r_between", "fout", "record", "sql", "ExpectColumnValuesToBeBetween",
                    {"column": "x", "min_value": -1, "max_value": 1}, "o", "t")
-    strict = Rule(**{**between.__dict__, "parameters": {"column": "x", "max_value": 1,
+    strict = QualityRule(**{**between.__dict__, "parameters": {"column": "x", "max_value": 1,
                                                          "strict_max": True}})
-    in_set = Rule("r_set", "fout", "record", "sql", "ExpectColumnValuesToBeInSet",
+    in_set = QualityRule("r_set", "fout", "record", "sql", "ExpectColumnValuesToBeInSet",
                   {"column": "x", "value_set": [True]}, "o", "t")
     x = pd.Series([-2, -1, 0, 1, 2])
     assert failing(between, x).tolist() == [True, False, False, False, True]
@@ -456,8 +469,9 @@ def test_join_details_reads_as_dutch():
 
 # --- synth --defecten ------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_every_quality_defect_of_synth_is_found(wh, tmp_path):
-    from pipeline.synth_defects import write_defects
+    from pipeline.synth.defects import write_defects
 
     manifest = json.loads(write_defects(tmp_path / "defecten", 1).read_text())["defecten"]
     wh.ingest(tmp_path / "defecten" / "kwaliteit")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from tests.conftest import row, write_delivery
 
 DATA_TABLES = ("loads", "raw_instroom", "raw_verblijf", "raw_uitstroom", "raw_capaciteit",
@@ -15,6 +17,7 @@ def snapshot(wh) -> dict[str, list]:
     return {t: wh.query(f"SELECT * FROM {t} ORDER BY ALL") for t in DATA_TABLES}
 
 
+@pytest.mark.slow
 def test_same_bytes_again_changes_nothing(wh, tmp_path):
     folder = tmp_path / "raw"
     write_delivery(folder, "verblijf", [row("verblijf")])
@@ -28,6 +31,7 @@ def test_same_bytes_again_changes_nothing(wh, tmp_path):
     assert first.exit_code == 1 and second.exit_code == 0
 
 
+@pytest.mark.slow
 def test_same_bytes_under_another_path_is_noted_as_duplicate(wh, tmp_path):
     a = write_delivery(tmp_path / "a", "verblijf", [row("verblijf")])
     (tmp_path / "b").mkdir()
@@ -58,6 +62,7 @@ def test_new_version_supersedes_and_history_keeps_both(wh, tmp_path):
     assert wh.query("SELECT count(*) FROM raw_verblijf") == [(3,)]
 
 
+@pytest.mark.slow
 def test_redelivering_the_old_version_makes_it_current_again(wh, tmp_path):
     v1 = write_delivery(tmp_path / "v1", "capaciteit", [row("capaciteit")])
     v2 = write_delivery(tmp_path / "v2", "capaciteit", [row("capaciteit", plaatsen="12")])

@@ -9,7 +9,7 @@ import sys
 import duckdb
 import pytest
 
-from pipeline.reference import ReferenceError, load_reference
+from schemas.reference_tables import ReferenceDataError, load_reference
 from tests.conftest import row, write_delivery
 
 
@@ -79,14 +79,15 @@ def test_official_file_replaces_the_default(tmp_path, ref):
     (lambda r: r.__setitem__("GM0307", "GM0344"), "centrumgemeente GM0307 is placed in the area"),
 ])
 def test_invalid_official_file_gives_a_clear_error(tmp_path, ref, change, message):
-    with pytest.raises(ReferenceError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(ReferenceDataError, match=message.replace("(", r"\(").replace(")", r"\)")):
         load_reference(official_file(tmp_path, ref, change))
 
 
 def test_duplicate_in_official_file_names_both_rows(tmp_path, ref):
     path = official_file(tmp_path, ref)
     path.write_text(path.read_text() + "GM0308,GM0344\n")
-    with pytest.raises(ReferenceError, match=r"GM0308 appears more than once \(rows \d+, 344\)"):
+    with pytest.raises(ReferenceDataError,
+                       match=r"GM0308 appears more than once \(rows \d+, 344\)"):
         load_reference(path)
 
 
@@ -100,6 +101,7 @@ def test_install_writes_the_tables(tmp_path, ref):
     assert con.execute("SELECT versie FROM ref_versie").fetchone() == ("2025-afgeleid",)
 
 
+@pytest.mark.e2e
 def test_referentie_json_has_exactly_the_cli_shape(wh):
     proc = subprocess.run([sys.executable, "-m", "pipeline", "referentie", "--json"],
                           capture_output=True, text=True, env=wh.env(), check=True)
@@ -111,6 +113,7 @@ def test_referentie_json_has_exactly_the_cli_shape(wh):
     assert {c["status"] for c in doc["centrumgemeenten"]} == {"confirmed", "unconfirmed"}
 
 
+@pytest.mark.e2e
 def test_referentie_text_says_what_is_unconfirmed_and_derived(wh):
     proc = subprocess.run([sys.executable, "-m", "pipeline", "referentie"], capture_output=True,
                           text=True, env=wh.env(), check=True)

@@ -11,9 +11,12 @@ import sys
 import openpyxl
 import pytest
 
-from pipeline.reports import render_reports
-from pipeline.synth import generate
+from pipeline.periods import parse_periode as P
+from pipeline.share.render import render_reports
+from pipeline.synth.generator import generate
 from tests.conftest import Warehouse
+
+pytestmark = pytest.mark.e2e
 
 SMALL = re.compile(r"^[1-4]$")
 
@@ -25,7 +28,7 @@ def released(tmp_path_factory):
     wh = Warehouse(tmp)
     wh.ingest(tmp / "raw")
     out = tmp / "reports"
-    results = render_reports(wh.path, "2025Q2", ["GM0344", "landelijk"], out, workers=2)
+    results = render_reports(wh.path, P("2025Q2"), ["GM0344", "landelijk"], out, workers=2)
     return wh, out / "2025Q2", results
 
 
@@ -113,7 +116,7 @@ def test_report_command_needs_one_scope(wh):
 def test_verkenning_notebook_runs(released, tmp_path):
     import papermill as pm
 
-    from pipeline.reports import NOTEBOOK
+    from pipeline.share.render import NOTEBOOK
 
     wh, _, _ = released
     out = tmp_path / "verkenning.ipynb"
@@ -127,14 +130,14 @@ def test_numbers_published_in_two_tables_are_hidden_alike(released):
     """A count that two tables of the release publish (uitstroom, geplaatst, the stock at
     the end of the quarter, aanmeldingen) is hidden in both or in neither: otherwise the one
     table simply shows what the other hid."""
-    from pipeline.disclosure import Rules
-    from pipeline.monitor import Monitor
-    from pipeline.reports import compute_release
+    from pipeline.figures.monitor import Monitor
+    from pipeline.share.disclosure import Rules
+    from pipeline.share.release import compute_release
 
     wh, _, _ = released
     rules = Rules()
     with Monitor.open(wh.path) as m:
-        rel = compute_release(m, "2025Q2", rules)
+        rel = compute_release(m, P("2025Q2"), rules)
     t, series = rel.tables, rel.series
     pairs = [(t["bestemming"]["Totaal"], t["zorg"]["uitstroom"]),
              (t["wachttijd"]["Totaal"], t["zorg"]["geplaatst"]),
@@ -164,14 +167,14 @@ def test_audit_command_reports_the_release_as_protected(released):
 def test_every_hidden_small_count_of_the_release_reaches_the_threshold(released):
     """The release as the reports publish it, audited again from scratch: each hidden small
     count can be 0 or at least 5 for all an attacker with every report knows."""
-    from pipeline.audit import audit
-    from pipeline.disclosure import Rules
-    from pipeline.monitor import Monitor
-    from pipeline.release import build_publication, protect_publication
+    from pipeline.figures.monitor import Monitor
+    from pipeline.share.audit import audit
+    from pipeline.share.disclosure import Rules
+    from pipeline.share.release import build_publication, protect_publication
 
     wh, _, _ = released
     with Monitor.open(wh.path) as m:
-        pub, _ = build_publication(m, "2025Q2", Rules())
+        pub, _ = build_publication(m, P("2025Q2"), Rules())
     for name in list(pub.shown):  # small counts hidden, nothing more: the audit objects
         if pub.is_small(name) and pub.shown[name][0] == "exact":
             pub.hide(name)
@@ -186,14 +189,14 @@ def test_a_year_cannot_be_added_up_from_the_quarters_of_the_series(released):
     """For a year the series shows its quarters, which add up to the year's aanmeldingen,
     nieuwe verblijven and uitstroom of the other tables: per centrumgemeente those quarter
     cells and the year's figure hide none or at least two, so no sum reveals a hidden one."""
-    from pipeline.disclosure import Rules
-    from pipeline.monitor import Monitor
-    from pipeline.reports import compute_release
+    from pipeline.figures.monitor import Monitor
+    from pipeline.share.disclosure import Rules
+    from pipeline.share.release import compute_release
 
     wh, _, _ = released
     rules = Rules()
     with Monitor.open(wh.path) as m:
-        rel = compute_release(m, "2025", rules)
+        rel = compute_release(m, P("2025"), rules)
     quarters = ["2025Q1", "2025Q2"]
     checked = 0
     for measure, (table, col) in {"aanmeldingen": ("herkomst", "Totaal"),
@@ -212,14 +215,15 @@ def test_a_year_cannot_be_added_up_from_the_quarters_of_the_series(released):
 def test_share_from_own_area_is_not_shown_when_one_of_its_counts_is_hidden(released,
                                                                           tmp_path):
     # eigen / (eigen + andere) with andere shown gives eigen back
-    from pipeline.disclosure import Rules
-    from pipeline.monitor import Monitor
-    from pipeline.reports import build_report, compute_release
+    from pipeline.figures.monitor import Monitor
+    from pipeline.share.disclosure import Rules
+    from pipeline.share.release import compute_release
+    from pipeline.share.sections import build_report
 
     wh, _, _ = released
     rules = Rules()
     with Monitor.open(wh.path) as m:
-        rel = compute_release(m, "2025Q2", rules)
+        rel = compute_release(m, P("2025Q2"), rules)
         herkomst = rel.tables["herkomst"].drop(index="Totaal")
         hidden = rules.hidden(herkomst[["eigen_regio", "andere_regio"]]).any(axis=1)
         scope = hidden[hidden].index[0]  # at schaal 0.1 some centrumgemeente has one
@@ -234,7 +238,7 @@ def test_a_failing_report_is_reported_after_the_others_are_written(released, tmp
     wh, _, _ = released
     (tmp_path / "2025Q2" / "GM0344").mkdir(parents=True)
     (tmp_path / "2025Q2" / "GM0344" / "figuren").write_text("in de weg")
-    results = render_reports(wh.path, "2025Q2", ["GM0344", "landelijk"], tmp_path, workers=1)
+    results = render_reports(wh.path, P("2025Q2"), ["GM0344", "landelijk"], tmp_path, workers=1)
     assert [r["ok"] for r in results] == [False, True]
     assert results[0]["error"].startswith(("FileExistsError", "NotADirectoryError"))
     assert (tmp_path / "2025Q2" / "landelijk" / "rapport.html").is_file()

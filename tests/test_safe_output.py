@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipeline.safe_output import neutralise, write_csv
+from pipeline.share.safe_output import neutralise, write_csv
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+31 6", "-2+3", "@SUM(A1)", "\t=cmd", "\r=x"])

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from pipeline.survival import (
+from pipeline.figures.survival import (
     curve_for_sharing,
     km_curve,
     km_median,
@@ -114,6 +114,7 @@ thresholds = st.sampled_from([3, 5, 6, 10])
 weeks = st.sampled_from([1, 7])
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(samples, thresholds, weeks, st.data())
 def test_samples_that_round_alike_publish_identical_curves(sample, threshold, week, data):
@@ -153,6 +154,7 @@ def test_one_more_event_that_crosses_a_band_changes_the_curve():
     assert not _curve(base).equals(_curve(base + [(3, True)]))
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(samples, thresholds, weeks)
 def test_published_columns_carry_only_rounded_counts(sample, threshold, week):
@@ -244,7 +246,7 @@ def test_median_from_curve():
 def test_chart_of_a_sharing_curve_has_no_band():
     import matplotlib.pyplot as plt
 
-    from pipeline import charts
+    from pipeline.share import charts
 
     curve = _curve([(3, True)] * 6 + [(60, False)] * 6)
     fig = charts.overleving(curve, "titel", "2025-03-31", "v1")

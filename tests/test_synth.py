@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import synth_targets as targets
 from pipeline.periods import kwartalen_between, quarter_bounds
-from pipeline.synth import HEADERS, build_regios, generate
-from pipeline.synth_export import OPTIONAL, XlsxStream, cut_last_rows
-from pipeline.synth_model import Kwartaal, Organisatie, Regio
+from pipeline.periods import parse_periode as P
+from pipeline.synth import targets as targets
+from pipeline.synth.export import OPTIONAL, XlsxStream, cut_last_rows
+from pipeline.synth.generator import HEADERS, build_regios, generate
+from pipeline.synth.model import Kwartaal, Organisatie, Regio
 from schemas.common import (
     BELEMMERINGEN,
     BESTEMMINGEN,
@@ -152,6 +153,7 @@ def check_row(soort: str, r: dict, kwartaal: str, bekend: set[str]) -> None:
 
 # --- determinism and format ----------------------------------------------------------------
 
+@pytest.mark.slow
 def test_same_seed_gives_the_same_bytes(small, tmp_path):
     folder, _ = small
     generate(tmp_path / "b", seed=7, kwartalen=KWARTALEN, schaal=0.1)
@@ -180,7 +182,7 @@ def test_every_cg_delivers_every_quarter_named_as_the_contract_says(small):
 
 
 def test_every_row_follows_the_row_rules(small):
-    from pipeline.reference import load_reference
+    from schemas.reference_tables import load_reference
 
     ref = load_reference()
     bekend = set(ref.crosswalk)
@@ -306,6 +308,7 @@ def test_xlsx_stream_round_trips_through_calamine(tmp_path):
         [" K2", "", "4"]]
 
 
+@pytest.mark.slow
 def test_memory_does_not_grow_with_the_length_of_the_run():
     """The simulation keeps running episodes and waiting lists, never the history."""
     regio = build_regios(2.0)["GM0344"]
@@ -358,6 +361,7 @@ def ingested(small, tmp_path_factory):
     return wh, wh.ingest(folder)
 
 
+@pytest.mark.slow
 def test_clean_synthetic_data_loads_without_a_single_rejection(ingested, small):
     wh, run = ingested
     assert run.exit_code == 0, run.report.head().to_dict("records")
@@ -371,9 +375,10 @@ def test_clean_synthetic_data_loads_without_a_single_rejection(ingested, small):
     assert wh.query("SELECT count(*) FROM quarantine") == [(0,)]
 
 
+@pytest.mark.slow
 def test_clean_synthetic_data_gives_no_quality_findings(ingested):
-    from pipeline import db
     from pipeline.quality import run_quality
+    from pipeline.warehouse import db
 
     wh, _ = ingested
     con = db.connect(wh.path)
@@ -384,16 +389,17 @@ def test_clean_synthetic_data_gives_no_quality_findings(ingested):
     assert findings == []
 
 
+@pytest.mark.slow
 def test_calibration_targets_hold_through_the_real_pipeline(tmp_path, wh):
     """A national year at schaal 1, ingested and computed exactly as an analyst would."""
-    from pipeline import db
-    from pipeline.figures import kerncijfers
+    from pipeline.figures.kerncijfers import kerncijfers
+    from pipeline.warehouse import db
 
     generate(tmp_path / "nl", seed=20251, kwartalen=("2025Q1", "2025Q4"), schaal=1.0)
     assert wh.ingest(tmp_path / "nl").exit_code == 0
     con = db.connect(wh.path, read_only=True)
     try:
-        f = kerncijfers(con, "2025")
+        f = kerncijfers(con, P("2025"))
 
         def one(sql: str) -> float:
             return con.execute(sql).fetchall()[0][0]
@@ -441,7 +447,7 @@ def test_calibration_targets_hold_through_the_real_pipeline(tmp_path, wh):
 
 
 def test_the_delivery_table_in_the_docs_is_current():
-    from pipeline.synth import leveringen_tabel
+    from pipeline.synth.generator import leveringen_tabel
 
     doc = (Path(__file__).parent.parent / "docs" / "synth.md").read_text(encoding="utf-8")
     assert leveringen_tabel() in doc

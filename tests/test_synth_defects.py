@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.synth_defects import write_defects
+from pipeline.synth.defects import write_defects
 from tests.conftest import Warehouse
 
 
@@ -60,6 +60,7 @@ def test_every_row_defect_is_quarantined_at_its_line(defects, tmp_path):
     assert all(r.rows_loaded >= 1 for r in run.results)
 
 
+@pytest.mark.slow
 def test_every_file_defect_rejects_its_file(defects, tmp_path):
     folder, manifest = defects
     for d in manifest:

@@ -21,8 +21,10 @@ from collections.abc import Callable
 import duckdb
 import pandas as pd
 
+from pipeline.periods import Periode
 from pipeline.quality.report import write_html
 from pipeline.quality.rules import ERNST, RulesError, load_rules
+from pipeline.warehouse.db import transaction
 
 __all__ = ["RulesError", "exit_code", "load_rules", "results_frame", "run_quality",
            "summary_lines", "write_html"]
@@ -35,15 +37,14 @@ TABLE_COLUMNS = ("regel VARCHAR, regel_id VARCHAR, ernst VARCHAR, centrumgemeent
                  "percentage_geldig DOUBLE, uitgevoerd_op TIMESTAMP")
 
 
-def run_quality(con: duckdb.DuckDBPyConnection, periode: str | None = None, *,
+def run_quality(con: duckdb.DuckDBPyConnection, periode: Periode | None = None, *,
                 progress: Callable[[str], None] | None = None) -> list[dict]:
     """Run every rule and return the findings (cli.md keys, worst first); write the tidy
     results to ``kwaliteit_resultaten`` (all quarters, or only P's quarters refreshed)."""
-    from pipeline.periods import parse_periode
     from pipeline.quality.runner import run_rules
 
     findings, results = run_rules(con, periode, progress=progress)
-    kwartalen = list(parse_periode(periode).kwartalen) if periode else None
+    kwartalen = list(periode.kwartalen) if periode else None
     write_results(con, results, kwartalen)
     return findings
 
@@ -54,18 +55,13 @@ def write_results(con: duckdb.DuckDBPyConnection, results: pd.DataFrame,
     one quarter does not wipe the others an analyst may have open in Power BI."""
     con.register("_kwaliteit", results)
     try:
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             if kwartalen is not None and _table_matches(con, results):
                 con.execute(f"DELETE FROM {TABLE} WHERE list_contains(?, kwartaal)",
                             [kwartalen])
             else:
                 con.execute(f"CREATE OR REPLACE TABLE {TABLE} ({TABLE_COLUMNS})")
             con.execute(f"INSERT INTO {TABLE} SELECT * FROM _kwaliteit")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     finally:
         con.unregister("_kwaliteit")
 
@@ -77,15 +73,14 @@ def _table_matches(con: duckdb.DuckDBPyConnection, results: pd.DataFrame) -> boo
     return cols == list(results.columns)
 
 
-def results_frame(con: duckdb.DuckDBPyConnection, periode: str | None = None) -> pd.DataFrame:
+def results_frame(con: duckdb.DuckDBPyConnection, periode: Periode | None = None
+                  ) -> pd.DataFrame:
     """The tidy results as written by the last run (limited to P's quarters when given)."""
-    from pipeline.periods import parse_periode
-
     sql = f"SELECT * FROM {TABLE}"
     params: list = []
     if periode:
         sql += " WHERE list_contains(?, kwartaal)"
-        params = [list(parse_periode(periode).kwartalen)]
+        params = [list(periode.kwartalen)]
     return con.execute(sql + " ORDER BY regel, centrumgemeente, kwartaal", params).df()
 
 

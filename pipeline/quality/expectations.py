@@ -13,7 +13,7 @@ import os
 
 import pandas as pd
 
-from pipeline.quality.rules import Rule, RulesError
+from pipeline.quality.rules import QualityRule, RulesError
 
 #: No record's value ever leaves GX: no partial lists, no unexpected rows, no values.
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 0,
@@ -23,7 +23,7 @@ RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 0,
 class GxValidator:
     """One ephemeral context per run, with every rule's expectation built up front."""
 
-    def __init__(self, rules: list[Rule]) -> None:
+    def __init__(self, rules: list[QualityRule]) -> None:
         os.environ["GX_ANALYTICS_ENABLED"] = "false"
         import great_expectations as gx
         import great_expectations.expectations as gxe
@@ -45,7 +45,7 @@ class GxValidator:
         asset = self.context.data_sources.add_pandas("kwaliteit").add_dataframe_asset("regel")
         self.batch_definition = asset.add_batch_definition_whole_dataframe("frame")
 
-    def validate(self, rule: Rule, frame: pd.DataFrame) -> tuple[bool, int, int]:
+    def validate(self, rule: QualityRule, frame: pd.DataFrame) -> tuple[bool, int, int]:
         """(success, element_count, unexpected_count) of the rule's expectation on the frame's
         checked column (the only column GX sees)."""
         batch = self.batch_definition.get_batch(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.periods import Periode
 from pipeline.quality.rules import ERNST, load_rules
 
 STYLE = """
@@ -43,21 +44,21 @@ ERNST_UITLEG = {
 
 
 def write_html(findings: list[dict], results: pd.DataFrame, out_dir: Path,
-               periode: str | None = None) -> Path:
+               periode: Periode | None = None) -> Path:
     """Write ``<out_dir>/kwaliteit_<periode|alle_kwartalen>.html`` and return its path."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"kwaliteit_{periode or 'alle_kwartalen'}.html"
+    path = out_dir / f"kwaliteit_{periode.label if periode else 'alle_kwartalen'}.html"
     path.write_text(render_html(findings, results, periode), encoding="utf-8")
     return path
 
 
-def render_html(findings: list[dict], results: pd.DataFrame, periode: str | None = None,
+def render_html(findings: list[dict], results: pd.DataFrame, periode: Periode | None = None,
                 now: dt.datetime | None = None) -> str:
     e = html.escape
     now = now or dt.datetime.now()
     names = _names(results)
-    scope = periode or "alle kwartalen"
+    scope = periode.label if periode else "alle kwartalen"
     parts = [
         "<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",

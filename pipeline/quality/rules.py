@@ -47,7 +47,7 @@ class RulesError(ValueError):
 
 
 @dataclass(frozen=True)
-class Rule:
+class QualityRule:
     regel: str
     ernst: str
     niveau: str
@@ -80,7 +80,7 @@ class Rule:
                                        centrumgemeente=centrumgemeente, details=details)
 
 
-def failing(rule: Rule, values: pd.Series) -> pd.Series:
+def failing(rule: QualityRule, values: pd.Series) -> pd.Series:
     """Per record: True when GX's expectation would count it as unexpected.
 
     Mirrors GX's column-map semantics for the supported expectations, so the findings can be
@@ -97,7 +97,7 @@ def failing(rule: Rule, values: pd.Series) -> pd.Series:
     return ~ok
 
 
-def load_rules(path: Path | None = None, sql_dir: Path | None = None) -> list[Rule]:
+def load_rules(path: Path | None = None, sql_dir: Path | None = None) -> list[QualityRule]:
     """Read and validate the rules file (default: the shipped ``regels.yaml``)."""
     base = files("pipeline.quality")
     text = (Path(path).read_text(encoding="utf-8") if path
@@ -110,12 +110,12 @@ def load_rules(path: Path | None = None, sql_dir: Path | None = None) -> list[Ru
     return parse_rules(raw, sql_root)
 
 
-def parse_rules(raw: object, sql_root: Path) -> list[Rule]:
+def parse_rules(raw: object, sql_root: Path) -> list[QualityRule]:
     """Validate the parsed rules document; every problem is reported at once."""
     if not isinstance(raw, dict) or not isinstance(raw.get("regels"), list):
         raise RulesError("the quality rules file must be a mapping with a list 'regels'")
     problems: list[str] = []
-    rules: list[Rule] = []
+    rules: list[QualityRule] = []
     seen: set[str] = set()
     for i, r in enumerate(raw["regels"], start=1):
         name = str(r.get("regel", f"#{i}")) if isinstance(r, dict) else f"#{i}"
@@ -128,7 +128,7 @@ def parse_rules(raw: object, sql_root: Path) -> list[Rule]:
             sql = None
             if r["bron"] == "sql":
                 sql = (sql_root / f"{name}.sql").read_text(encoding="utf-8")
-            rules.append(Rule(
+            rules.append(QualityRule(
                 regel=name, ernst=r["ernst"], niveau=r["niveau"], bron=r["bron"],
                 expectation=r["expectation"], parameters=dict(r["parameters"]),
                 omschrijving=" ".join(str(r["omschrijving"]).split()),

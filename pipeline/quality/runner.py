@@ -16,22 +16,21 @@ from importlib.resources import files
 import duckdb
 import pandas as pd
 
-from pipeline.periods import parse_periode
+from pipeline.periods import Periode, parse_periode
 from pipeline.quality.kerncijfers_frames import FRAMES
-from pipeline.quality.rules import ERNST, Rule, failing, load_rules
+from pipeline.quality.rules import ERNST, QualityRule, failing, load_rules
+from pipeline.warehouse.db import install_macros
 
 KEYS = ["centrumgemeente", "kwartaal"]
 RESULT_COLUMNS = ["regel", "regel_id", "ernst", "centrumgemeente", "gm_naam", "kwartaal",
                   "gecontroleerd", "afwijkend", "percentage_geldig", "uitgevoerd_op"]
 FINDING_KEYS = ("regel", "ernst", "centrumgemeente", "kwartaal", "aantal", "toelichting")
 BASIS_OBJECTS = (("VIEW", "dq_verblijf_actueel"), ("VIEW", "dq_uitstroom"),
-                 ("VIEW", "dq_verblijf"), ("VIEW", "dq_instroom"), ("VIEW", "dq_leveringen"),
-                 ("MACRO", "dq_kwartaal_einde"), ("MACRO", "dq_kwartaal_van"),
-                 ("MACRO", "dq_kwartaal_label"), ("MACRO", "dq_kwartaalnummer"))
+                 ("VIEW", "dq_verblijf"), ("VIEW", "dq_instroom"), ("VIEW", "dq_leveringen"))
 
 
-def run_rules(con: duckdb.DuckDBPyConnection, periode: str | None = None,
-              rules: list[Rule] | None = None,
+def run_rules(con: duckdb.DuckDBPyConnection, periode: Periode | None = None,
+              rules: list[QualityRule] | None = None,
               progress: Callable[[str], None] | None = None,
               ) -> tuple[list[dict], pd.DataFrame]:
     """Findings (cli.md shape, worst first) and the tidy results (one row per rule x CG x
@@ -40,7 +39,7 @@ def run_rules(con: duckdb.DuckDBPyConnection, periode: str | None = None,
     from pipeline.quality.expectations import GxValidator
 
     rules = rules if rules is not None else load_rules()
-    kwartalen = set(parse_periode(periode).kwartalen) if periode else None
+    kwartalen = set(periode.kwartalen) if periode else None
     gx = GxValidator(rules)  # builds every expectation first: bad parameters stop the run here
     install_basis(con)
     try:
@@ -67,7 +66,7 @@ def run_rules(con: duckdb.DuckDBPyConnection, periode: str | None = None,
     return summarise(parts, names)
 
 
-def rule_frame(con: duckdb.DuckDBPyConnection, rule: Rule, kwartalen: set[str] | None,
+def rule_frame(con: duckdb.DuckDBPyConnection, rule: QualityRule, kwartalen: set[str] | None,
                figures_cache: dict) -> pd.DataFrame:
     """The rule's records, limited to the quarters asked for, checked against the contract of
     a frame: the keys, the checked column, and (only for aggregaat rules) a detail text."""
@@ -86,10 +85,10 @@ def rule_frame(con: duckdb.DuckDBPyConnection, rule: Rule, kwartalen: set[str] |
     return frame.reset_index(drop=True)
 
 
-def kerncijfers_frame(con: duckdb.DuckDBPyConnection, rule: Rule, kwartalen: set[str] | None,
+def kerncijfers_frame(con: duckdb.DuckDBPyConnection, rule: QualityRule, kwartalen: set[str] | None,
                       cache: dict) -> pd.DataFrame:
     """Call kerncijfers once per delivered CG x quarter (shared by both rules of a run)."""
-    from pipeline.figures import kerncijfers
+    from pipeline.figures.kerncijfers import kerncijfers
 
     pairs = con.execute("SELECT DISTINCT centrumgemeente, kwartaal FROM dq_leveringen "
                         "ORDER BY ALL").fetchall()
@@ -98,12 +97,12 @@ def kerncijfers_frame(con: duckdb.DuckDBPyConnection, rule: Rule, kwartalen: set
         if kwartalen is not None and kwartaal not in kwartalen:
             continue
         if (cg, kwartaal) not in cache:
-            cache[(cg, kwartaal)] = kerncijfers(con, kwartaal, cg)
+            cache[(cg, kwartaal)] = kerncijfers(con, parse_periode(kwartaal), cg)
         records += FRAMES[rule.regel](cache[(cg, kwartaal)], cg, kwartaal)
     return pd.DataFrame(records, columns=KEYS + [rule.column, "detail"])
 
 
-def summarise(parts: list[tuple[Rule, pd.DataFrame]], names: dict[str, str]
+def summarise(parts: list[tuple[QualityRule, pd.DataFrame]], names: dict[str, str]
               ) -> tuple[list[dict], pd.DataFrame]:
     """Group each rule's verdicts per CG x kwartaal into tidy rows and findings."""
     now = dt.datetime.now().replace(microsecond=0)
@@ -141,6 +140,7 @@ def join_details(details: pd.Series) -> str:
 
 
 def install_basis(con: duckdb.DuckDBPyConnection) -> None:
+    install_macros(con)
     con.execute(files("pipeline.quality").joinpath("sql", "_basis.sql")
                 .read_text(encoding="utf-8"))
 

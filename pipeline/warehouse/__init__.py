@@ -3,20 +3,24 @@
 ``raw.sql`` (the loader's tables) -> ``staging/`` (current loads only, one view per soort)
 -> ``core/`` (current episodes, aanmeldingen, uitstroom, capaciteit, trajecten, peildata)
 -> ``marts/`` (figures per CG x quarter). Files run in name order within each layer;
-files named ``check_*.sql`` are invariants that must return no rows.
+the stock-flow identity of the figures is a quality rule (``voorraad_identiteit``), not a
+second copy here.
 """
 
 from __future__ import annotations
 
+import hashlib
 from importlib.resources import files
 
 import duckdb
 
 LAYERS = ("staging", "core", "marts")
+#: Written by every build: which version of the SQL models made the derived tables.
+BUILD_TABLE = "build_info"
 
 
-class InvariantBroken(RuntimeError):
-    """A model invariant returned rows: the models are wrong, not the data."""
+class ModelsOutdated(RuntimeError):
+    """The derived tables were built by other SQL models than this version's."""
 
 
 def sql_files(layer: str) -> list:
@@ -26,24 +30,46 @@ def sql_files(layer: str) -> list:
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create every derived table from the raw and reference tables, in one transaction."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    from pipeline.warehouse.db import install_macros, transaction
+
+    install_macros(con)
+    with transaction(con):
         for layer in LAYERS:
             for f in sql_files(layer):
-                if not f.name.startswith("check_"):
-                    con.execute(f.read_text(encoding="utf-8"))
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+                con.execute(f.read_text(encoding="utf-8"))
+        con.execute(f"CREATE OR REPLACE TABLE {BUILD_TABLE} AS "
+                    "SELECT ? AS model_versie, now() AS gebouwd_op", [model_version()])
 
 
-def check_invariants(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Run every ``check_*.sql``; returns {check name: violating rows}."""
-    out = {}
-    for layer in LAYERS:
-        for f in sql_files(layer):
-            if f.name.startswith("check_"):
-                out[f.name.removesuffix(".sql")] = len(
-                    con.execute(f.read_text(encoding="utf-8")).fetchall())
-    return out
+def laatste_kwartaal(con: duckdb.DuckDBPyConnection):
+    """The latest quarter any centrumgemeente delivered, as a Periode (None when empty)."""
+    from pipeline.periods import parse_periode
+
+    rows = con.execute("SELECT max(kwartaal) FROM stg_leveringen").fetchall()
+    return parse_periode(rows[0][0]) if rows and rows[0][0] else None
+
+
+def model_version() -> str:
+    """A digest of every SQL file the models and their macros are made of."""
+    h = hashlib.sha256()
+    root = files("pipeline.warehouse")
+    for f in [root.joinpath("kwartaal.sql"), *(f for layer in LAYERS for f in sql_files(layer))]:
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def check_current(con: duckdb.DuckDBPyConnection, path: object) -> None:
+    """Refuse to read derived tables that another version's models built: a figure would
+    silently follow old definitions, or a query would miss a macro or table. A warehouse
+    without derived tables yet (nothing ingested) is fine."""
+    tables = {r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
+    if "verblijven" not in tables:
+        return
+    built = (con.execute(f"SELECT model_versie FROM {BUILD_TABLE}").fetchall()[0][0]
+             if BUILD_TABLE in tables else None)
+    if built != model_version():
+        raise ModelsOutdated(
+            f"The warehouse {path} was built by another version of opvangmonitor's models. "
+            "Run 'opvangmonitor build' once (it keeps every load and rebuilds the derived "
+            "tables), then try again.")

@@ -2,7 +2,7 @@
 -- first and last delivered quarter (any soort): deliveries before and after it exist.
 -- capaciteit is optional and not checked. geleverd: a loaded file of that soort exists.
 WITH grid AS (
-    SELECT s.centrumgemeente, dq_kwartaal_label(t.n) AS kwartaal, so.soort
+    SELECT s.centrumgemeente, kwartaal_label(t.n) AS kwartaal, so.soort
     FROM dq_levering_span AS s, range(s.lo + 1, s.hi) AS t(n),
          (VALUES ('instroom'), ('verblijf'), ('uitstroom')) AS so(soort)
 )

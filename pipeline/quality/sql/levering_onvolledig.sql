@@ -3,9 +3,9 @@
 -- (the edges that kwartaal_ontbreekt, which needs deliveries on both sides, cannot see).
 -- geleverd: a loaded file of that soort exists.
 WITH laatste AS (
-    SELECT max(dq_kwartaalnummer(kwartaal)) AS hi FROM dq_leveringen
+    SELECT max(kwartaalnummer(kwartaal)) AS hi FROM dq_leveringen
 ), grid AS (
-    SELECT s.centrumgemeente, dq_kwartaal_label(t.n) AS kwartaal, so.soort
+    SELECT s.centrumgemeente, kwartaal_label(t.n) AS kwartaal, so.soort
     FROM dq_levering_span AS s, laatste AS l, range(s.lo, l.hi + 1) AS t(n),
          (VALUES ('instroom'), ('verblijf'), ('uitstroom')) AS so(soort)
     WHERE t.n = s.lo OR t.n >= s.hi

@@ -9,7 +9,7 @@ WITH eerste AS (
     FROM dq_verblijf GROUP BY centrumgemeente, verblijf_id
 ), v AS (
     SELECT a.centrumgemeente, a.client_pseudoniem, a.verblijf_id, a.startdatum,
-           coalesce(a.einddatum, dq_kwartaal_einde(a.kwartaal)) AS eind, e.eerste_kwartaal
+           coalesce(a.einddatum, kwartaal_einde(a.kwartaal)) AS eind, e.eerste_kwartaal
     FROM dq_verblijf_actueel AS a JOIN eerste AS e USING (centrumgemeente, verblijf_id)
 )
 SELECT a.centrumgemeente, greatest(a.eerste_kwartaal, b.eerste_kwartaal) AS kwartaal,

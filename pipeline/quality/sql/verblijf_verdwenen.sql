@@ -3,7 +3,7 @@
 -- in_volgende_levering: the k+1 delivery holds the same verblijf_id.
 WITH lopend AS (
     SELECT centrumgemeente, verblijf_id,
-           dq_kwartaal_label(dq_kwartaalnummer(kwartaal) + 1) AS volgend
+           kwartaal_label(kwartaalnummer(kwartaal) + 1) AS volgend
     FROM dq_verblijf
     WHERE einddatum IS NULL
 )

@@ -14,7 +14,7 @@ WITH volumes AS (
     SELECT l.centrumgemeente, l.kwartaal, 'nieuwe verblijven',
            (SELECT count(*) FROM dq_verblijf AS v
             WHERE v.centrumgemeente = l.centrumgemeente AND v.kwartaal = l.kwartaal
-              AND dq_kwartaal_van(v.startdatum) = l.kwartaal)
+              AND kwartaal_van(v.startdatum) = l.kwartaal)
     FROM dq_leveringen AS l WHERE l.soort = 'verblijf'
     UNION ALL
     SELECT l.centrumgemeente, l.kwartaal, 'uitstroom',
@@ -23,7 +23,7 @@ WITH volumes AS (
     FROM dq_leveringen AS l WHERE l.soort = 'uitstroom'
 ), genummerd AS (
     SELECT *, row_number() OVER (PARTITION BY centrumgemeente, maat
-                                 ORDER BY dq_kwartaalnummer(kwartaal)) AS rang
+                                 ORDER BY kwartaalnummer(kwartaal)) AS rang
     FROM volumes
 ), historie AS (
     SELECT a.centrumgemeente, a.kwartaal, a.maat, a.waarde, b.waarde AS eerder

@@ -1,11 +1,8 @@
 -- peildata: R per centrumgemeente = the last day of the latest quarter delivered
--- (any soort, loads with status 'loaded'). Running episodes are censored at R.
+-- (any soort, stg_leveringen). Running episodes are censored at R.
 CREATE OR REPLACE TABLE peildata AS
 SELECT centrumgemeente,
        max(kwartaal) AS laatste_kwartaal,
-       (make_date(CAST(left(max(kwartaal), 4) AS INTEGER),
-                  3 * CAST(right(max(kwartaal), 1) AS INTEGER), 1)
-        + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE AS peildatum
-FROM loads
-WHERE status = 'loaded'
+       kwartaal_einde(max(kwartaal)) AS peildatum
+FROM stg_leveringen
 GROUP BY centrumgemeente;

@@ -3,7 +3,7 @@
 CREATE OR REPLACE TABLE verblijven AS
 SELECT centrumgemeente, verblijf_id, client_pseudoniem, startdatum, einddatum, opvangvorm,
        aanmelding_id, kwartaal AS laatste_kwartaal,
-       opvangvorm IN ('crisisopvang', 'residentieel') AS residentieel
+       opvangvorm IN (SELECT opvangvorm FROM ref_opvangvormen WHERE residentieel) AS residentieel
 FROM stg_verblijf
 QUALIFY row_number() OVER (PARTITION BY centrumgemeente, verblijf_id
                            ORDER BY kwartaal DESC, load_id DESC, bronregel) = 1;

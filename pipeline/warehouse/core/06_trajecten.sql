@@ -1,6 +1,6 @@
 -- trajecten: the episodes (all opvangvormen) of one client in one CG, ordered by startdatum,
--- chained while each next episode starts at most 1 day after the previous one ended.
--- A running previous episode (no einddatum) keeps the chain going.
+-- chained while the next one sluit_aan (00_definities.sql: starts at most 1 day after the
+-- previous one ended, or the previous one is still running).
 -- Duration: first startdatum to the last episode's einddatum; censored at R when the last
 -- episode is running.
 CREATE OR REPLACE TABLE trajecten AS
@@ -13,8 +13,7 @@ WITH ordered AS (
                  ORDER BY startdatum, verblijf_id)
 ), flagged AS (
     SELECT *, CASE WHEN vorige_id IS NULL THEN 1
-                   WHEN vorige_eind IS NULL THEN 0
-                   WHEN startdatum <= vorige_eind + 1 THEN 0
+                   WHEN sluit_aan(vorige_eind, startdatum) THEN 0
                    ELSE 1 END AS nieuw
     FROM ordered
 ), numbered AS (

@@ -2,13 +2,10 @@
 -- time series and charts. Definitions as kerncijfers.md for P = one quarter; distinct
 -- clients are counted per CG (a client is only unique within a CG).
 CREATE OR REPLACE TABLE mart_kwartaal_cg AS
-WITH q AS (
-    SELECT DISTINCT centrumgemeente, kwartaal,
-           make_date(CAST(left(kwartaal, 4) AS INTEGER),
-                     3 * CAST(right(kwartaal, 1) AS INTEGER) - 2, 1) AS q_start
-    FROM loads WHERE status = 'loaded'
-), p AS (
-    SELECT *, (q_start + INTERVAL 3 MONTH - INTERVAL 1 DAY)::DATE AS q_end FROM q
+WITH p AS (
+    SELECT DISTINCT centrumgemeente, kwartaal, kwartaal_begin(kwartaal) AS q_start,
+           kwartaal_einde(kwartaal) AS q_end
+    FROM stg_leveringen
 )
 SELECT p.centrumgemeente, p.kwartaal, p.q_start, p.q_end,
     (SELECT count(*) FROM aanmeldingen a WHERE a.centrumgemeente = p.centrumgemeente

@@ -3,4 +3,4 @@
 CREATE OR REPLACE VIEW stg_capaciteit AS
 SELECT r.*
 FROM raw_capaciteit AS r
-WHERE r.load_id IN (SELECT load_id FROM loads WHERE status = 'loaded');
+WHERE r.load_id IN (SELECT load_id FROM stg_leveringen);

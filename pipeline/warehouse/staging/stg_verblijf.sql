@@ -3,4 +3,4 @@
 CREATE OR REPLACE VIEW stg_verblijf AS
 SELECT r.*
 FROM raw_verblijf AS r
-WHERE r.load_id IN (SELECT load_id FROM loads WHERE status = 'loaded');
+WHERE r.load_id IN (SELECT load_id FROM stg_leveringen);

@@ -16,7 +16,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline.config import REFERENCE_DIR
+from schemas.common import OPVANGVORMEN, RESIDENTIELE_OPVANGVORMEN
+
+REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 
 GEMEENTEN_FILE = "gemeenten_2025.csv"
 CENTRUMGEMEENTEN_FILE = "centrumgemeenten_2025.csv"
@@ -26,7 +28,14 @@ BOUNDARIES_FILE = "gemeente_2025_wgs84.geojson"
 BUITENLAND = "BUITENLAND"
 
 
-class ReferenceError(ValueError):
+def opvangvormen_table() -> pd.DataFrame:
+    """The opvangvormen of the delivery format and which are residential, as the table the
+    models join to (``ref_opvangvormen``): the SQL reads it, never its own list."""
+    return pd.DataFrame({"opvangvorm": list(OPVANGVORMEN),
+                         "residentieel": [v in RESIDENTIELE_OPVANGVORMEN for v in OPVANGVORMEN]})
+
+
+class ReferenceDataError(ValueError):
     """Reference data that cannot be used; the message names file, row and fix."""
 
 
@@ -90,7 +99,8 @@ class Reference:
         for name, df in (("ref_gemeenten", self.gemeenten),
                          ("ref_centrumgemeenten", self.centrumgemeenten),
                          ("ref_crosswalk", cross),
-                         ("ref_versie", pd.DataFrame({"versie": [self.versie]}))):
+                         ("ref_versie", pd.DataFrame({"versie": [self.versie]})),
+                         ("ref_opvangvormen", opvangvormen_table())):
             con.register("_ref", df)
             try:
                 con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _ref")
@@ -142,7 +152,7 @@ def read_membership(path: Path, gemeenten: pd.DataFrame, cgs: pd.DataFrame,
     area must be one of the 35 centrumgemeenten, and each centrumgemeente in its own area.
     """
     if not path.exists():
-        raise ReferenceError(f"{path}: no such file. Give the official membership CSV with "
+        raise ReferenceDataError(f"{path}: no such file. Give the official membership CSV with "
                              "columns gm_code,centrumgemeente.")
     raw = path.read_bytes()
     text = raw.decode("utf-8-sig", errors="replace")
@@ -151,8 +161,9 @@ def read_membership(path: Path, gemeenten: pd.DataFrame, cgs: pd.DataFrame,
     df.columns = [c.strip().lower().replace(" ", "_") for c in df.columns]
     missing = {"gm_code", "centrumgemeente"} - set(df.columns)
     if missing:
-        raise ReferenceError(f"{path}: column(s) {', '.join(sorted(missing))} missing. The file "
-                             "needs the columns gm_code,centrumgemeente.")
+        raise ReferenceDataError(
+            f"{path}: column(s) {', '.join(sorted(missing))} missing. The file "
+            "needs the columns gm_code,centrumgemeente.")
     df["gm_code"] = df["gm_code"].str.strip().str.upper()
     df["centrumgemeente"] = df["centrumgemeente"].str.strip().str.upper()
     df["regel"] = range(2, len(df) + 2)
@@ -185,6 +196,6 @@ def read_membership(path: Path, gemeenten: pd.DataFrame, cgs: pd.DataFrame,
     if problems:
         shown = "\n  ".join(problems[:20])
         more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
-        raise ReferenceError(f"{path} cannot be used as membership list:\n  {shown}{more}")
+        raise ReferenceDataError(f"{path} cannot be used as membership list:\n  {shown}{more}")
     df["bron"] = "officieel:" + path.name
     return df[["gm_code", "centrumgemeente", "bron"]]

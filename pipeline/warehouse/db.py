@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
 
@@ -38,7 +40,21 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         raise
     if not read_only:
         ensure_raw_schema(con)
+    install_macros(con)
+    if read_only:
+        from pipeline.warehouse import check_current
+
+        try:
+            check_current(con, path)
+        except BaseException:
+            con.close()
+            raise
     return con
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The quarter macros of ``kwartaal.sql`` on this connection (TEMP, so also read-only)."""
+    con.execute(files("pipeline.warehouse").joinpath("kwartaal.sql").read_text(encoding="utf-8"))
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -56,3 +72,16 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     """
     rows = con.execute(sql, params or []).fetchall()
     return rows[0][0] if rows else None
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """All or nothing: commit when the block ends, roll back on any exception (also Ctrl-C),
+    so a file, a rebuild or a quality run never leaves half its rows behind."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise

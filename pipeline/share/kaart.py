@@ -3,7 +3,7 @@
 A map of 342 municipalities and a 35 x 35 flow matrix are full of small cells. They are
 therefore never drawn with counts: every cell is a *class* (see :func:`klassen`), with the
 same colours on the map, in the matrix and in the tables of one report. House style from
-:mod:`pipeline.charts` (footnote, save as PNG+SVG); boundaries are the simplified shipped
+:mod:`pipeline.share.charts` (footnote, save as PNG+SVG); boundaries are the simplified shipped
 GeoJSON, drawn with plain matplotlib paths (no geopandas, no network).
 """
 
@@ -24,13 +24,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.path import Path as MplPath
 
-from pipeline.charts import footnote, plt
-from pipeline.disclosure import Rules
+from pipeline.share.charts import footnote, plt
+from pipeline.share.disclosure import Rules, klasse_labels, klassen
 
-#: Lower bounds of the wide classes as multiples of the threshold: 5-9, 10-24, 25-49,
-#: 50-99, 100+ for threshold 5; 10-19, 20-49, ... for threshold 10.
-KLASSE_FACTOREN = (1, 2, 5, 10, 20)
-NUL = "0"
 #: '0', '<5' and then the wide classes, light to dark (ColorBrewer YlGnBu without its
 #: yellow: sequential and colour-blind safe). Zero is almost white, '<5' grey and hatched,
 #: so a hidden small count never looks like a measured one.
@@ -51,68 +47,9 @@ NAAR, VANUIT = "naar deze regio", "vanuit deze regio"
 OVERIGE_REGIOS = "overige regio's (elk 0 tot en met {t_1})"
 
 
-def _grenzen(rules: Rules) -> list[int]:
-    return [f * rules.threshold for f in KLASSE_FACTOREN]
-
-
-def klasse_labels(rules: Rules) -> list[str]:
-    """All class labels in order: '0', '<5', '5-9', '10-24', '25-49', '50-99', '100+'."""
-    b = _grenzen(rules)
-    wide = [f"{lo}-{hi - 1}" for lo, hi in zip(b[:-1], b[1:], strict=True)] + [f"{b[-1]}+"]
-    return [NUL, rules.label, *wide]
-
-
 def klasse_kleuren(rules: Rules) -> dict[str, str]:
     """Class label -> fill colour, the same on the map and in the matrix."""
     return dict(zip(klasse_labels(rules), (KLEUR_NUL, KLEUR_KLEIN, *KLEUREN), strict=True))
-
-
-def klassen(counts: pd.Series, rules: Rules,
-            nul_als_klein: bool | pd.Series = False) -> pd.Series:
-    """Each count as its class: 0 -> '0', 1..threshold-1 -> '<5', then fixed wide classes.
-
-    Why classes and not protected counts: a map or a flow matrix has hundreds of cells
-    whose totals are published elsewhere (per municipality, per region, nationally). With
-    exact counts next to '<5' cells, a total minus the shown numbers gives a hidden cell
-    back, and protecting all those margins cell by cell, as the tables are, would leave
-    little to see. Shown as classes, no cell carries an exact number, so subtracting shown
-    numbers from a total yields a range, not a count. The bounds are fixed multiples of the
-    threshold (1, 2, 5, 10, 20 x), the same for every report, so maps compare and a class
-    can never be narrowed by choosing bounds from the data.
-
-    One limit remains: an exact total of exactly the cells of one map or table (such as
-    aanmeldingen uit eigen or andere regio) can narrow the classes down when every cell is
-    near the bottom of its class (total 6 from a '5-9' and a '<5' cell gives 5 and 1). So
-    reports show 0 as '<5' too (``nul_als_klein``: a reader can no longer tell the empty
-    cells from the small ones), and the release's audit (:mod:`pipeline.audit`) checks
-    every class against every published total. A boolean Series instead of True merges
-    only the cells it marks.
-
-    Returns an ordered categorical with all labels of :func:`klasse_labels` as categories.
-    """
-    values = pd.to_numeric(counts, errors="raise")
-    if (values < 0).any():
-        raise ValueError("counts cannot be negative")
-    bins = [0, 1, *_grenzen(rules), np.inf]
-    out = pd.cut(values, bins=bins, right=False, labels=klasse_labels(rules), ordered=True)
-    merge = (nul_als_klein.reindex(counts.index, fill_value=False).to_numpy(bool)
-             if isinstance(nul_als_klein, pd.Series)
-             else np.full(len(values), bool(nul_als_klein)))
-    out = out.where((values > 0) | ~merge, rules.label)
-    return pd.Series(out, index=counts.index, name=counts.name)
-
-
-def klasse_bereik(label: str, rules: Rules, nul_als_klein: bool = False) -> tuple[int, float]:
-    """The counts a class label stands for, as (lowest, highest): what the audit takes a
-    cell drawn in that class to be."""
-    if label == NUL:
-        return 0, 0
-    if label == rules.label:
-        return (0 if nul_als_klein else 1), rules.threshold - 1
-    if label.endswith("+"):
-        return int(label[:-1]), math.inf
-    lo, hi = label.split("-")
-    return int(lo), int(hi)
 
 
 @functools.lru_cache(maxsize=4)

@@ -18,9 +18,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline import config, db, figures
-from pipeline.periods import parse_periode
-from pipeline.survival import km_curve
+from pipeline import config
+from pipeline.figures import kerncijfers as kc
+from pipeline.figures.survival import km_curve
+from pipeline.periods import PeriodeLike, as_periode
+from pipeline.warehouse import db
 
 
 class Monitor:
@@ -46,13 +48,13 @@ class Monitor:
         used = {k: v for k, v in params.items() if f"${k}" in sql}
         return self.con.execute(sql, used).df()
 
-    def _params(self, periode: str, centrumgemeente: str | None) -> dict:
-        p = parse_periode(periode)
+    def _params(self, periode: PeriodeLike, centrumgemeente: str | None) -> dict:
+        p = as_periode(periode)
         return {"s": p.start, "e": p.end,
-                "cg": figures.check_scope(self.con, centrumgemeente)}
+                "cg": kc.check_scope(self.con, centrumgemeente)}
 
-    def kerncijfers(self, periode: str, centrumgemeente: str | None = None) -> dict:
-        return figures.kerncijfers(self.con, periode, centrumgemeente)
+    def kerncijfers(self, periode: PeriodeLike, centrumgemeente: str | None = None) -> dict:
+        return kc.kerncijfers(self.con, as_periode(periode), centrumgemeente)
 
     def centrumgemeenten(self) -> pd.DataFrame:
         """Code, name, province and status of the 35 centrumgemeenten."""
@@ -67,7 +69,7 @@ class Monitor:
         """Per delivered quarter: aanmeldingen, geplaatst, clienten_in_zorg, nieuwe and
         beeindigde verblijven, stand begin/einde, uitstroom (national = sum over CGs, which
         is exact because a client is counted per CG)."""
-        cg = figures.check_scope(self.con, centrumgemeente)
+        cg = kc.check_scope(self.con, centrumgemeente)
         return self._df("""
             SELECT kwartaal, sum(aanmeldingen) AS aanmeldingen, sum(geplaatst) AS geplaatst,
                    sum(clienten_in_zorg) AS clienten_in_zorg,
@@ -78,7 +80,7 @@ class Monitor:
             FROM mart_kwartaal_cg WHERE ($cg IS NULL OR centrumgemeente = $cg)
             GROUP BY kwartaal ORDER BY kwartaal""", {"cg": cg})
 
-    def herkomst_matrix(self, periode: str) -> pd.DataFrame:
+    def herkomst_matrix(self, periode: PeriodeLike) -> pd.DataFrame:
         """Aanmeldingen in P by municipality of origin (2025 code) x centrumgemeente."""
         return self._df("""
             SELECT coalesce(gemeente_herkomst_2025, gemeente_herkomst, 'onbekend')
@@ -86,7 +88,7 @@ class Monitor:
             FROM aanmeldingen WHERE aanmelddatum BETWEEN $s AND $e
             GROUP BY ALL ORDER BY ALL""", self._params(periode, None))
 
-    def stromen(self, periode: str) -> pd.DataFrame:
+    def stromen(self, periode: PeriodeLike) -> pd.DataFrame:
         """Aanmeldingen in P from one centrumgemeente area (herkomst_regio) to another."""
         return self._df("""
             SELECT herkomst_regio, centrumgemeente, count(*) AS aanmeldingen
@@ -94,25 +96,26 @@ class Monitor:
               AND herkomst_regio IS NOT NULL
             GROUP BY ALL ORDER BY ALL""", self._params(periode, None))
 
-    def uitstroom_bestemmingen(self, periode: str, centrumgemeente: str | None = None
+    def uitstroom_bestemmingen(self, periode: PeriodeLike, centrumgemeente: str | None = None
                                ) -> pd.DataFrame:
         return self._df(f"""
             SELECT bestemming, reden_einde, count(*) AS uitstroom FROM uitstroom
-            WHERE {figures.SCOPE} AND uitstroomdatum BETWEEN $s AND $e
+            WHERE {kc.SCOPE} AND uitstroomdatum BETWEEN $s AND $e
             GROUP BY ALL ORDER BY ALL""", self._params(periode, centrumgemeente))
 
-    def belemmeringen(self, periode: str, centrumgemeente: str | None = None) -> pd.DataFrame:
+    def belemmeringen(self, periode: PeriodeLike, centrumgemeente: str | None = None
+                      ) -> pd.DataFrame:
         return self._df(f"""
             SELECT belemmering, count(*) AS uitstroom FROM (
                 SELECT unnest(belemmeringen) AS belemmering FROM uitstroom
-                WHERE {figures.SCOPE} AND uitstroomdatum BETWEEN $s AND $e)
+                WHERE {kc.SCOPE} AND uitstroomdatum BETWEEN $s AND $e)
             GROUP BY ALL ORDER BY 2 DESC""", self._params(periode, centrumgemeente))
 
-    def wachttijden(self, periode: str, centrumgemeente: str | None = None) -> pd.DataFrame:
+    def wachttijden(self, periode: PeriodeLike, centrumgemeente: str | None = None) -> pd.DataFrame:
         """Days from aanmelding to plaatsing, counted per number of days, for geplaatst in P."""
         return self._df(f"""
             SELECT plaatsingsdatum - aanmelddatum AS dagen, opvangvorm, count(*) AS aantal
-            FROM aanmeldingen WHERE {figures.SCOPE} AND uitkomst = 'geplaatst'
+            FROM aanmeldingen WHERE {kc.SCOPE} AND uitkomst = 'geplaatst'
               AND aanmelddatum BETWEEN $s AND $e GROUP BY ALL ORDER BY ALL""",
                         self._params(periode, centrumgemeente))
 
@@ -121,13 +124,14 @@ class Monitor:
         (plaatsen x days; null when a CG in scope delivered no capaciteit for that quarter,
         nationally all 35 must have), bezettingsgraad, and the distinct clients in that form
         (the base a report needs before it may show the rate)."""
-        cg = figures.check_scope(self.con, centrumgemeente)
+        cg = kc.check_scope(self.con, centrumgemeente)
         return self._df("""
             WITH q AS (
-                SELECT centrumgemeente, kwartaal, q_start, q_end, q_end - q_start + 1 AS dagen
+                SELECT centrumgemeente, kwartaal, q_start, q_end, q_end - q_start + 1 AS dagen,
+                       capaciteit_bekend($cg, [kwartaal]) AS bekend
                 FROM mart_kwartaal_cg WHERE ($cg IS NULL OR centrumgemeente = $cg)
             ), cel AS (
-                SELECT q.kwartaal, f.opvangvorm, c.plaatsen * q.dagen AS capaciteitsdagen,
+                SELECT q.kwartaal, q.bekend, f.opvangvorm, c.plaatsen * q.dagen AS capaciteitsdagen,
                     (SELECT coalesce(sum(ligdagen_in(v.startdatum, v.einddatum, q.q_start,
                                                      q.q_end)), 0)
                      FROM verblijven v WHERE v.centrumgemeente = q.centrumgemeente
@@ -135,42 +139,40 @@ class Monitor:
                     (SELECT count(DISTINCT v.client_pseudoniem) FROM verblijven v
                      WHERE v.centrumgemeente = q.centrumgemeente AND v.opvangvorm = f.opvangvorm
                        AND overlapt(v.startdatum, v.einddatum, q.q_start, q.q_end)) AS clienten
-                FROM q CROSS JOIN (VALUES ('crisisopvang'), ('residentieel')) f(opvangvorm)
+                FROM q CROSS JOIN (SELECT opvangvorm FROM ref_opvangvormen WHERE residentieel) f
                 LEFT JOIN capaciteit c ON c.centrumgemeente = q.centrumgemeente
                      AND c.kwartaal = q.kwartaal AND c.opvangvorm = f.opvangvorm
             )
             SELECT kwartaal, opvangvorm, sum(ligdagen)::BIGINT AS ligdagen,
-                   CASE WHEN count(capaciteitsdagen) = CASE WHEN $cg IS NULL THEN
-                        (SELECT count(*) FROM ref_centrumgemeenten) ELSE 1 END
-                        THEN sum(capaciteitsdagen) END AS capaciteitsdagen,
-                   sum(ligdagen) / CASE WHEN count(capaciteitsdagen) = CASE WHEN $cg IS NULL
-                        THEN (SELECT count(*) FROM ref_centrumgemeenten) ELSE 1 END
+                   CASE WHEN bool_and(bekend) THEN sum(capaciteitsdagen) END AS capaciteitsdagen,
+                   sum(ligdagen) / CASE WHEN bool_and(bekend)
                         THEN nullif(sum(capaciteitsdagen), 0) END AS bezettingsgraad,
                    sum(clienten)::BIGINT AS clienten
             FROM cel GROUP BY ALL ORDER BY ALL""", {"cg": cg})
 
-    def verblijfsduur_duren(self, periode: str, centrumgemeente: str | None = None,
+    def verblijfsduur_duren(self, periode: PeriodeLike, centrumgemeente: str | None = None,
                             opvangvorm: str | None = None) -> tuple[list, list]:
         """(durations in days, ended?) of residential stays starting in P, all residential
         opvangvormen together unless ``opvangvorm`` picks one. Raw: for
         ``survival.curve_for_sharing`` or ``km_curve``, never to publish as is."""
-        per_vorm = figures.verblijfsduur_data(self.con, self._params(periode, centrumgemeente))
+        per_vorm = kc.verblijfsduur_data(self.con, self._params(periode, centrumgemeente))
         vormen = [opvangvorm] if opvangvorm else list(per_vorm)
         d = [x for v in vormen for x in per_vorm.get(v, ([], []))[0]]
         e = [x for v in vormen for x in per_vorm.get(v, ([], []))[1]]
         return d, e
 
-    def trajectduur_duren(self, periode: str, centrumgemeente: str | None = None
+    def trajectduur_duren(self, periode: PeriodeLike, centrumgemeente: str | None = None
                           ) -> tuple[list, list]:
         """(durations in days, ended?) of trajecten starting in P (all opvangvormen). Raw,
         as ``verblijfsduur_duren``."""
-        return figures.trajectduur_data(self.con, self._params(periode, centrumgemeente))
+        return kc.trajectduur_data(self.con, self._params(periode, centrumgemeente))
 
-    def km_verblijfsduur(self, periode: str, centrumgemeente: str | None = None,
+    def km_verblijfsduur(self, periode: PeriodeLike, centrumgemeente: str | None = None,
                          opvangvorm: str | None = None) -> pd.DataFrame:
         """KM curve (t, S, lower, upper, at_risk, events) of residential stays starting in
         P (unprotected: for publishing use ``survival.curve_for_sharing``)."""
         return km_curve(*self.verblijfsduur_duren(periode, centrumgemeente, opvangvorm))
 
-    def km_trajectduur(self, periode: str, centrumgemeente: str | None = None) -> pd.DataFrame:
+    def km_trajectduur(self, periode: PeriodeLike, centrumgemeente: str | None = None
+                       ) -> pd.DataFrame:
         return km_curve(*self.trajectduur_duren(periode, centrumgemeente))

@@ -13,7 +13,7 @@ from types import ModuleType
 
 import pandas as pd
 
-from pipeline.deliveries import DeliveryName, FileRejected
+from pipeline.ingest.names import DeliveryName, FileRejected
 
 IDENTIFYING_COLUMNS = frozenset({
     "bsn", "naam", "voornaam", "achternaam", "adres", "straat", "huisnummer", "postcode",

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from pipeline.db import scalar
-from pipeline.deliveries import DeliveryName
+from pipeline.ingest.names import DeliveryName
+from pipeline.warehouse.db import scalar, transaction
 
 LOAD_COLUMNS = (
     "load_id", "file", "sha256", "centrumgemeente", "kwartaal", "soort", "status", "rows_read",
@@ -74,14 +74,9 @@ def record_rejection(
     if scalar(con, "SELECT count(*) FROM loads WHERE file = ? AND sha256 = ? "
               "AND status = 'rejected' AND message = ?", [file, sha256, message]):
         return False
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for soort in soorten:
             _insert_load(con, file, sha256, name, soort, "rejected", 0, 0, 0, message)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return True
 
 
@@ -91,16 +86,11 @@ def write_file(
 ) -> list[dict]:
     """Load every soort of one file in one transaction; return one outcome per soort."""
     outcomes = []
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for b in batches:
             outcomes.append(_write_batch(con, file, sha256, name, b))
         fault_point("before_commit")
-        con.execute("COMMIT")
-        fault_point("after_commit")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    fault_point("after_commit")
     return outcomes
 
 

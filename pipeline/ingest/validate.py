@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from pipeline.deliveries import DeliveryName, TextTable, normalise_values
+from pipeline.ingest.names import DeliveryName
+from pipeline.ingest.text_table import TextTable, normalise_values
 from schemas import schema_of
 from schemas.common import (
     BRON,
@@ -24,7 +25,7 @@ from schemas.common import (
     KWARTAAL_START,
     ROW_SHAPE_RULES,
     TEXT_DTYPE,
-    Rule,
+    RowRule,
     parse_dates,
 )
 
@@ -32,7 +33,7 @@ from schemas.common import (
 #: Free-text ids and client_id are never echoed.
 SHOWABLE_KINDS = ("DATE_COLUMNS", "INT_COLUMNS", "ENUM_COLUMNS", "CODE_COLUMNS")
 
-UNKNOWN_RULE = Rule(None, "the row breaks a rule of the delivery format",
+UNKNOWN_RULE = RowRule(None, "the row breaks a rule of the delivery format",
                     "Check the row against the delivery format.")
 
 

@@ -15,6 +15,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from schemas.common import RESIDENTIELE_OPVANGVORMEN  # noqa: E402
+from schemas.labels import OPVANGVORM  # noqa: E402
+
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
              "#000000"]
 BRON = "Bron: monitor in-, door- en uitstroom vrouwenopvang"
@@ -123,7 +126,8 @@ def bezetting(df: pd.DataFrame, titel: str, peildatum: str, referentie: str):
     capacity is unknown or too few clients were in that form to show it)."""
     fig, ax = plt.subplots()
     drawn = False
-    for vorm, label in (("crisisopvang", "Crisisopvang"), ("residentieel", "Residentieel")):
+    for vorm in RESIDENTIELE_OPVANGVORMEN:
+        label = OPVANGVORM[vorm]
         part = df[df["opvangvorm"] == vorm]
         values = pd.to_numeric(part["bezettingsgraad"], errors="coerce") * 100
         if values.notna().any():

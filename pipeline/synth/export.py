@@ -26,28 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
-from pipeline.synth_model import Nummering
+from pipeline.synth.model import Nummering
+from schemas import MODELS, SOORTEN, columns
 
-HEADERS: dict[str, list[str]] = {
-    "instroom": ["client_id", "aanmelding_id", "aanmelddatum", "uitkomst", "plaatsingsdatum",
-                 "opvangvorm", "gemeente_herkomst", "verwijzer", "geslacht", "geboortejaar",
-                 "aantal_kinderen"],
-    "verblijf": ["client_id", "verblijf_id", "startdatum", "einddatum", "opvangvorm",
-                 "aanmelding_id"],
-    "uitstroom": ["client_id", "verblijf_id", "uitstroomdatum", "bestemming",
-                  "gemeente_bestemming", "reden_einde", "belemmeringen"],
-    "capaciteit": ["opvangvorm", "plaatsen"],
-}
-#: Optional columns per soort (aanleverformaat section 2).
-OPTIONAL = {
-    "instroom": ("plaatsingsdatum", "gemeente_herkomst", "verwijzer", "geboortejaar",
-                 "aantal_kinderen"),
-    "verblijf": ("einddatum", "aanmelding_id"),
-    "uitstroom": ("gemeente_bestemming", "belemmeringen"),
-    "capaciteit": (),
-}
-DATE_COLUMNS = frozenset({"aanmelddatum", "plaatsingsdatum", "startdatum", "einddatum",
-                          "uitstroomdatum"})
+#: Column order and optional columns per soort: the schemas' (aanleverformaat section 2).
+HEADERS: dict[str, list[str]] = {s: list(columns(s)) for s in SOORTEN}
+OPTIONAL = {s: MODELS[s].OPTIONAL for s in SOORTEN}
+DATE_COLUMNS = frozenset(c for s in SOORTEN for c in MODELS[s].DATE_COLUMNS)
 FIXED_TIME = (2025, 1, 1, 0, 0, 0)
 
 #: Location names some organisations put in their verblijf_id (text, any characters).

@@ -17,16 +17,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline import checks, load, pseudonym, validate
-from pipeline.deliveries import (
-    DeliveryName,
-    FileRejected,
-    TextTable,
-    find_files,
-    parse_name,
-    read_csv_file,
-    read_xlsx_sheets,
-)
+from pipeline.ingest import checks, load, pseudonym, validate
+from pipeline.ingest.names import DeliveryName, FileRejected, find_files, parse_name
+from pipeline.ingest.read_csv import read_csv_file
+from pipeline.ingest.read_xlsx import read_xlsx_sheets
+from pipeline.ingest.text_table import TextTable
 from schemas import MODELS
 
 REPORT_COLUMNS = ["bestand", "soort", "bronregel", "kolom", "regel", "probleem", "oplossing",
@@ -127,16 +122,6 @@ def ingest_paths(
         run.report = pd.concat(reports, ignore_index=True)
         run.report["bronregel"] = run.report["bronregel"].astype("Int64")
     return run
-
-
-def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, key: bytes,
-                centrumgemeenten: frozenset[str], today: dt.date
-                ) -> tuple[list[FileResult], pd.DataFrame]:
-    """Ingest one file (the same path as ingest_paths takes for each file)."""
-    outcome = _prepare(con, path, centrumgemeenten, today)
-    if isinstance(outcome, Prepared):
-        return _validate_and_write(con, [outcome], key)[0]
-    return outcome
 
 
 def _prepare(con, path: Path, centrumgemeenten: frozenset[str], today: dt.date

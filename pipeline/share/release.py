@@ -1,11 +1,11 @@
 """What one release publishes, protected and audited in one place.
 
 A release is every number the 36 reports of a period show. It is built here as a
-:class:`pipeline.audit.Publication`: each published count is one named cell (a number two
+:class:`pipeline.share.audit.Publication`: each published count is one named cell (a number two
 tables show is one cell, so it is hidden alike in both), each published relation one
 constraint (a row and its total, the national row as the sum of the 35 areas, the stock
 identity, a year as the sum of its quarters, the median wait class, flows and the map of
-origin as class intervals with their sums). :func:`pipeline.audit.protect` hides cells
+origin as class intervals with their sums). :func:`pipeline.share.audit.protect` hides cells
 until an attacker holding all of it, reasoning with an integer program, cannot tell any
 hidden small count from 0 or from the threshold; the audit's summary goes into every
 ``release.json``. A release that cannot be protected is refused.
@@ -23,7 +23,8 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from pipeline.audit import (
+from pipeline.periods import Periode, vorig_kwartaal
+from pipeline.share.audit import (
     CLASS,
     EXACT,
     HIDDEN,
@@ -33,8 +34,7 @@ from pipeline.audit import (
     Relation,
     protect,
 )
-from pipeline.disclosure import MARK, TOTAAL, Rules
-from pipeline.periods import parse_periode, vorig_kwartaal
+from pipeline.share.disclosure import MARK, TOTAAL, Rules, klasse_bereik, klassen
 from schemas.common import BELEMMERINGEN, OPVANGVORMEN
 
 #: The national scope, in cell names as in the reports.
@@ -66,7 +66,7 @@ FLOWS = ("aanmeldingen", "nieuwe_verblijven", "uitstroom")
 class Release:
     """The protected figures of one period for all centrumgemeenten and the country."""
 
-    periode: str
+    periode: Periode
     rules: Rules
     tables: dict[str, pd.DataFrame]      # group -> protected CG x measure (+ Totaal)
     series: dict[str, pd.DataFrame]      # measure -> protected CG x kwartaal (+ Totaal)
@@ -82,7 +82,7 @@ class Release:
     curves: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)
 
 
-def cell(measure: str, scope: str, period: str) -> str:
+def cell(measure: str, scope: str, period: Periode | str) -> str:
     return f"{measure}|{scope}|{period}"
 
 
@@ -112,10 +112,9 @@ def mediaan_klasse(counts: list[int]) -> int | None:
 
 
 def class_bounds(counts: pd.Series, rules: Rules) -> list[tuple[int, float]]:
-    """The class interval a map or flow draws for each count, by :mod:`pipeline.kaart`'s
-    own rule with 0 and small counts together, so the audit models exactly what is drawn."""
-    from pipeline.kaart import klasse_bereik, klassen
-
+    """The class interval a map or flow draws for each count, by the classes' own rule
+    (:func:`pipeline.share.disclosure.klassen`) with 0 and small counts together, so the
+    audit models exactly what is drawn."""
     return [klasse_bereik(label, rules, nul_als_klein=True)
             for label in klassen(counts, rules, nul_als_klein=True).astype(str)]
 
@@ -132,7 +131,7 @@ class Parts(NamedTuple):
     kaart: pd.Series
 
 
-def compute_release(m, periode: str, rules: Rules) -> Release:
+def compute_release(m, periode: Periode, rules: Rules) -> Release:
     """Every figure of the release, computed once, protected and audited together."""
     pub, parts = build_publication(m, periode, rules)
     result = protect_publication(pub, rules)
@@ -148,11 +147,10 @@ def compute_release(m, periode: str, rules: Rules) -> Release:
         audit=result.summary(), curves=_curves(m, periode, list(parts.raw), rules))
 
 
-def build_publication(m, periode: str, rules: Rules) -> tuple[Publication, Parts]:
+def build_publication(m, periode: Periode, rules: Rules) -> tuple[Publication, Parts]:
     """Every count the release would publish, all shown, with every relation between
     them; and the views (tables and series as cell names) that reports lay out."""
-    p = parse_periode(periode)
-    kw = list(p.kwartalen)
+    kw = list(periode.kwartalen)
     cgs = list(m.centrumgemeenten()["gm_code"])
     scopes = [*cgs, LANDELIJK]
     raw = {cg: m.kerncijfers(periode, cg) for cg in cgs}
@@ -240,12 +238,12 @@ def build_publication(m, periode: str, rules: Rules) -> tuple[Publication, Parts
     return pub, Parts(views, raw, mediaan, ambulant, stromen, kaart)
 
 
-def _curves(m, periode: str, scopes: list[str], rules: Rules) -> dict:
+def _curves(m, periode: Periode, scopes: list[str], rules: Rules) -> dict:
     """Kaplan-Meier curves for sharing: estimated from counts rounded to the threshold
-    first (:func:`pipeline.survival.curve_for_sharing`), so every number on them, and
+    first (:func:`pipeline.figures.survival.curve_for_sharing`), so every number on them, and
     every coordinate in their SVG, is a function of counts known only to a band as wide as
     the threshold. The audit found exact curves with Greenwood bounds give n and d back."""
-    from pipeline.survival import curve_for_sharing
+    from pipeline.figures.survival import curve_for_sharing
 
     out = {}
     for scope in scopes:
@@ -257,7 +255,7 @@ def _curves(m, periode: str, scopes: list[str], rules: Rules) -> dict:
     return out
 
 
-def _definitions(pub: Publication, scopes: list[str], periode: str) -> None:
+def _definitions(pub: Publication, scopes: list[str], periode: Periode) -> None:
     """What the definitions say without any table adding it up, which an attacker who read
     docs/kerncijfers.md knows: a client in care is in at least one opvangvorm and each
     vorm counts at most all clients; a belemmering is counted at most once per uitstroom.
@@ -288,7 +286,7 @@ def _quarters_upto(m, last: str) -> list[str]:
     return [q for q in t["kwartaal"] if q <= last][-8:]
 
 
-def _wait_median_relations(pub: Publication, scopes: list[str], periode: str,
+def _wait_median_relations(pub: Publication, scopes: list[str], periode: Periode,
                            rules: Rules) -> dict[str, str | None]:
     """The median wait, as the class that holds it, shown where at least threshold were
     placed. What it tells: fewer than half the placements waited less, at least half at
@@ -311,7 +309,7 @@ def _wait_median_relations(pub: Publication, scopes: list[str], periode: str,
     return out
 
 
-def _ambulant_shares(pub: Publication, raw: dict, scopes: list[str], periode: str,
+def _ambulant_shares(pub: Publication, raw: dict, scopes: list[str], periode: Periode,
                      rules: Rules) -> dict[str, str | None]:
     """The share of clients only in ambulant care, in whole percent, where its base and
     both its parts are at least the threshold. Its count is published nowhere else, but
@@ -341,7 +339,7 @@ def _ambulant_shares(pub: Publication, raw: dict, scopes: list[str], periode: st
     return out
 
 
-def _flows_and_map(m, pub: Publication, cgs: list[str], periode: str, rules: Rules):
+def _flows_and_map(m, pub: Publication, cgs: list[str], periode: Periode, rules: Rules):
     """Flows between CG areas and the national map of origin, both in classes: each cell an
     interval, tied to the exact eigen_regio and andere_regio of every area and to each
     other (a region's municipalities on the map add up to its row of flows)."""

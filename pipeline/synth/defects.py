@@ -17,7 +17,7 @@ import io
 import json
 from pathlib import Path
 
-from pipeline.synth import HEADERS, write_xlsx
+from pipeline.synth.generator import HEADERS, write_xlsx
 
 CG = "GM0344"
 KW = "2025Q1"

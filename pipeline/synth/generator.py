@@ -3,9 +3,9 @@
 Real client data never enters the repository, yet analysts trying the tool, the tests
 and the benchmarks need data that looks and behaves like the real thing. Nothing here
 is real: each centrumgemeente's organisation is simulated day by day
-(:mod:`pipeline.synth_model`), sized by its share of the population and calibrated to
-published national figures (:mod:`pipeline.synth_targets`), and its quarters are written
-the way that organisation exports them (:mod:`pipeline.synth_export`): an episode in every
+(:mod:`pipeline.synth.model`), sized by its share of the population and calibrated to
+published national figures (:mod:`pipeline.synth.targets`), and its quarters are written
+the way that organisation exports them (:mod:`pipeline.synth.export`): an episode in every
 quarter it touches, running ones without einddatum; aanmeldingen with all outcomes;
 uitstroom with destinations and obstacles; capaciteit for most quarters.
 
@@ -27,16 +27,16 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline import synth_targets as targets
 from pipeline.periods import kwartalen_between, quarter_bounds
-from pipeline.synth_export import (  # noqa: F401  (HEADERS, write_xlsx: public from here)
+from pipeline.synth import targets as targets
+from pipeline.synth.export import (  # noqa: F401  (HEADERS, write_xlsx: public from here)
     HEADERS,
     KwartaalLevering,
     cut_last_rows,
     stijl_van,
     write_xlsx,
 )
-from pipeline.synth_model import Kwartaal, Organisatie, Regio
+from pipeline.synth.model import Kwartaal, Organisatie, Regio
 
 #: Share of CG-quarters with a capaciteit delivery (the soort is optional).
 CAPACITEIT_KANS = .9
@@ -110,7 +110,7 @@ def generate(out: Path, seed: int = 20251, kwartalen: tuple[str, str] = ("2024Q1
     summary = {"files": sorted(files), "rows": rows, "kwartalen": f"{labels[0]}..{labels[-1]}",
                "seed": seed, "schaal": schaal, "herleveringen": sorted(herleveringen)}
     if defecten:
-        from pipeline.synth_defects import write_defects
+        from pipeline.synth.defects import write_defects
 
         summary["manifest"] = str(write_defects(out / "defecten", seed))
     return summary
@@ -134,7 +134,7 @@ def _herlever(lev: KwartaalLevering, folder: Path) -> list[str]:
 def leveringen_tabel() -> str:
     """The table in docs/synth.md: per centrumgemeente its share, places and export habits
     (a test keeps the doc equal to this)."""
-    from pipeline.reference import load_reference
+    from schemas.reference_tables import load_reference
 
     ref = load_reference()
     names = dict(zip(ref.centrumgemeenten["gm_code"], ref.centrumgemeenten["gm_naam"],
@@ -172,7 +172,7 @@ def build_regios(schaal: float = 1.0) -> dict[str, Regio]:
     """Every centrumgemeente of the active reference data, with its weight, its area, the
     other municipalities, its places and the pre-merger codes its area still sees."""
     from pipeline import config
-    from pipeline.reference import load_reference
+    from schemas.reference_tables import load_reference
 
     ref = load_reference(config.membership_path(None))
     gemeenten = ref.gemeenten
@@ -200,8 +200,7 @@ def build_regios(schaal: float = 1.0) -> dict[str, Regio]:
 def recent_old_codes(since: str = "20220101") -> dict[str, tuple[str, ...]]:
     """2025 code -> codes of municipalities merged into it since ``since``: organisations
     keep using those for a while (the pipeline maps them with the crosswalk)."""
-    from pipeline.config import REFERENCE_DIR
-    from pipeline.reference import CROSSWALK_FILE
+    from schemas.reference_tables import CROSSWALK_FILE, REFERENCE_DIR
 
     found: dict[str, list[str]] = {}
     with (REFERENCE_DIR / CROSSWALK_FILE).open(encoding="utf-8", newline="") as fh:

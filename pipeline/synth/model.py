@@ -19,7 +19,7 @@ episodes, the waiting lists and a bounded pool of former clients, never the hist
 so it stays flat however long or large the run.
 
 All parameters below are tuning knobs chosen so that the generated data meets the
-published targets in :mod:`pipeline.synth_targets` through the real pipeline; they are
+published targets in :mod:`pipeline.synth.targets` through the real pipeline; they are
 not published figures themselves (docs/synth.md says which is which).
 """
 

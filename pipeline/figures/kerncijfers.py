@@ -10,8 +10,9 @@ from __future__ import annotations
 import duckdb
 from rich.table import Table
 
-from pipeline.periods import Periode, parse_periode, quarter_bounds
-from pipeline.survival import km_median
+from pipeline.figures.survival import km_median
+from pipeline.periods import Periode, quarter_bounds
+from schemas import labels
 from schemas.common import BESTEMMINGEN, OPVANGVORMEN, RESIDENTIELE_OPVANGVORMEN
 
 HERKOMST = ("eigen_regio", "andere_regio", "buitenland", "onbekend")
@@ -45,11 +46,10 @@ def check_scope(con: duckdb.DuckDBPyConnection, centrumgemeente: str | None) -> 
     return cg
 
 
-def kerncijfers(con: duckdb.DuckDBPyConnection, periode: str,
+def kerncijfers(con: duckdb.DuckDBPyConnection, p: Periode,
                 centrumgemeente: str | None = None) -> dict:
     """One JSON-ready object with every key of kerncijfers.md plus periode, centrumgemeente,
     peildatum and referentie_versie."""
-    p = parse_periode(periode)
     cg = check_scope(con, centrumgemeente)
     params = {"s": p.start, "e": p.end, "cg": cg}
 
@@ -152,15 +152,13 @@ def _per_opvangvorm(con, params: dict) -> dict[str, dict]:
 def _capacity_days(con, p: Periode, cg: str | None) -> dict[str, float] | None:
     """Places x days per residential form over the quarters of P; None when any quarter of P
     lacks a capaciteit delivery for a centrumgemeente in scope (national: all 35)."""
-    scope_cgs = [cg] if cg else [r[0] for r in _rows(
-        con, "SELECT gm_code FROM ref_centrumgemeenten", {})]
+    params = {"kw": list(p.kwartalen), "cg": cg}
+    if not _rows(con, "SELECT capaciteit_bekend($cg, $kw)", params)[0][0]:
+        return None
     rows = _rows(con, """
         SELECT centrumgemeente, kwartaal, opvangvorm, plaatsen FROM capaciteit
-        WHERE list_contains($kw, kwartaal) AND list_contains($cgs, centrumgemeente)""",
-                 {"kw": list(p.kwartalen), "cgs": scope_cgs})
-    delivered = {(r[0], r[1]) for r in rows}
-    if len(delivered) < len(scope_cgs) * len(p.kwartalen):
-        return None
+        WHERE list_contains($kw, kwartaal) AND ($cg IS NULL OR centrumgemeente = $cg)""",
+                 params)
     days = {}
     for k in p.kwartalen:
         start, end = quarter_bounds(int(k[:4]), int(k[-1]))
@@ -196,26 +194,6 @@ def trajectduur_data(con, params: dict) -> tuple[list, list]:
     return [r[0] for r in rows], [r[1] for r in rows]
 
 
-LABELS = {
-    "aanmeldingen": "Aanmeldingen",
-    "geplaatst": "Geplaatst",
-    "wachttijd_mediaan_dagen": "Wachttijd tot plaatsing, mediaan (dagen)",
-    "clienten_in_zorg": "Cliënten in zorg",
-    "aandeel_ambulant": "Aandeel uitsluitend ambulant",
-    "nieuwe_verblijven": "Nieuwe verblijven",
-    "beeindigde_verblijven": "Beëindigde verblijven",
-    "stand_begin": "Lopende verblijven begin periode",
-    "stand_einde": "Lopende verblijven einde periode",
-    "uitstroom": "Uitstroom",
-    "ligdagen": "Ligdagen (residentieel)",
-    "bezettingsgraad": "Bezettingsgraad",
-    "verblijfsduur_mediaan_dagen": "Verblijfsduur residentieel, mediaan (dagen, KM)",
-    "trajectduur_mediaan_dagen": "Trajectduur, mediaan (dagen, KM)",
-    "aandeel_eigen_regio": "Aandeel uit eigen regio",
-    "meegekomen_kinderen": "Meegekomen kinderen",
-}
-
-
 def _fmt(key: str, v: object) -> str:
     if v is None:
         return "–"
@@ -233,12 +211,12 @@ def render_kerncijfers(d: dict) -> Table:
                   f"referentie {d['referentie_versie']})")
     table.add_column("Kerncijfer")
     table.add_column("Waarde", justify="right")
-    for key, label in LABELS.items():
+    for key, label in labels.KERNCIJFER.items():
         table.add_row(label, _fmt(key, d[key]))
     for h, n in d["herkomst"].items():
-        table.add_row(f"  herkomst: {h.replace('_', ' ')}", _fmt(h, n))
+        table.add_row(f"  herkomst: {labels.HERKOMST[h].lower()}", _fmt(h, n))
     for b, n in d["uitstroom_bestemming"].items():
-        table.add_row(f"  uitstroom naar: {b.replace('_', ' ')}", _fmt(b, n))
+        table.add_row(f"  uitstroom naar: {labels.BESTEMMING[b]}", _fmt(b, n))
     for vorm, v in d["per_opvangvorm"].items():
         table.add_row(f"  {vorm}: cliënten / nieuw / beëindigd",
                       f"{_fmt('', v['clienten_in_zorg'])} / {_fmt('', v['nieuwe_verblijven'])} "

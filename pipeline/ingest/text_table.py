@@ -1,0 +1,145 @@
+"""A sheet or CSV as text: the header row found, every cell trimmed text, every row its line.
+
+Reading is deliberately dumb: nothing is judged here except what makes a file unreadable.
+Judging rows is the schemas' job.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pipeline.ingest.names import FileRejected
+from schemas.common import TEXT_DTYPE
+
+
+def normalise_header(name: object) -> str:
+    """'  Client ID ' -> 'client_id'; 'Geboorte-datum' -> 'geboorte_datum'."""
+    text = "" if name is None else str(name)
+    text = text.replace("\ufeff", "").strip().lower()
+    return re.sub(r"[\s\-]+", "_", text)
+
+
+@dataclass
+class TextTable:
+    """A sheet or CSV as text: normalised header, rows indexed by source line."""
+
+    header: list[str]
+    frame: pd.DataFrame  # Arrow-backed text, index = bronregel
+    #: problems with a row's shape found while reading: bronregel -> [(rule id, detail)]
+    row_problems: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+#: How far down a sheet or file the header may be (title rows above it are skipped).
+HEADER_SEARCH_ROWS = 20
+
+
+def table_from_records(records: Iterable[tuple[int, list[str]]], required: set[str],
+                       extra_problems: dict[int, list[tuple[str, str]]] | None = None,
+                       ) -> TextTable:
+    """Find the header, skip blank and title rows, keep every other row with its line number.
+
+    The header is the first of the first 20 non-blank rows that holds every required
+    column; without such a row it is the first non-blank row (and the file will be
+    rejected for its missing columns, which names them).
+    """
+    pending: list[tuple[int, list[str]]] = []
+    header: list[str] | None = None
+    title_rows: list[int] = []
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    problems: dict[int, list[tuple[str, str]]] = {}
+    it = iter(records)
+    for line, record in it:
+        if not any(c.strip() for c in record):
+            continue
+        pending.append((line, record))
+        if required <= {normalise_header(c) for c in record}:
+            header = [normalise_header(c) for c in record]
+            title_rows = [n for n, _ in pending[:-1]]
+            pending = []
+            break
+        if len(pending) == HEADER_SEARCH_ROWS:
+            break
+    if header is None:
+        if not pending:
+            raise FileRejected("the file is empty (not even a header row)",
+                               "Deliver the file with at least its header row", "leeg_bestand")
+        header = [normalise_header(c) for c in pending[0][1]]
+        pending = pending[1:]
+    while header and header[-1] == "" and len(header) > 1:
+        header.pop()
+    named = [h for h in header if h]
+    doubled = sorted({h for h in named if named.count(h) > 1})
+    if doubled:
+        raise FileRejected(
+            f"column(s) {', '.join(doubled)} appear more than once in the header",
+            "Keep one column of each name", "kolom_dubbel",
+        )
+
+    def take(line: int, record: list[str]) -> None:
+        if not any(c.strip() for c in record):
+            return  # blank line: not a record
+        if len(record) != len(header):
+            extra = record[len(header):]
+            if len(record) < len(header) or any(c.strip() for c in extra):
+                problems.setdefault(line, []).append(
+                    ("veldaantal", f"{len(record)} fields instead of {len(header)}"))
+            record = (record + [""] * len(header))[: len(header)]
+        rows.append(record)
+        lines.append(line)
+
+    for line, record in pending:
+        take(line, record)
+    for line, record in it:
+        take(line, record)
+    for line, found in (extra_problems or {}).items():
+        if line in set(lines):
+            problems.setdefault(line, []).extend(found)
+    warnings = []
+    if title_rows:
+        warnings.append(f"row(s) {', '.join(map(str, title_rows))} above the header were "
+                        "skipped as title rows")
+    return TextTable(header, _text_frame(header, rows, lines), problems, warnings)
+
+
+def _text_frame(header: list[str], rows: list[list[str]], lines: list[int]) -> pd.DataFrame:
+    cols = {h: [r[i] for r in rows] for i, h in enumerate(header) if h}
+    frame = pd.DataFrame(cols, index=pd.Index(lines, name="bronregel"), dtype=TEXT_DTYPE)
+    frame = frame.apply(lambda s: s.str.strip())
+    return frame.replace("", pd.NA)
+
+
+def normalise_values(
+    frame: pd.DataFrame,
+    date_columns: Iterable[str],
+    enum_columns: Iterable[str],
+    code_columns: Iterable[str],
+) -> pd.DataFrame:
+    """Rewrite delivered spellings into the one form the schemas check.
+
+    Enumerations are matched case-insensitively, codes upper-cased, and
+    ``DD-MM-YYYY`` dates rewritten to ``YYYY-MM-DD``. A value that fits no form is
+    left as it is, so the schema reports it.
+    """
+    out = frame.copy()
+    for c in enum_columns:
+        if c in out:
+            out[c] = out[c].str.lower()
+    for c in code_columns:
+        if c in out:
+            out[c] = out[c].str.upper()
+    for c in date_columns:
+        if c in out:
+            dmy = out[c].str.fullmatch(r"\d{1,2}-\d{1,2}-\d{4}").fillna(False).to_numpy(bool)
+            if dmy.any():
+                parts = out.loc[dmy, c].str.split("-", expand=True)
+                out.loc[dmy, c] = (parts[2] + "-" + parts[1].str.zfill(2) + "-"
+                                   + parts[0].str.zfill(2))
+    return out

@@ -1,2 +1,0 @@
--- Not used: voorraad_identiteit is computed from pipeline.figures.kerncijfers per CG x quarter
--- (pipeline/quality/kerncijfers_frames.py), so it checks the published figures. To be removed.

@@ -1,0 +1,269 @@
+"""The sections of a report: what each shows, in Dutch, from one protected release.
+
+Each function takes the release (all numbers already protected by ``release``) and returns the
+parts the notebook ``notebooks/kwartaalrapportage.ipynb`` lays out: texts, tables and the
+charts it writes. No disclosure decision is taken here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.figures.survival import median_from_curve
+from pipeline.periods import Periode
+from pipeline.share.disclosure import Rules
+from pipeline.share.release import (
+    GROUPS,
+    LANDELIJK,
+    MARK,
+    SERIES,
+    TOTAAL,
+    Release,
+)
+from schemas import labels
+
+#: Groups shown in the key-figure table (the others get their own chart and table).
+IN_KERNCIJFERS = ("voorraad", "herkomst", "zorg")
+
+
+def scope_row(table: pd.DataFrame, scope: str) -> pd.Series:
+    return table.loc[TOTAAL if scope == LANDELIJK else scope]
+
+
+def build_report(m, release: Release, scope: str, out: Path) -> dict:
+    """Write charts and tables for one scope; return the parts the notebook shows."""
+    from pipeline.share import charts
+
+    rules = release.rules
+    out = Path(out)
+    fig_dir = out / "figuren"
+    raw = release.raw[scope]
+    naam = "Nederland" if scope == LANDELIJK else _naam(m, scope)
+    kop = f"{naam}, {release.periode}"
+    parts: list[str | Path] = [
+        f"# Monitor vrouwenopvang: {kop}\n\nPeildatum {release.peildatum}. Referentiedata "
+        f"{release.referentie}. {MARK_UITLEG.format(mark=MARK, t_1=rules.threshold - 1)}"]
+    tabellen = {}
+    figures = []
+
+    rows = []
+    for group in IN_KERNCIJFERS:
+        for col, value in scope_row(release.tables[group], scope).items():
+            rows.append({"Kerncijfer": labels.MAAT.get(col, col), "Waarde": value})
+    kern = pd.DataFrame(rows)
+    wacht = release.wacht_mediaan.get(scope)
+    eigen, andere = raw["herkomst"]["eigen_regio"], raw["herkomst"]["andere_regio"]
+    herkomst_row = scope_row(release.tables["herkomst"], scope)
+    aandeel = rules.share_of_two(eigen, andere,
+                                 tuple(herkomst_row[["eigen_regio", "andere_regio"]]))
+    ambulant = release.aandeel_ambulant.get(scope)
+    extra = [("Wachttijd tot plaatsing, mediaan (klasse)", wacht),
+             ("Aandeel uit eigen regio", None if aandeel is None else f"{aandeel:.0%}"),
+             ("Aandeel uitsluitend ambulant", ambulant)]
+    kern = pd.concat([kern, pd.DataFrame([{"Kerncijfer": k, "Waarde": "niet getoond"
+                                           if v is None else v} for k, v in extra])],
+                     ignore_index=True)
+    tabellen["Kerncijfers"] = kern
+    parts.append("## Kerncijfers\n\n" + _markdown_table(kern))
+
+    reeks = pd.DataFrame({label: scope_row(release.series[m_], scope)
+                          for m_, label in SERIES.items()})
+    reeks.index.name = "Kwartaal"
+    tabellen["Per kwartaal"] = reeks.reset_index()
+    plot_frame = pd.DataFrame({k: scope_row(release.series[k], scope) for k in SERIES})
+    plot_frame["kwartaal"] = plot_frame.index
+    fig = charts.tijdreeks(plot_frame, f"In- en uitstroom per kwartaal, {naam}",
+                           release.peildatum, release.referentie)
+    figures += charts.save(fig, fig_dir, "per_kwartaal")
+    parts += ["## Per kwartaal\n\n" + _markdown_table(reeks.reset_index()),
+              fig_dir / "per_kwartaal.png"]
+
+    _, _, files = _staaf(release, scope, "herkomst", labels.HERKOMST,
+                         f"Herkomst van aanmeldingen, {naam}", "Aanmeldingen", fig_dir)
+    figures += files
+    parts += ["## Waar komen cliënten vandaan?", fig_dir / "herkomst.png"]
+
+    namen, waarden, files = _staaf(release, scope, "vormen", labels.OPVANGVORM,
+                                   f"Cliënten in zorg per opvangvorm, {naam}", "Cliënten",
+                                   fig_dir, "per_opvangvorm")
+    tabellen["Per opvangvorm"] = pd.DataFrame({"Opvangvorm": namen, "Cliënten in zorg": waarden})
+    figures += files
+    parts += ["## Welke opvang krijgen cliënten?\n\nEen cliënt die in de periode van "
+              "opvangvorm wisselde (doorstroom) telt bij elke vorm mee.",
+              fig_dir / "per_opvangvorm.png"]
+
+    cg = None if scope == LANDELIJK else scope
+    curve = release.curves[("verblijfsduur", scope)]
+    duur = median_from_curve(curve)
+    fig = charts.overleving(curve, f"Verblijfsduur residentiële opvang, {naam}",
+                            release.peildatum, release.referentie)
+    figures += charts.save(fig, fig_dir, "verblijfsduur")
+    if len(curve) > 1:  # a lone start row holds only a rounded small N: not a table
+        tabellen["Verblijfsduur"] = curve.rename(columns={
+            "t": "dagen", "S": "aandeel_nog_in_zorg",
+            "at_risk": f"nog_in_zorg_afgerond_op_{rules.threshold}",
+            "events": f"beeindigd_afgerond_op_{rules.threshold}"})
+    parts += [f"## Hoe lang duurt de opvang?\n\nMediane verblijfsduur in residentiële "
+              f"opvang (Kaplan-Meier): "
+              f"{'niet getoond' if duur is None else f'ongeveer {duur / 7:.0f} weken'}. De "
+              f"curves zijn berekend op aantallen die eerst zijn afgerond op veelvouden van "
+              f"{rules.threshold}, per hele week; de curve stopt waar minder dan "
+              f"{rules.threshold} cliënten nog in zorg zijn.",
+              fig_dir / "verblijfsduur.png"]
+    traject = release.curves[("trajectduur", scope)]
+    fig = charts.overleving(traject, f"Duur van trajecten (alle opvangvormen), {naam}",
+                            release.peildatum, release.referentie)
+    figures += charts.save(fig, fig_dir, "trajectduur")
+    parts += ["Een traject is een aaneengesloten reeks verblijven van een cliënt, ook "
+              "ambulant.", fig_dir / "trajectduur.png"]
+
+    namen, waarden, files = _staaf(release, scope, "bestemming", labels.BESTEMMING,
+                                   f"Waar gaan cliënten naartoe? {naam}", "Uitstroom", fig_dir,
+                                   "uitstroom_bestemming", horizontaal=True)
+    tabellen["Uitstroom naar bestemming"] = pd.DataFrame(
+        {"Bestemming": namen + ["Totaal"],
+         "Uitstroom": waarden + [scope_row(release.tables["bestemming"], scope)[TOTAAL]]})
+    figures += files
+    parts += ["## Waar gaan cliënten naartoe?", fig_dir / "uitstroom_bestemming.png"]
+
+    namen, waarden, files = _staaf(release, scope, "belemmeringen", labels.BELEMMERING,
+                                   f"Belemmeringen bij uitstroom, {naam}",
+                                   "Uitstroom met deze belemmering", fig_dir, horizontaal=True)
+    tabellen["Belemmeringen"] = pd.DataFrame({"Belemmering": namen, "Uitstroom": waarden})
+    figures += files
+    parts += ["Een cliënt kan bij uitstroom meer dan één belemmering hebben.",
+              fig_dir / "belemmeringen.png"]
+
+    wacht = scope_row(release.tables["wachttijd"], scope)
+    tabellen["Wachttijd"] = pd.DataFrame(
+        {"Wachttijd": GROUPS["wachttijd"] + ["Totaal geplaatst"],
+         "Geplaatst": [wacht[c] for c in GROUPS["wachttijd"]] + [wacht[TOTAAL]]})
+    fig = charts.staaf(GROUPS["wachttijd"], [wacht[c] for c in GROUPS["wachttijd"]],
+                       f"Wachttijd van aanmelding tot plaatsing, {naam}", "Geplaatst",
+                       release.peildatum, release.referentie, geordend=True)
+    figures += charts.save(fig, fig_dir, "wachttijd")
+    parts += ["## Hoe snel krijgt een cliënt een plek?", fig_dir / "wachttijd.png"]
+
+    bez = bezetting_tabel(m, rules, cg, release.periode)
+    tabellen["Bezetting"] = bez.assign(bezettingsgraad=[
+        "niet getoond" if v is None else f"{v:.0%}" for v in bez["bezettingsgraad"]]).rename(
+        columns={"kwartaal": "Kwartaal", "opvangvorm": "Opvangvorm",
+                 "bezettingsgraad": "Bezettingsgraad"})
+    fig = charts.bezetting(bez, f"Bezetting van de residentiële opvang, {naam}",
+                           release.peildatum, release.referentie)
+    figures += charts.save(fig, fig_dir, "bezetting")
+    parts += ["## Bezetting tegenover capaciteit\n\nLigdagen als deel van de plaatsen maal "
+              "de dagen van het kwartaal. Niet getoond waar de capaciteit niet is aangeleverd "
+              f"of minder dan {rules.threshold} cliënten in die opvangvorm verbleven.",
+              fig_dir / "bezetting.png"]
+
+    parts += herkomst_delen(m, release, scope, cg, naam, fig_dir, tabellen, figures)
+    return {"parts": parts, "tabellen": tabellen, "figuren": figures}
+
+
+def _staaf(release: Release, scope: str, group: str, woorden: dict[str, str], titel: str,
+           as_label: str, fig_dir: Path, stem: str | None = None, **opties
+           ) -> tuple[list[str], list, list[Path]]:
+    """The bar chart of one group of the release (its protected counts, in the group's
+    order, in Dutch): (names, values, files written)."""
+    from pipeline.share import charts
+
+    row = scope_row(release.tables[group], scope)
+    namen = [woorden[c] for c in GROUPS[group]]
+    waarden = [row[c] for c in GROUPS[group]]
+    fig = charts.staaf(namen, waarden, titel, as_label, release.peildatum, release.referentie,
+                       **opties)
+    return namen, waarden, charts.save(fig, fig_dir, stem or group)
+
+
+def bezetting_tabel(m, rules: Rules, cg: str | None, periode: Periode) -> pd.DataFrame:
+    """The last eight quarters up to P: bezettingsgraad per residential form, None where the
+    capacity is unknown or fewer than threshold clients stayed in that form (a rate with its
+    published capacity gives the ligdagen away, which for one client is her stay)."""
+    last = periode.kwartalen[-1]
+    b = m.bezetting(cg)
+    b = b[b["kwartaal"] <= last]
+    b = b[b["kwartaal"].isin(sorted(b["kwartaal"].unique())[-8:])]
+    rate = [rules.bezetting(g, n)
+            for g, n in zip(b["bezettingsgraad"], b["clienten"], strict=True)]
+    return pd.DataFrame({"kwartaal": b["kwartaal"].to_list(),
+                         "opvangvorm": b["opvangvorm"].to_list(), "bezettingsgraad": rate})
+
+
+def herkomst_delen(m, release: Release, scope: str, cg: str | None, naam: str,
+                   fig_dir: Path, tabellen: dict, figures: list) -> list:
+    """The national map of origin municipalities and the flows between CG areas, in classes
+    where 0 and small counts look alike (0 tot en met 4), as the release's audit covered
+    them: a figure the audit could not pass is left out of every report."""
+    from pipeline.share import charts, kaart
+    from schemas.reference_tables import BOUNDARIES_FILE, REFERENCE_DIR
+
+    rules = release.rules
+    namen = dict(zip(m.centrumgemeenten()["gm_code"], m.centrumgemeenten()["gm_naam"],
+                     strict=True))
+    uitleg = KLASSEN_UITLEG.format(label=rules.label, t_1=rules.threshold - 1)
+    parts: list = ["## Herkomst op de kaart"]
+    if cg is not None:
+        parts.append(KAART_PER_REGIO)
+    elif release.kaart is None:
+        parts.append(NIET_GETOOND.format(wat="De kaart is"))
+    else:
+        # the counts the audit covered, in the shape the map takes
+        matrix = release.kaart.rename("aanmeldingen").rename_axis(
+            "gemeente_herkomst").reset_index().assign(centrumgemeente=None)
+        gemeenten = m.gemeenten()  # the membership the figures were computed with
+        fig = kaart.herkomst_kaart(matrix, rules, f"Gemeente van herkomst, {naam}",
+                                   release.peildatum, release.referentie, None,
+                                   REFERENCE_DIR / BOUNDARIES_FILE, gemeenten,
+                                   nul_als_klein=frozenset(gemeenten["gm_code"]))
+        figures += charts.save(fig, fig_dir, "herkomst_kaart")
+        parts += [uitleg, fig_dir / "herkomst_kaart.png"]
+
+    parts.append("## Stromen tussen regio's")
+    if release.stromen is None:
+        parts.append(NIET_GETOOND.format(wat="De stromen zijn"))
+        return parts
+    stromen = release.stromen.stack().rename("aanmeldingen").rename_axis(
+        ["herkomst_regio", "centrumgemeente"]).reset_index()
+    if cg is None:
+        fig = kaart.stromen_matrix(stromen, rules, "Aanmeldingen tussen regio's",
+                                   release.peildatum, release.referentie, namen,
+                                   nul_als_klein=frozenset(namen), diagonaal_leeg=True)
+        figures += charts.save(fig, fig_dir, "stromen")
+        parts += [uitleg + " De diagonaal (de eigen regio) staat in de tabel Kerncijfers.",
+                  fig_dir / "stromen.png"]
+    else:
+        tabel = kaart.stromen_tabel(stromen, rules, cg, namen, alle=list(namen))
+        tabellen["Stromen tussen regio's"] = tabel
+        parts.append(uitleg + "\n\n" + _markdown_table(tabel))
+    return parts
+
+
+KLASSEN_UITLEG = ("Aantallen staan hier in klassen (zoals 5-9 of 10-24), zodat geen exact "
+                  "aantal van een gemeente of regio uit de totalen te berekenen is; "
+                  "'{label}' is 0 tot en met {t_1}: een klein aantal en geen aanmelding zien "
+                  "er hetzelfde uit.")
+NIET_GETOOND = ("{wat} niet getoond: met zo weinig aanmeldingen zou een klein aantal uit de "
+                "totalen af te leiden zijn.")
+KAART_PER_REGIO = ("De kaart van de gemeenten van herkomst staat in het landelijke rapport. "
+                   "Een kaart per regio wordt (nog) niet getoond: de controle op onthulling "
+                   "van de hele release dekt alleen de landelijke kaart.")
+MARK_UITLEG = ("Een '{mark}' is een verborgen aantal: een klein aantal (1 tot en met {t_1}), "
+               "of een aantal dat verborgen is zodat zo'n klein aantal niet uit totalen, "
+               "verschillen of andere rapporten te berekenen is. Alle verborgen aantallen "
+               "zien er hetzelfde uit.")
+
+
+def _naam(m, cg: str) -> str:
+    row = m.centrumgemeenten().set_index("gm_code").loc[cg]
+    return f"{row['gm_naam']} ({cg})"
+
+
+def _markdown_table(df: pd.DataFrame) -> str:
+    cols = list(df.columns)
+    lines = ["| " + " | ".join(map(str, cols)) + " |", "|" + "---|" * len(cols)]
+    for r in df.itertuples(index=False):
+        lines.append("| " + " | ".join("" if v is None else str(v) for v in r) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,52 @@
+"""The Dutch words for every code and key figure that reports, charts and the terminal show.
+
+One home, so a chart, a table and a sentence never name one thing two ways. The codes
+themselves are the delivery format's (``schemas.common``); these are only their words.
+"""
+
+from __future__ import annotations
+
+from schemas.common import BELEMMERINGEN, BESTEMMINGEN, OPVANGVORMEN
+
+HERKOMST = {"eigen_regio": "Eigen regio", "andere_regio": "Andere regio",
+            "buitenland": "Buitenland", "onbekend": "Onbekend"}
+
+OPVANGVORM = dict(zip(OPVANGVORMEN, ("Crisisopvang", "Residentieel", "Ambulant"), strict=True))
+
+BESTEMMING = {code: code.replace("_", " ") for code in BESTEMMINGEN}
+
+BELEMMERING = dict(zip(BELEMMERINGEN, (
+    "Geen woning", "Geen vervolghulp", "Kan niet terug naar herkomst", "Financiën",
+    "Verblijfsstatus"), strict=True))
+
+#: The key figures of ``opvangmonitor kerncijfers`` (docs/kerncijfers.md), in table order.
+KERNCIJFER = {
+    "aanmeldingen": "Aanmeldingen",
+    "geplaatst": "Geplaatst",
+    "wachttijd_mediaan_dagen": "Wachttijd tot plaatsing, mediaan (dagen)",
+    "clienten_in_zorg": "Cliënten in zorg",
+    "aandeel_ambulant": "Aandeel uitsluitend ambulant",
+    "nieuwe_verblijven": "Nieuwe verblijven",
+    "beeindigde_verblijven": "Beëindigde verblijven",
+    "stand_begin": "Lopende verblijven begin periode",
+    "stand_einde": "Lopende verblijven einde periode",
+    "uitstroom": "Uitstroom",
+    "ligdagen": "Ligdagen (residentieel)",
+    "bezettingsgraad": "Bezettingsgraad",
+    "verblijfsduur_mediaan_dagen": "Verblijfsduur residentieel, mediaan (dagen, KM)",
+    "trajectduur_mediaan_dagen": "Trajectduur, mediaan (dagen, KM)",
+    "aandeel_eigen_regio": "Aandeel uit eigen regio",
+    "meegekomen_kinderen": "Meegekomen kinderen",
+}
+
+#: The counts of a report's key-figure table (the release's measures).
+MAAT = {
+    "stand_begin": KERNCIJFER["stand_begin"], "nieuwe_verblijven": KERNCIJFER["nieuwe_verblijven"],
+    "beeindigde_verblijven": KERNCIJFER["beeindigde_verblijven"],
+    "stand_einde": KERNCIJFER["stand_einde"],
+    **{k: f"Aanmeldingen uit {v.lower()}" for k, v in HERKOMST.items() if k != "onbekend"},
+    "onbekend": "Aanmeldingen herkomst onbekend",
+    "clienten_in_zorg": KERNCIJFER["clienten_in_zorg"], "geplaatst": KERNCIJFER["geplaatst"],
+    "uitstroom": KERNCIJFER["uitstroom"], "meegekomen_kinderen": KERNCIJFER["meegekomen_kinderen"],
+    "Totaal": "Aanmeldingen totaal",
+}
