@@ -96,7 +96,7 @@ def measure(kind: str, folder: str, workdir: str) -> dict:
         ref = load_reference()
         key = pseudonym.load_or_create_key(work / "key" / "bench.key")
         con = db.connect(work / "bench.duckdb")
-        run = ingest_paths(con, _csv_files(folder_p), key, ref.centrumgemeente_codes)
+        run = ingest_paths(con, _csv_files(folder_p), key, ref.lidmaatschap)
         # split the two phases: where the time and the memory go
         extra = {"load_seconds": round(time.perf_counter() - start, 3),
                  "load_peak_rss_mb": _peak_rss_mb()}

@@ -128,10 +128,12 @@ def build(db: DbOption = None, lidmaatschap: MembershipOption = None) -> None:
 
     try:
         con = connect(config.db_path(db))
-        rebuild(con, load_reference(config.membership_path(lidmaatschap)))
+        warnings = rebuild(con, load_reference(config.membership_path(lidmaatschap)))
     except (FileNotFoundError, RuntimeError, ValueError) as exc:
         raise fail(str(exc)) from None
     con.close()
+    for warning in warnings:
+        err.print(f"warning: {warning}", highlight=False)
     err.print("Models rebuilt.")
 
 

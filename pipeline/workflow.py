@@ -37,10 +37,11 @@ def run_ingest(settings: config.Settings, paths: list[Path], as_json: bool, out:
     try:
         with _progress(err, len(files)) as bar:
             task = bar.add_task("ingest", total=len(files))
-            run = ingest_paths(con, files, key, ref.centrumgemeente_codes,
+            run = ingest_paths(con, files, key, ref.lidmaatschap,
                                progress=lambda p: bar.update(task, advance=1,
                                                              description=p.name))
-        rebuild(con, ref)
+        for warning in rebuild(con, ref):
+            err.print(f"warning: {warning}", highlight=False)
         findings = None
         if quality and any(r.status == "loaded" for r in run.results):
             from pipeline.quality import run_quality
@@ -62,10 +63,12 @@ def run_ingest(settings: config.Settings, paths: list[Path], as_json: bool, out:
     return run.exit_code
 
 
-def rebuild(con, ref) -> None:
-    """Refresh the reference tables and the derived models after the raw tables changed."""
+def rebuild(con, ref) -> list[str]:
+    """Refresh the reference tables and the derived models after the raw tables changed;
+    returns warnings about loads the active reference data does not count."""
     ref.install(con)
     warehouse.build(con)
+    return warehouse.loads_buiten_referentie(con)
 
 
 def _progress(err: Console, n: int) -> Progress:
@@ -149,8 +152,10 @@ def run_demo(settings: config.Settings, out_dir: Path, out: Console, err: Consol
     err.print(f"1/4 Writing synthetic deliveries for 35 centrumgemeenten to {out_dir} ...")
     summary = generate(out_dir, kwartalen=kwartalen, schaal=schaal)
     err.print(f"2/4 Ingesting them into {settings.db} and checking data quality ...")
-    code = run_ingest(settings, [out_dir], as_json=False, out=Console(quiet=True),
-                      err=err)
+    # the files just written, not the folder: a folder left by an older demo may hold files
+    # this version would name differently
+    code = run_ingest(settings, [Path(f) for f in summary["files"]], as_json=False,
+                      out=Console(quiet=True), err=err)
     con = db.connect(settings.db, read_only=True)
     try:
         last_quarter = warehouse.laatste_kwartaal(con)

@@ -37,6 +37,11 @@ KERNCIJFER = {
     "trajectduur_mediaan_dagen": "Trajectduur, mediaan (dagen, KM)",
     "aandeel_eigen_regio": "Aandeel uit eigen regio",
     "meegekomen_kinderen": "Meegekomen kinderen",
+    "inwoners": "Inwoners van het gebied (2024)",
+    "aanmeldingen_per_10k_inwoners": "Aanmeldingen per 10.000 inwoners",
+    "clienten_in_zorg_per_10k_inwoners": "Cliënten in zorg per 10.000 inwoners",
+    "plaatsen_per_10k_inwoners": "Plaatsen (crisis + residentieel) per 10.000 inwoners",
+    "plaatsen_norm_istanbul": "Plaatsen volgens de norm van Istanbul (1 per 10.000 inwoners)",
 }
 
 #: The counts of a report's key-figure table (the release's measures).

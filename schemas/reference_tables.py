@@ -25,7 +25,12 @@ CENTRUMGEMEENTEN_FILE = "centrumgemeenten_2025.csv"
 CROSSWALK_FILE = "gemeente_crosswalk_to_2025.csv"
 DEFAULT_MEMBERSHIP_FILE = "lidmaatschap_2025_afgeleid.csv"
 BOUNDARIES_FILE = "gemeente_2025_wgs84.geojson"
+BEVOLKING_FILE = "gemeenten_bevolking_2024.csv"
+REGIOS_FILE = "gemeente_veiligthuis_ggd_2025.csv"
 BUITENLAND = "BUITENLAND"
+#: The version of the shipped default, printed on every report's footnote: the 35 of Dutch
+#: law, areas derived inside the Veilig Thuis-regio's (see derive_membership.py).
+DEFAULT_VERSIE = "2025-wet35-vt-afgeleid"
 
 
 def opvangvormen_table() -> pd.DataFrame:
@@ -53,6 +58,13 @@ class Reference:
     def centrumgemeente_codes(self) -> frozenset[str]:
         return frozenset(self.centrumgemeenten["gm_code"])
 
+    @property
+    def lidmaatschap(self) -> dict[str, str]:
+        """Municipality (2025 code) -> the centrumgemeente of its area; a centrumgemeente
+        maps to itself, so the values are exactly the 35."""
+        return dict(zip(self.gemeenten["gm_code"], self.gemeenten["centrumgemeente"],
+                        strict=True))
+
     def to_current(self, code: str) -> str | None:
         """'GM0501' -> 'GM1992'; a current code -> itself; BUITENLAND stays; unknown -> None."""
         if code == BUITENLAND:
@@ -72,25 +84,45 @@ class Reference:
                                          "bron"]].to_dict("records"),
         }
 
+    def gebied_van(self, code: str) -> str | None:
+        """The centrumgemeente whose area a (current or former) municipality lies in."""
+        current = self.to_current(code)
+        rows = self.gemeenten.loc[self.gemeenten["gm_code"] == current, "centrumgemeente"]
+        return rows.iloc[0] if len(rows) else None
+
+    def naam(self, code: str) -> str:
+        rows = self.gemeenten.loc[self.gemeenten["gm_code"] == code, "gm_naam"]
+        return rows.iloc[0] if len(rows) else code
+
     def summary_text(self) -> str:
         counts = self.gemeenten.groupby("centrumgemeente").size()
-        derived = int((self.gemeenten["bron"] == "afgeleid").sum())
         lines = [f"Reference data version: {self.versie}",
                  f"{len(self.gemeenten)} municipalities (2025) in "
                  f"{len(self.centrumgemeenten)} centrumgemeente areas.", ""]
-        lines.append(f"{'code':<8}{'centrumgemeente':<20}{'provincie':<15}{'status':<13}members")
+        lines.append(f"{'code':<8}{'centrumgemeente':<20}{'provincie':<15}{'status':<11}"
+                     f"{'VT-regio':<10}members  how assigned")
         for r in self.centrumgemeenten.sort_values("gm_code").itertuples():
-            lines.append(f"{r.gm_code:<8}{r.gm_naam:<20}{r.provincie:<15}{r.status:<13}"
-                         f"{int(counts.get(r.gm_code, 0))}")
-        unconfirmed = int((self.centrumgemeenten["status"] != "confirmed").sum())
+            leden = self.gemeenten[self.gemeenten["centrumgemeente"] == r.gm_code]
+            hoe = ", ".join(f"{n} {m}" for m, n in leden["methode"].value_counts()
+                            .sort_index().items())
+            lines.append(f"{r.gm_code:<8}{r.gm_naam:<20}{r.provincie:<15}{r.status:<11}"
+                         f"{r.veiligthuisregio:<10}{int(counts.get(r.gm_code, 0)):>7}  {hoe}")
+        confirmed = self.centrumgemeenten[self.centrumgemeenten["status"] == "confirmed"]
         lines.append("")
-        lines.append(f"{unconfirmed} of {len(self.centrumgemeenten)} centrumgemeenten are "
-                     "unconfirmed: check them against the VWS list (RegioAtlas, "
-                     "'Centrumgemeenten vrouwenopvang / geweld in huiselijke kring').")
-        if derived:
-            lines.append(f"{derived} memberships are derived (nearest centrumgemeente in the "
-                         "same province), not official: pass the official list with "
-                         "--lidmaatschap FILE (columns gm_code,centrumgemeente).")
+        lines.append(f"{len(confirmed)} of {len(self.centrumgemeenten)} centrumgemeenten are "
+                     "confirmed by Dutch law (BWBR0018516 bijlage B, BWBR0020379 bijlage B, "
+                     "BWBR0027383 bijlage 3; the source column names the text of each).")
+        methode = self.gemeenten["methode"].value_counts()
+        if (self.gemeenten["bron"] == "afgeleid").any():
+            lines.append(
+                "Memberships are derived, not official: each municipality to a centrumgemeente "
+                "of its own Veilig Thuis-regio: "
+                f"{int(methode.get('enige_in_vt', 0))} where the region holds one "
+                f"(enige_in_vt), {int(methode.get('ggd', 0))} split by GGD-regio (ggd), "
+                f"{int(methode.get('dichtstbij', 0))} the nearest of several (dichtstbij: a "
+                f"guess), {int(methode.get('eigen', 0))} centrumgemeenten in their own area. "
+                "Pass the official list with --lidmaatschap FILE (columns "
+                "gm_code,centrumgemeente).")
         return "\n".join(lines)
 
     def install(self, con: duckdb.DuckDBPyConnection) -> None:
@@ -100,7 +132,8 @@ class Reference:
                          ("ref_centrumgemeenten", self.centrumgemeenten),
                          ("ref_crosswalk", cross),
                          ("ref_versie", pd.DataFrame({"versie": [self.versie]})),
-                         ("ref_opvangvormen", opvangvormen_table())):
+                         ("ref_opvangvormen", opvangvormen_table()),
+                         ("ref_bevolking", bevolking())):
             con.register("_ref", df)
             try:
                 con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _ref")
@@ -113,9 +146,18 @@ def _read(name: str) -> pd.DataFrame:
 
 
 @functools.cache
+def bevolking() -> pd.DataFrame:
+    """Inhabitants, men and women per 2025 municipality on 2024-01-01 (CBS via PDOK,
+    ``gemeenten_bevolking_2024.csv``): gm_code, inwoners, mannen, vrouwen, jaar."""
+    df = _read(BEVOLKING_FILE)[["gm_code", "inwoners", "mannen", "vrouwen", "jaar"]]
+    return df.astype({"inwoners": int, "mannen": int, "vrouwen": int, "jaar": int})
+
+
+@functools.cache
 def _base() -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
     gemeenten = _read(GEMEENTEN_FILE)[["gm_code", "gm_naam", "provincie"]]
-    cgs = _read(CENTRUMGEMEENTEN_FILE)[["gm_code", "gm_naam", "provincie", "status"]]
+    cgs = _read(CENTRUMGEMEENTEN_FILE)[["gm_code", "gm_naam", "provincie", "status",
+                                        "veiligthuisregio", "source"]]
     cw = _read(CROSSWALK_FILE)
     crosswalk = {c: c for c in gemeenten["gm_code"]}
     for old, new in zip(cw["old_code"], cw["gm_code_2025"], strict=True):
@@ -129,13 +171,13 @@ def _load(membership: Path | None) -> Reference:
     gemeenten, cgs, crosswalk = _base()
     if membership is None:
         members = _read(DEFAULT_MEMBERSHIP_FILE)
-        versie = "2025-afgeleid"
+        versie = DEFAULT_VERSIE
     else:
         members = read_membership(membership, gemeenten, cgs, crosswalk)
         digest = hashlib.sha256(membership.read_bytes()).hexdigest()[:12]
         versie = f"2025+{membership.name}@{digest}"
-    table = gemeenten.merge(members[["gm_code", "centrumgemeente", "bron"]], on="gm_code",
-                            how="left", validate="one_to_one")
+    table = gemeenten.merge(members[["gm_code", "centrumgemeente", "bron", "methode"]],
+                            on="gm_code", how="left", validate="one_to_one")
     return Reference(versie, table, cgs, crosswalk)
 
 
@@ -198,4 +240,5 @@ def read_membership(path: Path, gemeenten: pd.DataFrame, cgs: pd.DataFrame,
         more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
         raise ReferenceDataError(f"{path} cannot be used as membership list:\n  {shown}{more}")
     df["bron"] = "officieel:" + path.name
-    return df[["gm_code", "centrumgemeente", "bron"]]
+    df["methode"] = "officieel"
+    return df[["gm_code", "centrumgemeente", "bron", "methode"]]

@@ -82,7 +82,7 @@ class Warehouse:
         con = db.connect(self.path)
         try:
             ref = load_reference()
-            run = ingest_paths(con, list(paths), self.key, ref.centrumgemeente_codes,
+            run = ingest_paths(con, list(paths), self.key, ref.lidmaatschap,
                                today=today)
             rebuild(con, ref)
             return run

@@ -46,3 +46,9 @@ def test_bezetting_needs_threshold_clients_and_is_whole_percent():
     assert R.bezetting(0.8765, 4) is None               # her ligdagen from rate x capacity
     assert R.bezetting(None, 50) is None and R.bezetting(float("nan"), 50) is None
     assert Rules(10).bezetting(0.5, 9) is None
+
+
+def test_a_rate_per_inhabitant_only_from_a_shown_count():
+    assert R.per_10k(120, 600_000) == pytest.approx(2.0)
+    assert R.per_10k(MARK, 600_000) is None             # x 60 inhabitants would give it back
+    assert R.per_10k(None, 600_000) is None and R.per_10k(12, 0) is None

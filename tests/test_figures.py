@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 import json
 import random
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +25,10 @@ SPEC_KEYS = {
     "aandeel_eigen_regio", "meegekomen_kinderen", "per_opvangvorm",
     "periode", "centrumgemeente", "peildatum",
 }
+#: Keys this project adds, each documented in docs/kerncijfers.md.
+ADDED_KEYS = {"referentie_versie", "inwoners", "aanmeldingen_per_10k_inwoners",
+              "clienten_in_zorg_per_10k_inwoners", "plaatsen_per_10k_inwoners",
+              "plaatsen_norm_istanbul"}
 
 
 def test_ligdagen_from_1_to_3_january_is_2(tiny):
@@ -152,7 +157,9 @@ def test_herkomst_maps_old_codes_before_classifying(tiny):
 def test_json_keys_exactly_as_the_spec(tiny):
     tiny.verblijf("V1", "2025-01-01", "2025-01-03")
     f = tiny.figures()
-    assert SPEC_KEYS <= set(f) and set(f) - SPEC_KEYS == {"referentie_versie"}
+    assert SPEC_KEYS <= set(f) and set(f) - SPEC_KEYS == ADDED_KEYS
+    doc = (Path(__file__).parent.parent / "docs" / "kerncijfers.md").read_text(encoding="utf-8")
+    assert all(f"`{k}`" in doc for k in ADDED_KEYS)
     assert set(f["per_opvangvorm"]) == {"crisisopvang", "residentieel", "ambulant"}
     res_keys = {"clienten_in_zorg", "nieuwe_verblijven", "beeindigde_verblijven", "stand_begin",
                 "stand_einde", "ligdagen", "plaatsen", "verblijfsduur_mediaan_dagen"}
@@ -236,3 +243,24 @@ def test_a_warehouse_built_by_other_models_is_refused_until_it_is_rebuilt(wh):
     con.close()
     with db.connect(wh.path, read_only=True) as con:
         assert kerncijfers(con, P("2025Q1"), "GM0344")["clienten_in_zorg"] == 5
+
+
+def test_figures_per_10000_inhabitants_of_the_area(tiny):
+    from schemas.reference_tables import bevolking, load_reference
+
+    ref = load_reference()
+    leden = ref.gemeenten.loc[ref.gemeenten["centrumgemeente"] == "GM0344", "gm_code"]
+    inwoners = int(bevolking().set_index("gm_code").loc[leden, "inwoners"].sum())
+    for i in range(3):
+        tiny.aanmelding(f"A{i}", "2025-01-10")
+    tiny.verblijf("V1", "2025-01-01", None, vorm="crisisopvang")
+    tiny.capaciteit("2025Q1", crisis=30, residentieel=45)
+    f = tiny.figures("2025Q1", "GM0344")
+    assert f["inwoners"] == inwoners > 374_238          # Utrecht and the rest of its area
+    assert f["aanmeldingen_per_10k_inwoners"] == pytest.approx(3 / inwoners * 10_000)
+    assert f["clienten_in_zorg_per_10k_inwoners"] == pytest.approx(1 / inwoners * 10_000)
+    assert f["plaatsen_per_10k_inwoners"] == pytest.approx(75 / inwoners * 10_000)
+    assert f["plaatsen_norm_istanbul"] == pytest.approx(inwoners / 10_000)
+    national = kerncijfers(tiny.con, P("2025Q1"))
+    assert national["inwoners"] == 17_942_942              # CBS, 1 January 2024
+    assert national["plaatsen_per_10k_inwoners"] is None   # not every CG delivered capaciteit

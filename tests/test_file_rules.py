@@ -46,6 +46,24 @@ def test_unknown_centrumgemeente_is_rejected(wh, tmp_path):
     no_rows_loaded(wh)
 
 
+def test_a_delivery_for_a_municipality_names_the_centrumgemeente_of_its_area(wh, tmp_path):
+    # Deventer was long taken for a centrumgemeente; by law it lies in Zwolle's area
+    path = write_delivery(tmp_path, "instroom", [row("instroom")], cg="GM0150")
+    run = wh.ingest(path)
+    rejected(run, "onbekende_centrumgemeente")
+    [rep] = run.report.to_dict("records")
+    assert "GM0150 lies in the area of centrumgemeente GM0193" in rep["oplossing"]
+    assert "GM0193_2025Q1_" in rep["oplossing"]
+    no_rows_loaded(wh)
+
+
+@pytest.mark.parametrize("cg", ["GM0503", "GM0794", "GM1930"])  # Delft, Helmond, Nissewaard
+def test_deliveries_of_the_three_once_missing_centrumgemeenten_load(wh, tmp_path, cg):
+    path = write_delivery(tmp_path, "instroom", [row("instroom")], cg=cg)
+    run = wh.ingest(path)
+    assert [r.status for r in run.results] == ["loaded"], run.report.to_dict("records")
+
+
 def test_future_quarter_is_rejected(wh, tmp_path):
     path = write_delivery(tmp_path, "capaciteit", [row("capaciteit")], kwartaal="2027Q1")
     res = rejected(wh.ingest(path, today=dt.date(2026, 12, 31)), "toekomstig_kwartaal")

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import duckdb
+import pandas as pd
 import pytest
 
 from schemas.reference_tables import ReferenceDataError, load_reference
@@ -32,13 +33,39 @@ def test_each_centrumgemeente_in_its_own_area(ref):
         assert own[cg] == cg
 
 
-def test_default_membership_is_marked_derived_and_stays_in_the_province(ref):
-    g = ref.gemeenten.merge(ref.centrumgemeenten[["gm_code", "provincie"]],
-                            left_on="centrumgemeente", right_on="gm_code",
-                            suffixes=("", "_cg"))
+def test_the_35_are_the_35_of_dutch_law(ref):
+    cgs = ref.centrumgemeenten.set_index("gm_code")
+    # Delft, Helmond and Nissewaard (Spijkenisse in the texts) are; Deventer, Hoorn and
+    # Roermond are not (shared/reference SOURCES.md section 8)
+    assert {"GM0503", "GM0794", "GM1930"} <= set(cgs.index)
+    assert not {"GM0150", "GM0405", "GM0957"} & set(cgs.index)
+    assert (cgs["status"] == "confirmed").all()
+    assert cgs["source"].str.contains("BWBR0027383 bijlage 3").all()
+    assert "Spijkenisse" in cgs.loc["GM1930", "source"]
+
+
+def test_every_area_lies_inside_the_veilig_thuis_regio_of_its_centrumgemeente(ref):
+    from schemas.reference_tables import REFERENCE_DIR, REGIOS_FILE
+
+    vt = pd.read_csv(REFERENCE_DIR / REGIOS_FILE, dtype=str).set_index("gemeentecode")
+    g = ref.gemeenten
     assert (g["bron"] == "afgeleid").all()
-    assert (g["provincie"] == g["provincie_cg"]).all()
-    assert ref.versie == "2025-afgeleid"
+    assert (vt.loc[g["gm_code"], "veiligthuisregio_code"].to_numpy()
+            == vt.loc[g["centrumgemeente"], "veiligthuisregio_code"].to_numpy()).all()
+    assert set(g["methode"]) == {"enige_in_vt", "ggd", "dichtstbij", "eigen"}
+    assert ref.versie == "2025-wet35-vt-afgeleid"
+
+
+@pytest.mark.parametrize("gemeente, centrumgemeente, methode", [
+    ("GM0150", "GM0193", "enige_in_vt"),   # Deventer: VT IJsselland holds only Zwolle
+    ("GM0957", "GM0983", "enige_in_vt"),   # Roermond: Noord- en Midden-Limburg, only Venlo
+    ("GM0828", "GM0796", "ggd"),           # Oss: GGD Hart voor Brabant, 's-Hertogenbosch
+    ("GM0502", "GM0599", "dichtstbij"),    # Capelle a/d IJssel borders Rotterdam
+    ("GM0794", "GM0794", "eigen"),
+])
+def test_membership_is_assigned_as_documented(ref, gemeente, centrumgemeente, methode):
+    row = ref.gemeenten.set_index("gm_code").loc[gemeente]
+    assert (row["centrumgemeente"], row["methode"]) == (centrumgemeente, methode)
 
 
 def test_merged_municipalities_map_to_their_successor(ref):
@@ -98,7 +125,7 @@ def test_install_writes_the_tables(tmp_path, ref):
     assert con.execute("SELECT count(*) FROM ref_centrumgemeenten").fetchone() == (35,)
     assert con.execute("SELECT gm_code_2025 FROM ref_crosswalk WHERE old_code = 'GM0614'"
                        ).fetchone() == ("GM1992",)
-    assert con.execute("SELECT versie FROM ref_versie").fetchone() == ("2025-afgeleid",)
+    assert con.execute("SELECT versie FROM ref_versie").fetchone() == (ref.versie,)
 
 
 @pytest.mark.e2e
@@ -110,15 +137,17 @@ def test_referentie_json_has_exactly_the_cli_shape(wh):
     assert set(doc["centrumgemeenten"][0]) == {"gm_code", "gm_naam", "status"}
     assert set(doc["gemeenten"][0]) == {"gm_code", "gm_naam", "provincie", "centrumgemeente",
                                         "bron"}
-    assert {c["status"] for c in doc["centrumgemeenten"]} == {"confirmed", "unconfirmed"}
+    assert {c["status"] for c in doc["centrumgemeenten"]} == {"confirmed"}
 
 
 @pytest.mark.e2e
-def test_referentie_text_says_what_is_unconfirmed_and_derived(wh):
+def test_referentie_text_says_what_is_confirmed_and_how_areas_were_derived(wh):
     proc = subprocess.run([sys.executable, "-m", "pipeline", "referentie"], capture_output=True,
                           text=True, env=wh.env(), check=True)
-    assert "27 of 35 centrumgemeenten are unconfirmed" in proc.stdout
-    assert "342 memberships are derived" in proc.stdout
+    text = " ".join(proc.stdout.split())
+    assert "35 of 35 centrumgemeenten are confirmed by Dutch law" in text
+    assert "Memberships are derived, not official" in text
+    assert "the nearest of several (dichtstbij: a guess)" in text
 
 
 def test_a_2022_delivery_with_a_pre_merger_code_is_accepted(wh, tmp_path):
@@ -127,3 +156,19 @@ def test_a_2022_delivery_with_a_pre_merger_code_is_accepted(wh, tmp_path):
         "instroom", aanmelddatum="2022-05-02", plaatsingsdatum="2022-05-03",
         gemeente_herkomst="GM0530")], cg="GM0599", kwartaal="2022Q2")
     assert wh.ingest(path).exit_code == 0
+
+
+def test_loads_of_a_former_candidate_are_kept_named_and_not_counted(tiny):
+    # a warehouse filled when Deventer (GM0150) was taken for a centrumgemeente
+    from pipeline.figures.kerncijfers import kerncijfers
+    from pipeline.periods import parse_periode
+    from pipeline.warehouse import loads_buiten_referentie
+
+    tiny.verblijf("V1", "2025-01-05", None, cg="GM0150")
+    tiny.verblijf("V2", "2025-01-05", None, cg="GM0193")
+    tiny.build()
+    [warning] = loads_buiten_referentie(tiny.con)
+    assert "1 load(s) of GM0150 (2025Q1..2025Q1) are kept but not counted" in warning
+    assert "its area is that of GM0193" in warning
+    assert tiny.con.execute("SELECT count(*) FROM raw_verblijf").fetchone() == (2,)
+    assert kerncijfers(tiny.con, parse_periode("2025Q1"))["clienten_in_zorg"] == 1

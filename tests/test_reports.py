@@ -85,6 +85,8 @@ def visible_counts(folder):
                 for name, v in zip(header, r, strict=False):
                     if name in ("dagen", "aandeel_nog_in_zorg", "ondergrens_95", "bovengrens_95"):
                         continue  # durations and fractions, not counts
+                    if "_afgerond_op_" in str(name):
+                        continue  # band midpoints (3 = "1 to 5"), not counts: test_survival
                     seen.append((xlsx, str(v)))
     return seen
 

@@ -268,11 +268,13 @@ def test_workbooks_hold_date_cells_and_text_dates(small):
 
 # --- building blocks ------------------------------------------------------------------------
 
-def test_weights_follow_the_population_proxy():
-    g = (targets.INWONERS_NEDERLAND - 931_000 - 56_000) / (10 - 2)
-    w = targets.regio_gewichten({"GM0363": 1, "GM0400": 3}, 10)
-    assert w["GM0363"] == pytest.approx(931_000 / (931_000 + 56_000 + 2 * g))
-    assert sum(w.values()) == pytest.approx(1)
+def test_weights_follow_the_inhabitants_of_each_area():
+    w = targets.regio_gewichten({"GM0363": 900, "GM0400": 100})
+    assert w == {"GM0363": 0.9, "GM0400": 0.1}
+    regios = build_regios()
+    assert sum(r.gewicht for r in regios.values()) == pytest.approx(1)
+    # Amsterdam's area (Amsterdam, Amstelveen, Diemen, ...) holds more people than Den Helder's
+    assert regios["GM0363"].gewicht > 5 * regios["GM0400"].gewicht
 
 
 def test_places_are_split_to_the_exact_national_total():

@@ -88,6 +88,16 @@ def kerncijfers(con: duckdb.DuckDBPyConnection, p: Periode,
     all_res = [x for vorm in RESIDENTIELE_OPVANGVORMEN for x in zip(
         *durations.get(vorm, ([], [])), strict=True)]
     eigen, andere = a["herkomst"]["eigen_regio"], a["herkomst"]["andere_regio"]
+    inwoners = int(_rows(con, """
+        SELECT coalesce(sum(b.inwoners), 0) FROM ref_gemeenten AS g
+        JOIN ref_bevolking AS b USING (gm_code)
+        WHERE $cg IS NULL OR g.centrumgemeente = $cg""", params)[0][0])
+    plaatsen = (None if capacity_days is None
+                else sum(capacity_days[v] for v in RESIDENTIELE_OPVANGVORMEN) / p.days)
+
+    def per_10k(n: float | None) -> float | None:
+        return None if n is None or not inwoners else n / inwoners * 10_000
+
     peildatum = _rows(con, f"SELECT max(peildatum) FROM peildata WHERE {SCOPE}", params)[0][0]
     versie = _rows(con, "SELECT versie FROM ref_versie", {})
     return {
@@ -115,6 +125,12 @@ def kerncijfers(con: duckdb.DuckDBPyConnection, p: Periode,
         "aandeel_eigen_regio": eigen / (eigen + andere) if eigen + andere else None,
         "meegekomen_kinderen": a["kinderen"],
         "per_opvangvorm": per_vorm,
+        # additive keys (docs/kerncijfers.md, "Per inwoner")
+        "inwoners": inwoners,
+        "aanmeldingen_per_10k_inwoners": per_10k(a["aanmeldingen"]),
+        "clienten_in_zorg_per_10k_inwoners": per_10k(clients),
+        "plaatsen_per_10k_inwoners": per_10k(plaatsen),
+        "plaatsen_norm_istanbul": inwoners / 10_000 if inwoners else None,
     }
 
 

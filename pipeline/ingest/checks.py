@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from types import ModuleType
 
 import pandas as pd
@@ -54,14 +54,21 @@ def unknown_columns(header: Iterable[str], model: ModuleType) -> list[str]:
     return [h for h in header if h and h not in known]
 
 
-def check_centrumgemeente(name: DeliveryName, centrumgemeenten: frozenset[str]) -> None:
-    if name.centrumgemeente not in centrumgemeenten:
-        raise FileRejected(
-            f"{name.centrumgemeente} in the file name is not a centrumgemeente vrouwenopvang",
-            "Use the CBS code of the centrumgemeente itself (e.g. GM0344 for Utrecht); "
-            "'opvangmonitor referentie' lists them",
-            "onbekende_centrumgemeente",
-        )
+def check_centrumgemeente(name: DeliveryName, lidmaatschap: Mapping[str, str]) -> None:
+    """The file name must name one of the 35: a delivery for a municipality of an area is
+    the centrumgemeente's delivery, so the message names the centrumgemeente to use."""
+    code = name.centrumgemeente
+    if lidmaatschap.get(code) == code:
+        return
+    gebied = lidmaatschap.get(code)
+    fix = (f"{code} lies in the area of centrumgemeente {gebied}: deliver its records in the "
+           f"files of {gebied} (name the file {gebied}_{name.kwartaal}_...)" if gebied else
+           "Use the CBS code of the centrumgemeente itself (e.g. GM0344 for Utrecht); "
+           "'opvangmonitor referentie' lists them")
+    raise FileRejected(
+        f"{code} in the file name is not a centrumgemeente vrouwenopvang", fix,
+        "onbekende_centrumgemeente",
+    )
 
 
 def check_not_future(name: DeliveryName, today: dt.date) -> None:

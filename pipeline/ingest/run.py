@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,12 +84,15 @@ def ingest_paths(
     con: duckdb.DuckDBPyConnection,
     paths: Iterable[Path],
     key: bytes,
-    centrumgemeenten: frozenset[str],
+    lidmaatschap: Mapping[str, str],
     today: dt.date | None = None,
     progress: Callable[[Path], None] | None = None,
     batch_rows: int = BATCH_ROWS,
 ) -> IngestRun:
-    """Ingest files and folders; each file in its own transaction."""
+    """Ingest files and folders; each file in its own transaction. ``lidmaatschap`` maps
+    each municipality to the centrumgemeente of its area (``Reference.lidmaatschap``): a file
+    named for a centrumgemeente loads, one named for another municipality is refused with
+    the name of its centrumgemeente."""
     today = today or dt.date.today()
     run = IngestRun()
     reports: list[pd.DataFrame] = []
@@ -105,7 +108,7 @@ def ingest_paths(
         pending.clear()
 
     for path in find_files(paths):
-        outcome = _prepare(con, path, centrumgemeenten, today)
+        outcome = _prepare(con, path, lidmaatschap, today)
         if isinstance(outcome, Prepared):
             pending.append(outcome)
             if sum(p.rows for p in pending) >= batch_rows:
@@ -124,7 +127,7 @@ def ingest_paths(
     return run
 
 
-def _prepare(con, path: Path, centrumgemeenten: frozenset[str], today: dt.date
+def _prepare(con, path: Path, lidmaatschap: Mapping[str, str], today: dt.date
              ) -> Prepared | tuple[list[FileResult], pd.DataFrame]:
     """Name, whole-file guards and reading; a rejection or no-op is final here."""
     file = str(path)
@@ -133,7 +136,7 @@ def _prepare(con, path: Path, centrumgemeenten: frozenset[str], today: dt.date
     name: DeliveryName | None = None
     try:
         name = parse_name(path)
-        checks.check_centrumgemeente(name, centrumgemeenten)
+        checks.check_centrumgemeente(name, lidmaatschap)
         checks.check_not_future(name, today)
         if load.is_unchanged(con, file, sha):
             return [FileResult(file, "unchanged", name.soort, name.centrumgemeente, name.kwartaal,

@@ -108,6 +108,13 @@ class Rules:
             return None
         return round(float(graad), 2)
 
+    def per_10k(self, shown: int | str | None, inwoners: int) -> float | None:
+        """A rate per 10,000 inhabitants, only from a count as the release shows it: the
+        inhabitants are public, so a rate of a hidden count would give the count back."""
+        if shown is None or shown == MARK or not inwoners:
+            return None
+        return int(shown) / inwoners * 10_000
+
     def median(self, value: float | None, base: int) -> float | None:
         return None if value is None or base < self.threshold else value
 

@@ -59,9 +59,19 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
     aandeel = rules.share_of_two(eigen, andere,
                                  tuple(herkomst_row[["eigen_regio", "andere_regio"]]))
     ambulant = release.aandeel_ambulant.get(scope)
+    inwoners = raw["inwoners"]
+    zorg_row = scope_row(release.tables["zorg"], scope)
+    plaatsen = raw["plaatsen_per_10k_inwoners"]
     extra = [("Wachttijd tot plaatsing, mediaan (klasse)", wacht),
              ("Aandeel uit eigen regio", None if aandeel is None else f"{aandeel:.0%}"),
-             ("Aandeel uitsluitend ambulant", ambulant)]
+             ("Aandeel uitsluitend ambulant", ambulant),
+             (labels.KERNCIJFER["inwoners"], getal(inwoners)),
+             (labels.KERNCIJFER["aanmeldingen_per_10k_inwoners"],
+              getal(rules.per_10k(herkomst_row[TOTAAL], inwoners), 1)),
+             (labels.KERNCIJFER["clienten_in_zorg_per_10k_inwoners"],
+              getal(rules.per_10k(zorg_row["clienten_in_zorg"], inwoners), 1)),
+             (labels.KERNCIJFER["plaatsen_per_10k_inwoners"] + " (norm van Istanbul: 1)",
+              getal(plaatsen, 2))]
     kern = pd.concat([kern, pd.DataFrame([{"Kerncijfer": k, "Waarde": "niet getoond"
                                            if v is None else v} for k, v in extra])],
                      ignore_index=True)
@@ -161,6 +171,14 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
 
     parts += herkomst_delen(m, release, scope, cg, naam, fig_dir, tabellen, figures)
     return {"parts": parts, "tabellen": tabellen, "figuren": figures}
+
+
+def getal(x: float | int | None, decimalen: int = 0) -> str | None:
+    """A number in Dutch notation (3.725; 12,4), None stays None ('niet getoond')."""
+    if x is None:
+        return None
+    text = f"{x:,.{decimalen}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 def _staaf(release: Release, scope: str, group: str, woorden: dict[str, str], titel: str,

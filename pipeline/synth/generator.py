@@ -172,15 +172,16 @@ def build_regios(schaal: float = 1.0) -> dict[str, Regio]:
     """Every centrumgemeente of the active reference data, with its weight, its area, the
     other municipalities, its places and the pre-merger codes its area still sees."""
     from pipeline import config
-    from schemas.reference_tables import load_reference
+    from schemas.reference_tables import bevolking, load_reference
 
     ref = load_reference(config.membership_path(None))
     gemeenten = ref.gemeenten
     leden = {cg: tuple(sorted(g)) for cg, g in
              gemeenten.groupby("centrumgemeente")["gm_code"]}
     cgs = sorted(ref.centrumgemeente_codes)
-    gewichten = targets.regio_gewichten({cg: len(leden.get(cg, (cg,))) for cg in cgs},
-                                        len(gemeenten))
+    inwoners = gemeenten.merge(bevolking(), on="gm_code").groupby("centrumgemeente")[
+        "inwoners"].sum()
+    gewichten = targets.regio_gewichten({cg: int(inwoners.get(cg, 0)) for cg in cgs})
     crisis = targets.verdeel(round(targets.CRISISPLAATSEN.value * schaal), gewichten)
     residentieel = targets.verdeel(round(targets.RESIDENTIELE_PLAATSEN.value * schaal),
                                    gewichten)

@@ -6,9 +6,8 @@ Two kinds of numbers live here and nowhere else:
   (``synth_model``) are tuned so that generated data, run through the real pipeline,
   lands within each target's tolerance; ``tests/test_synth.py`` checks every one of
   them that way, and ``docs/synth.md`` lists them.
-* :data:`INWONERS`: the size of each centrumgemeente, which sets its share of the
-  national volume. The reference data has no population, so this is an explicit proxy
-  (see :func:`regio_gewichten`).
+* each centrumgemeente's share of the national volume: the inhabitants of its area (CBS,
+  2024-01-01, from the reference data; see :func:`regio_gewichten`).
 
 Why the tolerances are what they are: a figure from a 2015 monitor with partial
 participation, or an "about" in a press text, is not more precise than ~5-15%; the
@@ -83,46 +82,12 @@ TARGETS: dict[str, Target] = {
 
 # --- Size of each centrumgemeente ---------------------------------------------------------
 
-#: Population of the Netherlands on 1 January 2025 (CBS, as cited by citypopulation.de).
-INWONERS_NEDERLAND = 18_045_532
-INWONERS_BRON = (
-    "CBS StatLine 03759ned, population on 1 January 2024 of the centrumgemeente itself, "
-    "rounded to 1,000. Amsterdam (931,298), Almere (226,630) and Emmen (109,361) checked "
-    "against figures citing CBS (webwoordenboek.nl, citypopulation.de); the others are "
-    "approximate and still to be checked against the table. National total: 1 January 2025")
-
-#: Approximate population of each centrumgemeente (the municipality, not its area).
-INWONERS: Mapping[str, int] = {
-    "GM0014": 244_000, "GM0080": 126_000, "GM0114": 109_000, "GM0193": 132_000,
-    "GM0153": 161_000, "GM0150": 103_000, "GM0200": 167_000, "GM0202": 166_000,
-    "GM0268": 186_000, "GM0228": 122_000, "GM0034": 227_000, "GM0344": 374_000,
-    "GM0307": 160_000, "GM0402": 93_000, "GM0361": 111_000, "GM0400": 56_000,
-    "GM0405": 75_000, "GM0479": 159_000, "GM0392": 168_000, "GM0363": 931_000,
-    "GM0546": 128_000, "GM0518": 566_000, "GM0513": 75_000, "GM0599": 671_000,
-    "GM0622": 75_000, "GM0505": 121_000, "GM0718": 45_000, "GM0758": 188_000,
-    "GM0855": 227_000, "GM0796": 160_000, "GM0772": 246_000, "GM0983": 102_000,
-    "GM0957": 59_000, "GM0935": 122_000, "GM0917": 87_000,
-}
-
-
-def regio_gewichten(leden: Mapping[str, int], n_gemeenten: int) -> dict[str, float]:
-    """Each centrumgemeente's share of the national volume, summing to 1.
-
-    ``leden`` is the number of member municipalities per centrumgemeente (from the
-    active reference data, so a replaced membership list changes the weights). The
-    area's population is estimated as the centrumgemeente's own population plus, for
-    each other member, the average population of the municipalities that are not a
-    centrumgemeente (what is left of the national total). Why this proxy: per-municipality
-    population is not in the reference data; the big city dominates its area's size, and
-    the member count adds the surrounding municipalities. A centrumgemeente missing from
-    :data:`INWONERS` counts as an average municipality.
-    """
-    known = {cg: INWONERS[cg] for cg in leden if cg in INWONERS}
-    gemiddeld = (INWONERS_NEDERLAND - sum(known.values())) / max(1, n_gemeenten - len(known))
-    schatting = {cg: known.get(cg, gemiddeld) + (n - 1) * gemiddeld
-                 for cg, n in sorted(leden.items())}
-    total = sum(schatting.values())
-    return {cg: v / total for cg, v in schatting.items()}
+def regio_gewichten(inwoners: Mapping[str, int]) -> dict[str, float]:
+    """Each centrumgemeente's share of the national volume, summing to 1: the inhabitants of
+    its area (``inwoners``: per centrumgemeente, the sum over the municipalities of its area
+    in the active membership, so an official membership list changes the weights)."""
+    total = sum(inwoners.values())
+    return {cg: n / total for cg, n in sorted(inwoners.items())}
 
 
 def verdeel(totaal: int, gewichten: Mapping[str, float], minimum: int = 1) -> dict[str, int]:

@@ -41,6 +41,24 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
                     "SELECT ? AS model_versie, now() AS gebouwd_op", [model_version()])
 
 
+def loads_buiten_referentie(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """One sentence per code with current loads that is not a centrumgemeente of the
+    active reference data: those loads are kept but not counted, and the analyst must
+    hear so (nothing is dropped silently)."""
+    rows = con.execute("""
+        SELECT l.centrumgemeente, count(*), min(l.kwartaal), max(l.kwartaal), any_value(g.cg)
+        FROM loads AS l
+        LEFT JOIN (SELECT gm_code, centrumgemeente AS cg FROM ref_gemeenten) AS g
+               ON g.gm_code = l.centrumgemeente
+        WHERE l.status = 'loaded'
+          AND l.centrumgemeente NOT IN (SELECT gm_code FROM ref_centrumgemeenten)
+        GROUP BY ALL ORDER BY ALL""").fetchall()
+    return [f"{n} load(s) of {code} ({first}..{last}) are kept but not counted: {code} is not "
+            "a centrumgemeente in the active reference data"
+            + (f"; its area is that of {cg}: ask for its records in {cg}'s deliveries"
+               if cg else "") for code, n, first, last, cg in rows]
+
+
 def laatste_kwartaal(con: duckdb.DuckDBPyConnection):
     """The latest quarter any centrumgemeente delivered, as a Periode (None when empty)."""
     from pipeline.periods import parse_periode
@@ -50,10 +68,14 @@ def laatste_kwartaal(con: duckdb.DuckDBPyConnection):
 
 
 def model_version() -> str:
-    """A digest of every SQL file the models and their macros are made of."""
+    """A digest of every SQL file the models and their macros are made of, and of the code
+    that installs the reference tables they join to (a new reference table, or new
+    reference data, needs a build as much as a changed model does)."""
     h = hashlib.sha256()
     root = files("pipeline.warehouse")
-    for f in [root.joinpath("kwartaal.sql"), *(f for layer in LAYERS for f in sql_files(layer))]:
+    parts = [root.joinpath("kwartaal.sql"), *(f for layer in LAYERS for f in sql_files(layer)),
+             files("schemas").joinpath("reference_tables.py")]
+    for f in parts:
         h.update(f.name.encode() + b"\0" + f.read_bytes())
     return h.hexdigest()[:16]
 

@@ -1,8 +1,13 @@
 -- stg_leveringen: the current loads (status 'loaded'; superseded, rejected and duplicate loads
--- left out). The one place that says which loads count: every staging view, model, quality
--- rule and summary reads this view, never loads with its own filter. Runs first (00).
+-- left out) of the centrumgemeenten of the active reference data. The one place that says
+-- which loads count: every staging view, model, quality rule and summary reads this view,
+-- never loads with its own filter. Runs first (00).
+-- A load for a code that is no longer a centrumgemeente (a warehouse filled before the
+-- reference data named the 35 of Dutch law) stays in loads and raw_*, and is reported by
+-- pipeline.warehouse.loads_buiten_referentie after every build; it is not counted.
 CREATE OR REPLACE VIEW stg_leveringen AS
 SELECT load_id, file, sha256, centrumgemeente, kwartaal, soort, rows_read, rows_loaded,
        rows_quarantined, loaded_at
 FROM loads
-WHERE status = 'loaded';
+WHERE status = 'loaded'
+  AND centrumgemeente IN (SELECT gm_code FROM ref_centrumgemeenten);
