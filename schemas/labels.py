@@ -42,6 +42,7 @@ KERNCIJFER = {
     "clienten_in_zorg_per_10k_inwoners": "Cliënten in zorg per 10.000 inwoners",
     "plaatsen_per_10k_inwoners": "Plaatsen (crisis + residentieel) per 10.000 inwoners",
     "plaatsen_norm_istanbul": "Plaatsen volgens de norm van Istanbul (1 per 10.000 inwoners)",
+    "dekking": "Centrumgemeenten die leverden, per kwartaal",
 }
 
 #: The counts of a report's key-figure table (the release's measures).

@@ -28,7 +28,7 @@ SPEC_KEYS = {
 #: Keys this project adds, each documented in docs/kerncijfers.md.
 ADDED_KEYS = {"referentie_versie", "inwoners", "aanmeldingen_per_10k_inwoners",
               "clienten_in_zorg_per_10k_inwoners", "plaatsen_per_10k_inwoners",
-              "plaatsen_norm_istanbul"}
+              "plaatsen_norm_istanbul", "dekking"}
 
 
 def test_ligdagen_from_1_to_3_january_is_2(tiny):
@@ -133,6 +133,30 @@ def test_capacity_missing_for_one_quarter_makes_year_occupancy_null(tiny):
     assert tiny.figures("2025")["bezettingsgraad"] is None
     q1 = tiny.figures("2025Q1")
     assert q1["bezettingsgraad"] == pytest.approx(30 / (5 * 90))
+
+
+def test_nationally_a_quarter_counts_the_centrumgemeenten_that_delivered_it(tiny):
+    # Utrecht delivers every quarter; Amsterdam skips 2025Q2 altogether (partial participation)
+    for cg in ("GM0344", "GM0363"):
+        tiny.verblijf("V1", "2025-01-01", None, cg=cg, kwartaal="2025Q1")
+        for k in ("2025Q1", "2025Q2", "2025Q3", "2025Q4"):
+            if cg == "GM0363" and k == "2025Q2":
+                continue
+            tiny.verblijf("V1", "2025-01-01", None, cg=cg, kwartaal=k)
+            tiny.capaciteit(k, crisis=0, residentieel=2, cg=cg)
+    tiny.build()
+    year = kerncijfers(tiny.con, P("2025"))
+    # both stays run all year; Amsterdam's 2025Q2 is out of numerator and denominator alike
+    covered = 365 + 365 - 91
+    assert year["bezettingsgraad"] == pytest.approx(covered / (2 * covered))
+    assert year["dekking"]["2025Q2"] == {"geleverd": 1, "centrumgemeenten": 35}
+    assert year["dekking"]["2025Q1"]["geleverd"] == 2
+    # Amsterdam on its own: every quarter counts, so its missing 2025Q2 leaves it unknown
+    assert kerncijfers(tiny.con, P("2025"), "GM0363")["bezettingsgraad"] is None
+    # a centrumgemeente that delivered verblijf for a quarter without capaciteit: unknown
+    tiny.verblijf("V1", "2025-01-01", None, cg="GM0363", kwartaal="2025Q2")
+    tiny.build()
+    assert kerncijfers(tiny.con, P("2025"))["bezettingsgraad"] is None
 
 
 def test_herkomst_maps_old_codes_before_classifying(tiny):
@@ -263,4 +287,6 @@ def test_figures_per_10000_inhabitants_of_the_area(tiny):
     assert f["plaatsen_norm_istanbul"] == pytest.approx(inwoners / 10_000)
     national = kerncijfers(tiny.con, P("2025Q1"))
     assert national["inwoners"] == 17_942_942              # CBS, 1 January 2024
-    assert national["plaatsen_per_10k_inwoners"] is None   # not every CG delivered capaciteit
+    # only Utrecht delivered: a national rate over all inhabitants would understate
+    assert national["aanmeldingen_per_10k_inwoners"] is None
+    assert national["plaatsen_per_10k_inwoners"] is None

@@ -72,6 +72,15 @@ def kerncijfers(con: duckdb.DuckDBPyConnection, p: Periode,
         return sum(v[key] for v in vormen.values())
 
     ligdagen = sum(vormen[v]["ligdagen"] for v in RESIDENTIELE_OPVANGVORMEN)
+    # nationally a quarter counts the centrumgemeenten that delivered it, in the ligdagen
+    # as in the capacity (kerncijfers.md, bezettingsgraad); one centrumgemeente counts all
+    ligdagen_gedekt = ligdagen if cg else _covered_ligdagen(con, p)
+    dekking = dict(_rows(con, """
+        SELECT kwartaal, count(DISTINCT centrumgemeente) FROM stg_leveringen
+        WHERE list_contains($kw, kwartaal) AND ($cg IS NULL OR centrumgemeente = $cg)
+        GROUP BY ALL""", {"kw": list(p.kwartalen), "cg": cg}))
+    n_scope = 1 if cg else _rows(con, "SELECT count(*) FROM ref_centrumgemeenten", {})[0][0]
+    volledig = all(dekking.get(k, 0) == n_scope for k in p.kwartalen)
     all_capacity = (None if capacity_days is None
                     else sum(capacity_days[v] for v in RESIDENTIELE_OPVANGVORMEN))
     per_vorm = {}
@@ -96,7 +105,11 @@ def kerncijfers(con: duckdb.DuckDBPyConnection, p: Periode,
                 else sum(capacity_days[v] for v in RESIDENTIELE_OPVANGVORMEN) / p.days)
 
     def per_10k(n: float | None) -> float | None:
-        return None if n is None or not inwoners else n / inwoners * 10_000
+        # only over a whole scope: a rate of the areas that delivered over the inhabitants
+        # of all of them would understate (see dekking)
+        if n is None or not inwoners or not volledig:
+            return None
+        return n / inwoners * 10_000
 
     peildatum = _rows(con, f"SELECT max(peildatum) FROM peildata WHERE {SCOPE}", params)[0][0]
     versie = _rows(con, "SELECT versie FROM ref_versie", {})
@@ -117,7 +130,7 @@ def kerncijfers(con: duckdb.DuckDBPyConnection, p: Periode,
         "uitstroom": sum(uitstroom.values()),
         "uitstroom_bestemming": {b: int(uitstroom.get(b, 0)) for b in BESTEMMINGEN},
         "ligdagen": ligdagen,
-        "bezettingsgraad": (None if not all_capacity else ligdagen / all_capacity),
+        "bezettingsgraad": (None if not all_capacity else ligdagen_gedekt / all_capacity),
         "verblijfsduur_mediaan_dagen": km_median([d for d, _ in all_res],
                                                  [e for _, e in all_res]),
         "trajectduur_mediaan_dagen": km_median(*trajectduur_data(con, params)),
@@ -131,6 +144,8 @@ def kerncijfers(con: duckdb.DuckDBPyConnection, p: Periode,
         "clienten_in_zorg_per_10k_inwoners": per_10k(clients),
         "plaatsen_per_10k_inwoners": per_10k(plaatsen),
         "plaatsen_norm_istanbul": inwoners / 10_000 if inwoners else None,
+        "dekking": {k: {"geleverd": int(dekking.get(k, 0)), "centrumgemeenten": int(n_scope)}
+                    for k in p.kwartalen},
     }
 
 
@@ -165,9 +180,21 @@ def _per_opvangvorm(con, params: dict) -> dict[str, dict]:
     return out
 
 
+def _covered_ligdagen(con, p: Periode) -> int:
+    """Residential ligdagen in P of the centrumgemeenten each quarter's deliveries cover."""
+    return int(_rows(con, """
+        SELECT coalesce(sum(ligdagen_in(v.startdatum, v.einddatum, kwartaal_begin(l.kwartaal),
+                                        kwartaal_einde(l.kwartaal))), 0)
+        FROM (SELECT DISTINCT centrumgemeente, kwartaal FROM stg_leveringen
+              WHERE list_contains($kw, kwartaal)) AS l
+        JOIN verblijven AS v USING (centrumgemeente)
+        WHERE v.residentieel""", {"kw": list(p.kwartalen)})[0][0])
+
+
 def _capacity_days(con, p: Periode, cg: str | None) -> dict[str, float] | None:
-    """Places x days per residential form over the quarters of P; None when any quarter of P
-    lacks a capaciteit delivery for a centrumgemeente in scope (national: all 35)."""
+    """Places x days per residential form over the quarters of P; None when the capacity of
+    the scope is not known (``capaciteit_bekend``: one CG needs every quarter of P; nationally
+    each quarter needs it from the centrumgemeenten that delivered that quarter)."""
     params = {"kw": list(p.kwartalen), "cg": cg}
     if not _rows(con, "SELECT capaciteit_bekend($cg, $kw)", params)[0][0]:
         return None
@@ -213,6 +240,8 @@ def trajectduur_data(con, params: dict) -> tuple[list, list]:
 def _fmt(key: str, v: object) -> str:
     if v is None:
         return "–"
+    if key == "dekking":
+        return ", ".join(f"{k} {d['geleverd']}/{d['centrumgemeenten']}" for k, d in v.items())
     if key.startswith(("aandeel", "bezetting")):
         return f"{v:.1%}".replace(".", ",")
     if isinstance(v, float):

@@ -72,6 +72,10 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
               getal(rules.per_10k(zorg_row["clienten_in_zorg"], inwoners), 1)),
              (labels.KERNCIJFER["plaatsen_per_10k_inwoners"] + " (norm van Istanbul: 1)",
               getal(plaatsen, 2))]
+    if scope == LANDELIJK:  # what a national figure covers (partial participation)
+        extra.append((labels.KERNCIJFER["dekking"], "; ".join(
+            f"{k}: {d['geleverd']} van {d['centrumgemeenten']}"
+            for k, d in raw["dekking"].items())))
     kern = pd.concat([kern, pd.DataFrame([{"Kerncijfer": k, "Waarde": "niet getoond"
                                            if v is None else v} for k, v in extra])],
                      ignore_index=True)

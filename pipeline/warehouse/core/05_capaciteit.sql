@@ -10,11 +10,21 @@ LEFT JOIN stg_capaciteit AS c
        ON c.centrumgemeente = d.centrumgemeente AND c.kwartaal = d.kwartaal
       AND c.opvangvorm = v.opvangvorm;
 
--- The capacity of a scope (one CG, or NULL for all 35) over a list of quarters is known only
--- when every CG in scope delivered capaciteit for every one of those quarters (kerncijfers.md:
--- bezettingsgraad). The one home of that rule: the key figures and the Monitor API use it.
+-- Whether the capacity of a scope over a list of quarters is known (kerncijfers.md,
+-- bezettingsgraad): for one centrumgemeente (cg) every quarter counts, so it needs a capaciteit
+-- delivery for each; nationally (cg NULL) the scope of a quarter is the centrumgemeenten that
+-- delivered that quarter (any soort), and each of those needs one. The one home of that
+-- rule: the key figures and the Monitor API use it. gedekt() lists the CG-quarters a
+-- national figure counts, so numerator and denominator use the same centrumgemeenten.
 CREATE OR REPLACE MACRO capaciteit_bekend(cg, kwartalen) AS
-    (SELECT count(DISTINCT (c.centrumgemeente, c.kwartaal)) FROM capaciteit AS c
-     WHERE list_contains(kwartalen, c.kwartaal) AND (cg IS NULL OR c.centrumgemeente = cg))
-    = len(kwartalen) * CASE WHEN cg IS NULL THEN (SELECT count(*) FROM ref_centrumgemeenten)
-                           ELSE 1 END;
+    CASE WHEN cg IS NOT NULL THEN
+        (SELECT count(DISTINCT c.kwartaal) FROM capaciteit AS c
+         WHERE c.centrumgemeente = cg AND list_contains(kwartalen, c.kwartaal))
+        = len(kwartalen)
+    ELSE NOT EXISTS (
+        SELECT 1 FROM stg_leveringen AS l
+        WHERE list_contains(kwartalen, l.kwartaal)
+          AND NOT EXISTS (SELECT 1 FROM capaciteit AS c
+                          WHERE c.centrumgemeente = l.centrumgemeente
+                            AND c.kwartaal = l.kwartaal))
+    END;
