@@ -60,11 +60,6 @@ def as_periode(value: PeriodeLike) -> Periode:
     return value if isinstance(value, Periode) else parse_periode(value)
 
 
-def kwartaal_eind(kwartaal: str) -> dt.date:
-    """Last day of a quarter label."""
-    return parse_periode(kwartaal).end
-
-
 def vorig_kwartaal(kwartaal: str) -> str:
     """The quarter before a quarter label ('2025Q1' -> '2024Q4')."""
     year, q = int(kwartaal[:4]), int(kwartaal[-1])

@@ -31,6 +31,10 @@ BUITENLAND = "BUITENLAND"
 #: The version of the shipped default, printed on every report's footnote: the 35 of Dutch
 #: law, areas derived inside the Veilig Thuis-regio's (see derive_membership.py).
 DEFAULT_VERSIE = "2025-wet35-vt-afgeleid"
+#: The reference tables ``Reference.install`` writes: part of the warehouse's model version,
+#: so a warehouse without one of them is rebuilt before it is read.
+TABLES = ("ref_gemeenten", "ref_centrumgemeenten", "ref_crosswalk", "ref_versie",
+          "ref_opvangvormen", "ref_bevolking")
 
 
 def opvangvormen_table() -> pd.DataFrame:
@@ -84,16 +88,6 @@ class Reference:
                                          "bron"]].to_dict("records"),
         }
 
-    def gebied_van(self, code: str) -> str | None:
-        """The centrumgemeente whose area a (current or former) municipality lies in."""
-        current = self.to_current(code)
-        rows = self.gemeenten.loc[self.gemeenten["gm_code"] == current, "centrumgemeente"]
-        return rows.iloc[0] if len(rows) else None
-
-    def naam(self, code: str) -> str:
-        rows = self.gemeenten.loc[self.gemeenten["gm_code"] == code, "gm_naam"]
-        return rows.iloc[0] if len(rows) else code
-
     def summary_text(self) -> str:
         counts = self.gemeenten.groupby("centrumgemeente").size()
         lines = [f"Reference data version: {self.versie}",
@@ -128,12 +122,9 @@ class Reference:
     def install(self, con: duckdb.DuckDBPyConnection) -> None:
         """(Re)write the reference tables the models join to."""
         cross = pd.DataFrame(sorted(self.crosswalk.items()), columns=["old_code", "gm_code_2025"])
-        for name, df in (("ref_gemeenten", self.gemeenten),
-                         ("ref_centrumgemeenten", self.centrumgemeenten),
-                         ("ref_crosswalk", cross),
-                         ("ref_versie", pd.DataFrame({"versie": [self.versie]})),
-                         ("ref_opvangvormen", opvangvormen_table()),
-                         ("ref_bevolking", bevolking())):
+        frames = (self.gemeenten, self.centrumgemeenten, cross,
+                  pd.DataFrame({"versie": [self.versie]}), opvangvormen_table(), bevolking())
+        for name, df in zip(TABLES, frames, strict=True):
             con.register("_ref", df)
             try:
                 con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _ref")

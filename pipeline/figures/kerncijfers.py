@@ -11,7 +11,7 @@ import duckdb
 from rich.table import Table
 
 from pipeline.figures.survival import km_median
-from pipeline.periods import Periode, quarter_bounds
+from pipeline.periods import Periode, parse_periode
 from schemas import labels
 from schemas.common import BESTEMMINGEN, OPVANGVORMEN, RESIDENTIELE_OPVANGVORMEN
 
@@ -72,15 +72,16 @@ def kerncijfers(con: duckdb.DuckDBPyConnection, p: Periode,
         return sum(v[key] for v in vormen.values())
 
     ligdagen = sum(vormen[v]["ligdagen"] for v in RESIDENTIELE_OPVANGVORMEN)
-    # nationally a quarter counts the centrumgemeenten that delivered it, in the ligdagen
-    # as in the capacity (kerncijfers.md, bezettingsgraad); one centrumgemeente counts all
-    ligdagen_gedekt = ligdagen if cg else _covered_ligdagen(con, p)
-    dekking = dict(_rows(con, """
+    dekking = dict(_rows(con, f"""
         SELECT kwartaal, count(DISTINCT centrumgemeente) FROM stg_leveringen
-        WHERE list_contains($kw, kwartaal) AND ($cg IS NULL OR centrumgemeente = $cg)
-        GROUP BY ALL""", {"kw": list(p.kwartalen), "cg": cg}))
+        WHERE list_contains($kw, kwartaal) AND {SCOPE} GROUP BY ALL""",
+                         {"kw": list(p.kwartalen), "cg": cg}))
     n_scope = 1 if cg else _rows(con, "SELECT count(*) FROM ref_centrumgemeenten", {})[0][0]
     volledig = all(dekking.get(k, 0) == n_scope for k in p.kwartalen)
+    # nationally a quarter counts the centrumgemeenten that delivered it, in the ligdagen
+    # as in the capacity (kerncijfers.md, bezettingsgraad); one centrumgemeente counts all,
+    # and with every centrumgemeente in every quarter the covered ligdagen are all of them
+    ligdagen_gedekt = ligdagen if cg or volledig else _covered_ligdagen(con, p)
     all_capacity = (None if capacity_days is None
                     else sum(capacity_days[v] for v in RESIDENTIELE_OPVANGVORMEN))
     per_vorm = {}
@@ -101,8 +102,7 @@ def kerncijfers(con: duckdb.DuckDBPyConnection, p: Periode,
         SELECT coalesce(sum(b.inwoners), 0) FROM ref_gemeenten AS g
         JOIN ref_bevolking AS b USING (gm_code)
         WHERE $cg IS NULL OR g.centrumgemeente = $cg""", params)[0][0])
-    plaatsen = (None if capacity_days is None
-                else sum(capacity_days[v] for v in RESIDENTIELE_OPVANGVORMEN) / p.days)
+    plaatsen = None if all_capacity is None else all_capacity / p.days
 
     def per_10k(n: float | None) -> float | None:
         # only over a whole scope: a rate of the areas that delivered over the inhabitants
@@ -202,10 +202,7 @@ def _capacity_days(con, p: Periode, cg: str | None) -> dict[str, float] | None:
         SELECT centrumgemeente, kwartaal, opvangvorm, plaatsen FROM capaciteit
         WHERE list_contains($kw, kwartaal) AND ($cg IS NULL OR centrumgemeente = $cg)""",
                  params)
-    days = {}
-    for k in p.kwartalen:
-        start, end = quarter_bounds(int(k[:4]), int(k[-1]))
-        days[k] = (end - start).days + 1
+    days = {k: parse_periode(k).days for k in p.kwartalen}
     out = dict.fromkeys(RESIDENTIELE_OPVANGVORMEN, 0.0)
     for _, kwartaal, vorm, plaatsen in rows:
         out[vorm] += plaatsen * days[kwartaal]

@@ -9,10 +9,13 @@ second copy here.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from importlib.resources import files
 
 import duckdb
+
+from pipeline.periods import Periode, parse_periode
 
 LAYERS = ("staging", "core", "marts")
 #: Written by every build: which version of the SQL models made the derived tables.
@@ -59,23 +62,22 @@ def loads_buiten_referentie(con: duckdb.DuckDBPyConnection) -> list[str]:
                if cg else "") for code, n, first, last, cg in rows]
 
 
-def laatste_kwartaal(con: duckdb.DuckDBPyConnection):
+def laatste_kwartaal(con: duckdb.DuckDBPyConnection) -> Periode | None:
     """The latest quarter any centrumgemeente delivered, as a Periode (None when empty)."""
-    from pipeline.periods import parse_periode
-
     rows = con.execute("SELECT max(kwartaal) FROM stg_leveringen").fetchall()
     return parse_periode(rows[0][0]) if rows and rows[0][0] else None
 
 
+@functools.cache
 def model_version() -> str:
-    """A digest of every SQL file the models and their macros are made of, and of the code
-    that installs the reference tables they join to (a new reference table, or new
-    reference data, needs a build as much as a changed model does)."""
-    h = hashlib.sha256()
+    """A digest of every SQL file the models and their macros are made of, and of the names
+    of the reference tables they and the key figures join to (a new reference table needs a
+    build as much as a changed model does)."""
+    from schemas.reference_tables import TABLES
+
+    h = hashlib.sha256(",".join(TABLES).encode())
     root = files("pipeline.warehouse")
-    parts = [root.joinpath("kwartaal.sql"), *(f for layer in LAYERS for f in sql_files(layer)),
-             files("schemas").joinpath("reference_tables.py")]
-    for f in parts:
+    for f in [root.joinpath("kwartaal.sql"), *(f for layer in LAYERS for f in sql_files(layer))]:
         h.update(f.name.encode() + b"\0" + f.read_bytes())
     return h.hexdigest()[:16]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
@@ -52,9 +53,14 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     return con
 
 
+@functools.cache
+def _macro_sql() -> str:
+    return files("pipeline.warehouse").joinpath("kwartaal.sql").read_text(encoding="utf-8")
+
+
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     """The quarter macros of ``kwartaal.sql`` on this connection (TEMP, so also read-only)."""
-    con.execute(files("pipeline.warehouse").joinpath("kwartaal.sql").read_text(encoding="utf-8"))
+    con.execute(_macro_sql())
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
