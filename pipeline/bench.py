@@ -184,6 +184,27 @@ def kerncijfers_latency(warehouse: Path, repeats: int = 5) -> dict:
     return out
 
 
+def capaciteit_latency(warehouse: Path) -> dict:
+    """Seconds for `capaciteit` over every area and both forms for the last delivered year,
+    formulas only and with the simulation (the issue asks under 10 s for both)."""
+    from pipeline.figures.capaciteit import capaciteit
+    from pipeline.periods import parse_periode
+    from pipeline.warehouse import db, laatste_kwartaal
+
+    con = db.connect(warehouse, read_only=True)
+    try:
+        year = parse_periode(laatste_kwartaal(con).label[:4])
+        out: dict = {"periode": year.label}
+        for key, sim in (("formules_seconden", False), ("met_simulatie_seconden", True)):
+            t = time.perf_counter()
+            doc = capaciteit(con, year, simulatie=sim)
+            out[key] = round(time.perf_counter() - t, 2)
+        out["gebieden"] = len(doc["gebieden"])
+    finally:
+        con.close()
+    return out
+
+
 def _in_subprocess(func: str, *args: str) -> dict:
     """``pipeline.bench.<func>(*args)`` in a fresh interpreter, so peak RSS is its own."""
     proc = subprocess.run(
@@ -289,10 +310,11 @@ def run_bench(schalen: list[float], kwartalen: tuple[str, str], out: Path,
             entry["c_over_a"] = round(c / a, 2) if a else None
             entry["c_over_b"] = round(c / b, 2) if b else None
             entry["kerncijfers_ms"] = kerncijfers_latency(tmp_p / "bench.duckdb")
+            entry["capaciteit"] = capaciteit_latency(tmp_p / "bench.duckdb")
             echo(f"schaal {schaal}: {entry['rows']} rows in {entry['files']} files; "
                  f"duckdb {a}s, pandas {b}s, ingest {c}s (c/a {entry['c_over_a']}, "
                  f"c/b {entry['c_over_b']}), peak RSS ingest {entry['ingest']['peak_rss_mb']} MB; "
-                 f"kerncijfers {entry['kerncijfers_ms']} ms")
+                 f"kerncijfers {entry['kerncijfers_ms']} ms; capaciteit {entry['capaciteit']}")
             if schaal == rapporten_bij:
                 entry["rapporten"] = _in_subprocess(
                     "rapporten", str(tmp_p / "bench.duckdb"), str(tmp_p / "reports"),

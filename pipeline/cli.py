@@ -164,6 +164,81 @@ def kerncijfers(
 
 
 @app.command()
+def capaciteit(
+    periode: PeriodeOption,
+    centrumgemeente: Annotated[str | None, typer.Option(
+        "--centrumgemeente", help="CBS code of one centrumgemeente (GM0344).",
+        show_default=False)] = None,
+    alle: Annotated[bool, typer.Option(
+        "--alle", help="Every centrumgemeente (the default when no --centrumgemeente is "
+        "given).")] = False,
+    doel: Annotated[list[str] | None, typer.Option(
+        "--doel", help="A target, repeatable: crisisopvang=0.05 (at most 5% of the requests "
+        "find the area full; default) and residentieel=0.95/7 (95% placed within 7 days; "
+        "default).", show_default=False)] = None,
+    simulatie: Annotated[bool, typer.Option(
+        "--simulatie", help="Also run the discrete-event simulation per area (stays from the "
+        "area's own Kaplan-Meier curve; a few seconds for all areas).")] = False,
+    scenario: Annotated[str | None, typer.Option(
+        "--scenario", help="A what-if on the simulation: korter-verblijf[=10%] (stays 10% "
+        "shorter), meer-plaatsen[=20] (20 more places) or drukke-maand[=2] (one month a year "
+        "with twice the arrivals). Implies --simulatie.", show_default=False)] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """How many crisisopvang and residentieel places each area needs to meet the targets,
+    beside the places delivered: arrivals per day, mean stay (Kaplan-Meier), occupancy, the
+    share turned away, places needed with a 95% interval, and the gap. Method and
+    assumptions: docs/capaciteit.md. Not suppressed: for the analyst."""
+    from pipeline.figures.capaciteit import capaciteit as compute
+    from pipeline.figures.capaciteit import parse_doel, parse_scenario, render_capaciteit
+    from pipeline.warehouse.db import connect
+
+    if alle and centrumgemeente:
+        raise fail("give --centrumgemeente or --alle, not both")
+    try:
+        targets = parse_doel(doel)
+        what_if = parse_scenario(scenario) if scenario else None
+        con = connect(config.db_path(db), read_only=True)
+        figures = compute(con, periode, centrumgemeente, targets, simulatie=simulatie,
+                          scenario=what_if)
+        names = dict(con.execute("SELECT gm_code, gm_naam FROM ref_centrumgemeenten").fetchall())
+    except (FileNotFoundError, RuntimeError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        emit_json(figures)
+    else:
+        out.print(render_capaciteit(figures, names))
+
+
+@app.command("valideer-capaciteit")
+def valideer_capaciteit(
+    periode: Annotated[str, typer.Option("--periode", help="The year or quarter to check.")]
+    = "2025",
+    werk: Annotated[Path, typer.Option("--werk", help="Scratch folder for synth's files and "
+                                       "the warehouse (emptied first).")]
+    = Path("data/processed/validatie"),
+    centrumgemeente: Annotated[list[str] | None, typer.Option(
+        "--centrumgemeente", help="Only these areas (repeatable); default all.",
+        show_default=False)] = None,
+    schaal: Annotated[float, typer.Option(
+        "--schaal", help="Requests and places times this (10: the method's own error, with "
+        "little sampling noise).")] = 1.0,
+) -> None:
+    """Check the capacity model on synth's world, where the truth is known: the model fed by
+    the warehouse built from synth's files against what synth produced, and synth rerun at
+    the places the model says are needed. Prints the table of docs/capaciteit.md."""
+    from pipeline.validatie import tabel, valideer
+
+    try:
+        df = valideer(werk, periode, centrumgemeente, schaal=schaal,
+                      progress=lambda step: err.print(step, highlight=False))
+    except (RuntimeError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    out.print(tabel(df), highlight=False, soft_wrap=True)
+
+
+@app.command()
 def referentie(lidmaatschap: MembershipOption = None, db: DbOption = None,
                as_json: JsonOption = False) -> None:
     """The active reference data: version, the 35 centrumgemeenten with their areas, and what
@@ -379,16 +454,21 @@ def bench(
         "(e.g. docs/performance_kosten.png).", show_default=False)] = None,
 ) -> None:
     """Measure ingest against DuckDB's read_csv and plain pandas, with peak memory, the
-    latency of kerncijfers and a quarter's report set, on synthetic files (see
-    docs/performance.md). Scales measured earlier stay in bench.json."""
+    latency of kerncijfers and capaciteit (formulas and simulation) and a quarter's report
+    set, on synthetic files (see docs/performance.md). Scales measured earlier stay in
+    bench.json."""
     import json
 
-    from pipeline.bench import draw_chart, kerncijfers_latency, run_bench
+    from pipeline.bench import capaciteit_latency, draw_chart, kerncijfers_latency, run_bench
 
     out_dir = out_dir or Path("bench/results/quick" if quick else "bench/results")
     if warehouse is not None:
         for scope, ms in kerncijfers_latency(warehouse).items():
             out.print(f"kerncijfers {scope}: {ms} ms", highlight=False)
+        cap = capaciteit_latency(warehouse)
+        out.print(f"capaciteit {cap['periode']}, {cap['gebieden']} areas x forms: formulas "
+                  f"{cap['formules_seconden']} s, with simulation "
+                  f"{cap['met_simulatie_seconden']} s", highlight=False)
         return
     if grafiek is not None:
         try:

@@ -137,12 +137,12 @@ class Tiny:
              D(eind) if eind else None, vorm])
 
     def aanmelding(self, aid, datum, uitkomst="geplaatst", plaatsing=None, herkomst=None,
-                   kinderen=None, cg="GM0344", kwartaal="2025Q1"):
+                   kinderen=None, cg="GM0344", kwartaal="2025Q1", vorm="crisisopvang"):
         self.con.execute(
-            "INSERT INTO raw_instroom VALUES (?, 1, ?, ?, 'c', ?, ?, ?, ?, 'crisisopvang', ?, "
+            "INSERT INTO raw_instroom VALUES (?, 1, ?, ?, 'c', ?, ?, ?, ?, ?, ?, "
             "NULL, 'v', NULL, ?)",
             [self.load_id(cg, kwartaal, "instroom"), cg, kwartaal, aid, D(datum), uitkomst,
-             D(plaatsing) if plaatsing else None, herkomst, kinderen])
+             D(plaatsing) if plaatsing else None, vorm, herkomst, kinderen])
 
     def capaciteit(self, kwartaal, crisis=None, residentieel=None, cg="GM0344"):
         lid = self.load_id(cg, kwartaal, "capaciteit")

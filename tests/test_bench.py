@@ -24,6 +24,8 @@ def test_bench_quick_runs_and_writes_every_measure(wh, tmp_path):
     assert entry["rows"] == entry["ingest"]["rows"]
     assert set(entry["kerncijfers_ms"]) == {"kwartaal, landelijk", "kwartaal, GM0344",
                                            "jaar, landelijk", "jaar, GM0344"}
+    cap = entry["capaciteit"]
+    assert cap["gebieden"] == 70 and cap["met_simulatie_seconden"] >= cap["formules_seconden"] > 0
     # (e): the quick run renders two scopes, both must come out
     rapporten = entry["rapporten"]
     assert (rapporten["reports"], rapporten["ok"]) == (2, 2), rapporten["errors"]

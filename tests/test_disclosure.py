@@ -52,3 +52,15 @@ def test_a_rate_per_inhabitant_only_from_a_shown_count():
     assert R.per_10k(120, 600_000) == pytest.approx(2.0)
     assert R.per_10k(MARK, 600_000) is None             # x 60 inhabitants would give it back
     assert R.per_10k(None, 600_000) is None and R.per_10k(12, 0) is None
+
+
+@pytest.mark.parametrize(("aanvragen", "verblijven", "shown"), [
+    (10, 10, True), (9, 50, False), (50, 9, False), (0, 0, False)])
+def test_places_needed_are_shown_only_from_twice_the_threshold_of_requests_and_stays(
+        aanvragen, verblijven, shown):
+    g = {"benodigde_plaatsen": 7, "interval_95": [5, 9], "aanvragen": aanvragen,
+         "verblijven_gemeten": verblijven}
+    assert (Rules().benodigde_plaatsen(g) == (7, 5, 9)) is shown
+    assert Rules(threshold=3).benodigde_plaatsen({**g, "aanvragen": 6,
+                                                  "verblijven_gemeten": 6}) == (7, 5, 9)
+    assert Rules().benodigde_plaatsen({**g, "benodigde_plaatsen": None}) is None

@@ -28,7 +28,8 @@ SPEC_KEYS = {
 #: Keys this project adds, each documented in docs/kerncijfers.md.
 ADDED_KEYS = {"referentie_versie", "inwoners", "aanmeldingen_per_10k_inwoners",
               "clienten_in_zorg_per_10k_inwoners", "plaatsen_per_10k_inwoners",
-              "plaatsen_norm_istanbul", "dekking"}
+              "plaatsen_norm_istanbul", "dekking", "geplaatst_binnen_dagen",
+              "aanmeldingen_niet_geplaatst", "gemiddeld_wachtend", "bovenregionaal_geplaatst"}
 
 
 def test_ligdagen_from_1_to_3_january_is_2(tiny):
@@ -290,3 +291,47 @@ def test_figures_per_10000_inhabitants_of_the_area(tiny):
     # only Utrecht delivered: a national rate over all inhabitants would understate
     assert national["aanmeldingen_per_10k_inwoners"] is None
     assert national["plaatsen_per_10k_inwoners"] is None
+
+
+# --- pressure (docs/kerncijfers.md, "Druk op de opvang") -------------------------------------
+
+def test_placements_within_1_3_and_7_days_and_the_aanmeldingen_not_placed(tiny):
+    for i, (a, p) in enumerate([("2025-01-01", "2025-01-01"), ("2025-01-01", "2025-01-02"),
+                                ("2025-01-01", "2025-01-04"), ("2025-01-01", "2025-01-08"),
+                                ("2025-01-01", "2025-01-09")]):
+        tiny.aanmelding(f"A{i}", a, plaatsing=p)     # waits 0, 1, 3, 7, 8
+    tiny.aanmelding("N1", "2025-01-05", uitkomst="doorverwezen")
+    tiny.aanmelding("N2", "2025-01-05", uitkomst="niet_geplaatst")
+    tiny.aanmelding("N3", "2025-01-05", uitkomst="in_behandeling")
+    f = tiny.figures()
+    assert f["geplaatst_binnen_dagen"] == {"1": 2 / 5, "3": 3 / 5, "7": 4 / 5}
+    assert f["aanmeldingen_niet_geplaatst"] == 2
+
+
+def test_mean_number_waiting_counts_the_days_in_p_before_the_placement(tiny):
+    # waits of 10 days, 3 days of which fall in Q1 (it was made in Q4, placed 3 January)
+    tiny.aanmelding("A1", "2024-12-24", plaatsing="2025-01-03", kwartaal="2024Q4")
+    tiny.aanmelding("A2", "2025-02-01", plaatsing="2025-02-11")            # 10 days
+    tiny.aanmelding("A3", "2025-03-30", plaatsing="2025-04-04", kwartaal="2025Q1")  # 2 in Q1
+    tiny.aanmelding("A4", "2025-02-01", uitkomst="doorverwezen")           # unknown: not counted
+    f = tiny.figures()
+    assert f["gemiddeld_wachtend"] == pytest.approx((2 + 10 + 2) / 90)
+    empty = tiny.figures(periode="2025Q1", cg="GM0363")
+    assert empty["gemiddeld_wachtend"] == 0 and empty["geplaatst_binnen_dagen"]["7"] is None
+
+
+def test_placements_across_the_area_border_in_and_out(tiny):
+    # GM0344 (Utrecht) places a client from Amsterdam's area (in for Utrecht, out for
+    # Amsterdam) and one of its own; Amsterdam places one of Utrecht's residents
+    tiny.aanmelding("A1", "2025-01-02", plaatsing="2025-01-02", herkomst="GM0363")
+    tiny.aanmelding("A2", "2025-01-02", plaatsing="2025-01-02", herkomst="GM0344")
+    tiny.aanmelding("A3", "2025-01-02", uitkomst="doorverwezen", herkomst="GM0363")
+    tiny.aanmelding("B1", "2025-01-02", plaatsing="2025-01-02", herkomst="GM0344", cg="GM0363")
+    utrecht = tiny.figures()
+    assert utrecht["bovenregionaal_geplaatst"] == {"in": 1, "uit": 1}
+    amsterdam = tiny.figures(cg="GM0363")
+    assert amsterdam["bovenregionaal_geplaatst"] == {"in": 1, "uit": 1}
+    tiny.aanmelding("C1", "2025-01-03", plaatsing="2025-01-03", herkomst="GM0363",
+                    cg="GM0599")
+    landelijk = tiny.figures(cg=None)
+    assert landelijk["bovenregionaal_geplaatst"] == {"in": 3, "uit": 3}

@@ -329,27 +329,46 @@ def test_memory_does_not_grow_with_the_length_of_the_run():
     assert peak(20) < 1.5 * peak(2)
 
 
-def test_noodopvang_never_exceeds_three_nights_and_beds_never_double():
-    """A capacity of one bed: placements wait at most 3 nights, occupancy never exceeds 1."""
+def test_the_capacity_policy_is_explicit_and_its_truth_is_recorded():
+    """crisisopvang is a loss system: placed after the intake or turned away (doorverwezen);
+    residentieel is a queue: an aanmelding waits at most WACHTEN_MAX days; a bed is never
+    given twice; and the recorded truth counts exactly the delivered residential requests."""
+    from pipeline.synth.model import INTAKE_CRISIS, WACHTEN_MAX
+
     regio = Regio("GM0344", 0.05, ("GM0344",), ("GM0363",),
-                  {"crisisopvang": 1, "residentieel": 1})
+                  {"crisisopvang": 2, "residentieel": 1})
     quarters = [Kwartaal("2025Q1", dt.date(2025, 1, 1).toordinal(),
                          dt.date(2025, 3, 31).toordinal())]
     rows = defaultdict(list)
-    for event in Organisatie(regio, quarters, 1.0, random.Random(3)).run():
+    org = Organisatie(regio, quarters, 1.0, random.Random(3))
+    for event in org.run():
         if event[0] == "rij":
             rows[event[1]].append(event[3])
-    crisis = [r for r in rows["instroom"]
-              if r["opvangvorm"] == "crisisopvang" and r["uitkomst"] == "geplaatst"]
-    assert crisis and max(r["plaatsingsdatum"] - r["aanmelddatum"] for r in crisis) <= 3
-    assert any(r["uitkomst"] == "doorverwezen" for r in rows["instroom"])
+    aanm = {v: [r for r in rows["instroom"] if r["opvangvorm"] == v]
+            for v in ("crisisopvang", "residentieel")}
+    crisis = aanm["crisisopvang"]
+    assert {r["plaatsingsdatum"] - r["aanmelddatum"]
+            for r in crisis if r["uitkomst"] == "geplaatst"} <= {k for k, _ in INTAKE_CRISIS}
+    assert any(r["uitkomst"] == "doorverwezen" for r in crisis)
+    assert not any(r["uitkomst"] == "niet_geplaatst" for r in crisis + aanm["residentieel"])
+    assert all(r["plaatsingsdatum"] - r["aanmelddatum"] <= WACHTEN_MAX
+               for r in aanm["residentieel"] if r["uitkomst"] == "geplaatst")
+    truth = org.waarheid[(0, "crisisopvang")]
+    assert truth.aanvragen == sum(r["uitkomst"] != "in_behandeling" for r in crisis)
+    assert truth.afgewezen == sum(r["uitkomst"] == "doorverwezen" for r in crisis)
+    res = org.waarheid[(0, "residentieel")]
+    doorstroom = [r for r in rows["verblijf"]
+                  if r["opvangvorm"] == "residentieel" and r["aanmelding_id"] is None
+                  and r["startdatum"] >= quarters[0].start]
+    assert res.aanvragen >= sum(r["uitkomst"] != "in_behandeling" for r in aanm["residentieel"])
+    assert res.aanvragen - res.afgewezen >= len(doorstroom)
     last = quarters[0].end
-    for vorm in ("crisisopvang", "residentieel"):
+    for vorm, cap in regio.plaatsen.items():
         eps = {(r["verblijf_id"]): r for r in rows["verblijf"] if r["opvangvorm"] == vorm}
         for d in range(quarters[0].start, last + 1):
             bezet = sum(1 for r in eps.values()
                         if r["startdatum"] <= d < (r["einddatum"] or last + 1))
-            assert bezet <= 1
+            assert bezet <= cap
 
 
 # --- through the real pipeline -------------------------------------------------------------
@@ -428,9 +447,6 @@ def test_calibration_targets_hold_through_the_real_pipeline(tmp_path, wh):
             "VERVOLGOPVANG_GEMIDDELDE_DAGEN": one(
                 "SELECT avg(einddatum - startdatum) FROM verblijven "
                 "WHERE opvangvorm = 'residentieel' AND year(einddatum) = 2025"),
-            "NOODOPVANG_MAX_NACHTEN": one(
-                f"SELECT max(plaatsingsdatum - aanmelddatum) {geplaatst} "
-                "AND opvangvorm = 'crisisopvang'"),
         }
         # each CG's volume follows its population share
         per_cg = dict(con.execute(

@@ -19,7 +19,7 @@ HERKOMST = ("eigen_regio", "andere_regio", "buitenland", "onbekend")
 SCOPE = "($cg IS NULL OR centrumgemeente = $cg)"
 
 
-def _rows(con, sql: str, params: dict) -> list[tuple]:
+def fetch(con, sql: str, params: dict) -> list[tuple]:
     """Run with the named parameters the statement uses (DuckDB refuses extra ones)."""
     return con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).fetchall()
 
@@ -39,7 +39,7 @@ def check_scope(con: duckdb.DuckDBPyConnection, centrumgemeente: str | None) -> 
     if centrumgemeente is None:
         return None
     cg = centrumgemeente.strip().upper()
-    known = {r[0] for r in _rows(con, "SELECT gm_code FROM ref_centrumgemeenten", {})}
+    known = {r[0] for r in fetch(con, "SELECT gm_code FROM ref_centrumgemeenten", {})}
     if cg not in known:
         raise ValueError(f"{centrumgemeente} is not a centrumgemeente; 'opvangmonitor "
                          "referentie' lists the 35 codes (e.g. GM0344 for Utrecht)")
@@ -54,17 +54,17 @@ def kerncijfers(con: duckdb.DuckDBPyConnection, p: Periode,
     params = {"s": p.start, "e": p.end, "cg": cg}
 
     a = _aanmeldingen(con, params)
-    vormen = _per_opvangvorm(con, params)
-    clients, ambulant_only = _rows(con, f"""
+    vormen = per_opvangvorm(con, params)
+    clients, ambulant_only = fetch(con, f"""
         SELECT count(*), count(*) FILTER (WHERE alleen_ambulant) FROM (
             SELECT centrumgemeente, client_pseudoniem,
                    bool_and(opvangvorm = 'ambulant') AS alleen_ambulant
             FROM verblijven
             WHERE {SCOPE} AND overlapt(startdatum, einddatum, $s, $e)
             GROUP BY ALL)""", params)[0]
-    capacity_days = _capacity_days(con, p, cg)
+    capacity_days = capaciteit_dagen(con, p, cg)
     durations = verblijfsduur_data(con, params)
-    uitstroom = dict(_rows(con, f"""
+    uitstroom = dict(fetch(con, f"""
         SELECT bestemming, count(*) FROM uitstroom
         WHERE {SCOPE} AND uitstroomdatum BETWEEN $s AND $e GROUP BY ALL""", params))
 
@@ -72,11 +72,11 @@ def kerncijfers(con: duckdb.DuckDBPyConnection, p: Periode,
         return sum(v[key] for v in vormen.values())
 
     ligdagen = sum(vormen[v]["ligdagen"] for v in RESIDENTIELE_OPVANGVORMEN)
-    dekking = dict(_rows(con, f"""
+    dekking = dict(fetch(con, f"""
         SELECT kwartaal, count(DISTINCT centrumgemeente) FROM stg_leveringen
         WHERE list_contains($kw, kwartaal) AND {SCOPE} GROUP BY ALL""",
                          {"kw": list(p.kwartalen), "cg": cg}))
-    n_scope = 1 if cg else _rows(con, "SELECT count(*) FROM ref_centrumgemeenten", {})[0][0]
+    n_scope = 1 if cg else fetch(con, "SELECT count(*) FROM ref_centrumgemeenten", {})[0][0]
     volledig = all(dekking.get(k, 0) == n_scope for k in p.kwartalen)
     # nationally a quarter counts the centrumgemeenten that delivered it, in the ligdagen
     # as in the capacity (kerncijfers.md, bezettingsgraad); one centrumgemeente counts all,
@@ -98,7 +98,7 @@ def kerncijfers(con: duckdb.DuckDBPyConnection, p: Periode,
     all_res = [x for vorm in RESIDENTIELE_OPVANGVORMEN for x in zip(
         *durations.get(vorm, ([], [])), strict=True)]
     eigen, andere = a["herkomst"]["eigen_regio"], a["herkomst"]["andere_regio"]
-    inwoners = int(_rows(con, """
+    inwoners = int(fetch(con, """
         SELECT coalesce(sum(b.inwoners), 0) FROM ref_gemeenten AS g
         JOIN ref_bevolking AS b USING (gm_code)
         WHERE $cg IS NULL OR g.centrumgemeente = $cg""", params)[0][0])
@@ -111,8 +111,8 @@ def kerncijfers(con: duckdb.DuckDBPyConnection, p: Periode,
             return None
         return n / inwoners * 10_000
 
-    peildatum = _rows(con, f"SELECT max(peildatum) FROM peildata WHERE {SCOPE}", params)[0][0]
-    versie = _rows(con, "SELECT versie FROM ref_versie", {})
+    peildatum = fetch(con, f"SELECT max(peildatum) FROM peildata WHERE {SCOPE}", params)[0][0]
+    versie = fetch(con, "SELECT versie FROM ref_versie", {})
     return {
         "periode": p.label,
         "centrumgemeente": cg,
@@ -146,11 +146,50 @@ def kerncijfers(con: duckdb.DuckDBPyConnection, p: Periode,
         "plaatsen_norm_istanbul": inwoners / 10_000 if inwoners else None,
         "dekking": {k: {"geleverd": int(dekking.get(k, 0)), "centrumgemeenten": int(n_scope)}
                     for k in p.kwartalen},
+        # pressure on the places (docs/kerncijfers.md, "Druk op de opvang")
+        **druk(con, params, p.days),
+    }
+
+
+#: Days within which a placement counts for ``geplaatst_binnen_dagen``.
+BINNEN_DAGEN = (1, 3, 7)
+
+
+def druk(con, params: dict, dagen: int) -> dict:
+    """The pressure keys: how fast aanmeldingen are placed, how many are not, how many
+    clients wait on an average day, and placements across area borders (in: clients from
+    another area placed here; uit: this area's residents placed by another centrumgemeente;
+    nationally both are every placement across a border)."""
+    row = fetch(con, f"""
+        SELECT count(*) FILTER (WHERE uitkomst = 'geplaatst'),
+               {", ".join(f"count(*) FILTER (WHERE uitkomst = 'geplaatst' AND "
+                          f"plaatsingsdatum - aanmelddatum <= {d})" for d in BINNEN_DAGEN)},
+               count(*) FILTER (WHERE uitkomst IN ('doorverwezen', 'niet_geplaatst'))
+        FROM aanmeldingen WHERE {SCOPE} AND aanmelddatum BETWEEN $s AND $e""", params)[0]
+    geplaatst, binnen, niet = row[0], row[1:-1], row[-1]
+    # days in P on which an aanmelding was waiting: from aanmelddatum up to the day before
+    # plaatsingsdatum (placed ones only: how long a referred client waited is not delivered)
+    wachtdagen = fetch(con, f"""
+        SELECT coalesce(sum(ligdagen_in(aanmelddatum, plaatsingsdatum, $s, $e)), 0)
+        FROM aanmeldingen WHERE {SCOPE} AND uitkomst = 'geplaatst'
+          AND aanmelddatum <= $e AND plaatsingsdatum >= $s""", params)[0][0]
+    grens = fetch(con, """
+        SELECT count(*) FILTER (WHERE $cg IS NULL OR centrumgemeente = $cg),
+               count(*) FILTER (WHERE $cg IS NULL OR herkomst_regio = $cg)
+        FROM aanmeldingen
+        WHERE uitkomst = 'geplaatst' AND herkomst = 'andere_regio'
+          AND aanmelddatum BETWEEN $s AND $e""", params)[0]
+    return {
+        "geplaatst_binnen_dagen": {str(d): (n / geplaatst if geplaatst else None)
+                                   for d, n in zip(BINNEN_DAGEN, binnen, strict=True)},
+        "aanmeldingen_niet_geplaatst": int(niet),
+        "gemiddeld_wachtend": float(wachtdagen) / dagen,
+        "bovenregionaal_geplaatst": {"in": int(grens[0]), "uit": int(grens[1])},
     }
 
 
 def _aanmeldingen(con, params: dict) -> dict:
-    row = _rows(con, f"""
+    row = fetch(con, f"""
         SELECT count(*), count(*) FILTER (WHERE uitkomst = 'geplaatst'),
                median(plaatsingsdatum - aanmelddatum) FILTER (WHERE uitkomst = 'geplaatst'),
                {", ".join(f"count(*) FILTER (WHERE herkomst = '{h}')" for h in HERKOMST)},
@@ -161,8 +200,8 @@ def _aanmeldingen(con, params: dict) -> dict:
             "herkomst": dict(zip(HERKOMST, row[3:7], strict=True)), "kinderen": int(row[7])}
 
 
-def _per_opvangvorm(con, params: dict) -> dict[str, dict]:
-    rows = _rows(con, f"""
+def per_opvangvorm(con, params: dict) -> dict[str, dict]:
+    rows = fetch(con, f"""
         SELECT opvangvorm,
             count(DISTINCT (centrumgemeente, client_pseudoniem)) FILTER (
                 WHERE overlapt(startdatum, einddatum, $s, $e)),
@@ -182,7 +221,7 @@ def _per_opvangvorm(con, params: dict) -> dict[str, dict]:
 
 def _covered_ligdagen(con, p: Periode) -> int:
     """Residential ligdagen in P of the centrumgemeenten each quarter's deliveries cover."""
-    return int(_rows(con, """
+    return int(fetch(con, """
         SELECT coalesce(sum(ligdagen_in(v.startdatum, v.einddatum, kwartaal_begin(l.kwartaal),
                                         kwartaal_einde(l.kwartaal))), 0)
         FROM (SELECT DISTINCT centrumgemeente, kwartaal FROM stg_leveringen
@@ -191,14 +230,14 @@ def _covered_ligdagen(con, p: Periode) -> int:
         WHERE v.residentieel""", {"kw": list(p.kwartalen)})[0][0])
 
 
-def _capacity_days(con, p: Periode, cg: str | None) -> dict[str, float] | None:
+def capaciteit_dagen(con, p: Periode, cg: str | None) -> dict[str, float] | None:
     """Places x days per residential form over the quarters of P; None when the capacity of
     the scope is not known (``capaciteit_bekend``: one CG needs every quarter of P; nationally
     each quarter needs it from the centrumgemeenten that delivered that quarter)."""
     params = {"kw": list(p.kwartalen), "cg": cg}
-    if not _rows(con, "SELECT capaciteit_bekend($cg, $kw)", params)[0][0]:
+    if not fetch(con, "SELECT capaciteit_bekend($cg, $kw)", params)[0][0]:
         return None
-    rows = _rows(con, """
+    rows = fetch(con, """
         SELECT centrumgemeente, kwartaal, opvangvorm, plaatsen FROM capaciteit
         WHERE list_contains($kw, kwartaal) AND ($cg IS NULL OR centrumgemeente = $cg)""",
                  params)
@@ -210,7 +249,7 @@ def _capacity_days(con, p: Periode, cg: str | None) -> dict[str, float] | None:
 
 
 def verblijfsduur_data(con, params: dict) -> dict[str, tuple[list, list]]:
-    rows = _rows(con, """
+    rows = fetch(con, """
         SELECT v.opvangvorm, coalesce(v.einddatum, r.peildatum) - v.startdatum,
                v.einddatum IS NOT NULL
         FROM verblijven AS v JOIN peildata AS r USING (centrumgemeente)
@@ -225,7 +264,7 @@ def verblijfsduur_data(con, params: dict) -> dict[str, tuple[list, list]]:
 
 
 def trajectduur_data(con, params: dict) -> tuple[list, list]:
-    rows = _rows(con, """
+    rows = fetch(con, """
         SELECT CASE WHEN t.lopend THEN r.peildatum ELSE t.einddatum END - t.startdatum,
                NOT t.lopend
         FROM trajecten AS t JOIN peildata AS r USING (centrumgemeente)
@@ -263,4 +302,12 @@ def render_kerncijfers(d: dict) -> Table:
         table.add_row(f"  {vorm}: cliënten / nieuw / beëindigd",
                       f"{_fmt('', v['clienten_in_zorg'])} / {_fmt('', v['nieuwe_verblijven'])} "
                       f"/ {_fmt('', v['beeindigde_verblijven'])}")
+    binnen = d["geplaatst_binnen_dagen"]
+    table.add_row("Druk: geplaatst binnen 1 / 3 / 7 dagen",
+                  " / ".join(_fmt("aandeel", binnen[k]) for k in ("1", "3", "7")))
+    table.add_row("Druk: aanmeldingen niet geplaatst", _fmt("", d["aanmeldingen_niet_geplaatst"]))
+    table.add_row("Druk: gemiddeld aantal wachtenden", _fmt("", d["gemiddeld_wachtend"]))
+    grens = d["bovenregionaal_geplaatst"]
+    table.add_row("Druk: geplaatst over de regiogrens, in / uit",
+                  f"{_fmt('', grens['in'])} / {_fmt('', grens['uit'])}")
     return table

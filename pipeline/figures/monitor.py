@@ -56,6 +56,14 @@ class Monitor:
     def kerncijfers(self, periode: PeriodeLike, centrumgemeente: str | None = None) -> dict:
         return kc.kerncijfers(self.con, as_periode(periode), centrumgemeente)
 
+    def capaciteit(self, periode: PeriodeLike, centrumgemeente: str | None = None,
+                   simulatie: bool = False) -> dict:
+        """Places needed per area and residential form (docs/capaciteit.md): the document
+        `opvangmonitor capaciteit --json` prints."""
+        from pipeline.figures.capaciteit import capaciteit
+
+        return capaciteit(self.con, as_periode(periode), centrumgemeente, simulatie=simulatie)
+
     def centrumgemeenten(self) -> pd.DataFrame:
         """Code, name, province and status of the 35 centrumgemeenten."""
         return self._df("SELECT * FROM ref_centrumgemeenten ORDER BY gm_code", {})

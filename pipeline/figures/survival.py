@@ -149,3 +149,34 @@ def median_from_curve(curve: pd.DataFrame) -> float | None:
     """Smallest t with S(t) <= 0.5 (+ TOLERANCE) on a published curve; None if never."""
     hit = curve[curve["S"] <= 0.5 + TOLERANCE]
     return None if hit.empty else float(hit["t"].min())
+
+
+def km_restricted_mean(durations, events, tau: float | None = None) -> tuple[float, float]:
+    """The restricted mean of a Kaplan-Meier curve, the area under S(t) from 0 to ``tau``,
+    with its standard error; ``tau`` defaults to the longest observed duration.
+
+    Why restricted: with running episodes censored at R, the plain mean of the durations
+    understates the stay and the mean of the ended ones alone does too (long stays are the
+    ones still running). The area under the curve honours the censoring; up to the longest
+    duration observed it equals the plain mean when nothing is censored. The variance is the
+    usual one (Klein & Moeschberger 4.5): sum over event times t_i <= tau of
+    A_i^2 d_i / (n_i (n_i - d_i)), with A_i the area under S from t_i to tau.
+    Returns (nan, nan) for no data.
+    """
+    durations = np.asarray(durations, dtype=float)
+    if durations.size == 0:
+        return float("nan"), float("nan")
+    tau = float(durations.max()) if tau is None else float(tau)
+    table = km_table(durations, events)
+    table = table[table["t"] <= tau]
+    t = np.concatenate([[0.0], table["t"].to_numpy(dtype=float), [tau]])
+    s = np.concatenate([[1.0], table["S"].to_numpy(dtype=float)])
+    pieces = s * np.diff(t)           # S is constant on [t_i, t_{i+1})
+    mean = float(pieces.sum())
+    if table.empty:
+        return mean, 0.0
+    area_after = np.cumsum(pieces[::-1])[::-1][1:]  # A_i: from event time i to tau
+    n, d = table["n"].to_numpy(dtype=float), table["d"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(n > d, area_after**2 * d / (n * (n - d)), 0.0)
+    return mean, float(np.sqrt(terms.sum()))

@@ -146,3 +146,41 @@ def bezetting(df: pd.DataFrame, titel: str, peildatum: str, referentie: str):
     ax.set_title(titel)
     footnote(fig, peildatum, referentie)
     return fig
+
+
+def plaatsen(df: pd.DataFrame, titel: str, peildatum: str, referentie: str):
+    """Places delivered beside places needed per residential form, the need with its 95%
+    interval as a whisker. ``df``: opvangvorm, aangeleverd, benodigd, laag, hoog (missing
+    where not delivered or not shown)."""
+    import numpy as np
+
+    fig, ax = plt.subplots()
+    pos = np.arange(len(df))
+    width = 0.38
+    delivered = pd.to_numeric(df["aangeleverd"], errors="coerce")
+    need = pd.to_numeric(df["benodigd"], errors="coerce")
+    ax.bar(pos - width / 2, delivered.fillna(0), width, color=OKABE_ITO[0],
+           label="Plaatsen (aangeleverd)")
+    ax.bar(pos + width / 2, need.fillna(0), width, color=OKABE_ITO[1],
+           label="Benodigde plaatsen (doel gehaald)")
+    shown = need.notna()
+    if shown.any():
+        low = pd.to_numeric(df["laag"], errors="coerce")
+        high = pd.to_numeric(df["hoog"], errors="coerce")
+        ax.errorbar((pos + width / 2)[shown], need[shown],
+                    yerr=[(need - low)[shown], (high - need)[shown]], fmt="none",
+                    ecolor="#333", capsize=4, label="95%-interval")
+    for i in range(len(df)):
+        if pd.isna(delivered.iloc[i]):
+            ax.text(pos[i] - width / 2, 0, "niet\naangeleverd", ha="center", va="bottom",
+                    fontsize=8)
+        if pd.isna(need.iloc[i]):
+            ax.text(pos[i] + width / 2, 0, "niet\ngetoond", ha="center", va="bottom",
+                    fontsize=8)
+    ax.set_xticks(pos, [OPVANGVORM[v] for v in df["opvangvorm"]])
+    ax.set_ylabel("Plaatsen")
+    ax.set_ylim(bottom=0)
+    ax.legend(frameon=False, fontsize=8)
+    ax.set_title(titel)
+    footnote(fig, peildatum, referentie)
+    return fig

@@ -108,6 +108,20 @@ class Rules:
             return None
         return round(float(graad), 2)
 
+    def benodigde_plaatsen(self, gebied: dict) -> tuple[int, int, int] | None:
+        """Places needed (with its 95% interval) for sharing, only when the area had at least
+        twice the threshold of requests and of timed stays: the answer is a step function of
+        requests x mean stay, so with a handful of either it would say whether there were
+        any, or bound one client's stay. Delivered places are the organisation's, not a
+        count of clients, and are shown as delivered."""
+        minimum = 2 * self.threshold
+        if (gebied.get("benodigde_plaatsen") is None or gebied.get("interval_95") is None
+                or gebied.get("aanvragen", 0) < minimum
+                or gebied.get("verblijven_gemeten", 0) < minimum):
+            return None
+        low, high = gebied["interval_95"]
+        return int(gebied["benodigde_plaatsen"]), int(low), int(high)
+
     def per_10k(self, shown: int | str | None, inwoners: int) -> float | None:
         """A rate per 10,000 inhabitants, only from a count as the release shows it: the
         inhabitants are public, so a rate of a hidden count would give the count back."""

@@ -80,6 +80,9 @@ class Release:
     audit: dict = field(default_factory=dict)
     #: (verblijfsduur|trajectduur, scope) -> Kaplan-Meier curve from rounded counts
     curves: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)
+    #: places needed per area and form (the `capaciteit` document); sections gate each
+    #: figure with Rules.benodigde_plaatsen before it is shown
+    capaciteit: dict = field(default_factory=dict)
 
 
 def cell(measure: str, scope: str, period: Periode | str) -> str:
@@ -144,7 +147,8 @@ def compute_release(m, periode: Periode, rules: Rules) -> Release:
         wacht_mediaan=parts.wacht_mediaan, aandeel_ambulant=parts.aandeel_ambulant,
         stromen=parts.stromen if "stroom" in figures else None,
         kaart=parts.kaart if f"kaart|{LANDELIJK}" in figures else None,
-        audit=result.summary(), curves=_curves(m, periode, list(parts.raw), rules))
+        audit=result.summary(), curves=_curves(m, periode, list(parts.raw), rules),
+        capaciteit=m.capaciteit(periode))
 
 
 def build_publication(m, periode: Periode, rules: Rules) -> tuple[Publication, Parts]:

@@ -20,6 +20,7 @@ from pipeline.share.release import (
     MARK,
     SERIES,
     TOTAAL,
+    WACHTTIJD_KLASSEN,
     Release,
 )
 from schemas import labels
@@ -173,8 +174,128 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
               f"of minder dan {rules.threshold} cliënten in die opvangvorm verbleven.",
               fig_dir / "bezetting.png"]
 
+    parts += druk_delen(release, scope, naam, fig_dir, tabellen, figures,
+                        _namen(m) if scope == LANDELIJK else {})
     parts += herkomst_delen(m, release, scope, cg, naam, fig_dir, tabellen, figures)
     return {"parts": parts, "tabellen": tabellen, "figuren": figures}
+
+
+def binnen_week(release: Release, scope: str) -> float | None:
+    """The share of placements within 7 days, from the wait classes as the release shows
+    them: not shown when any of them is hidden (the share would give it back)."""
+    wacht = scope_row(release.tables["wachttijd"], scope)
+    cols = [c for c in GROUPS["wachttijd"] if WACHTTIJD_KLASSEN[c] <= 7]
+    shown = [wacht[c] for c in GROUPS["wachttijd"]] + [wacht[TOTAAL]]
+    if MARK in shown:
+        return None
+    binnen = sum(int(wacht[c]) for c in cols)
+    return release.rules.share(binnen, int(wacht[TOTAAL]))
+
+
+def plaatsen_tabel(release: Release, scope: str) -> pd.DataFrame:
+    """Per residential form of one area (or the country: the areas shown, summed): places
+    delivered, places needed with interval as the disclosure rule allows, and the gap."""
+    rules = release.rules
+    rows = []
+    for vorm in ("crisisopvang", "residentieel"):
+        gebieden = [g for g in release.capaciteit.get("gebieden", [])
+                    if g["opvangvorm"] == vorm and (scope == LANDELIJK
+                                                    or g["centrumgemeente"] == scope)]
+        shown = [(g, rules.benodigde_plaatsen(g)) for g in gebieden]
+        if scope == LANDELIJK:
+            both = [(g, b) for g, b in shown if b is not None and g["plaatsen"] is not None]
+            rows.append({
+                "opvangvorm": vorm,
+                "aangeleverd": sum(g["plaatsen"] for g, _ in both) if both else None,
+                "benodigd": sum(b[0] for _, b in both) if both else None,
+                "laag": None, "hoog": None, "regios": len(both)})
+            continue
+        g, b = shown[0] if shown else ({"plaatsen": None}, None)
+        rows.append({"opvangvorm": vorm, "aangeleverd": g["plaatsen"],
+                     "benodigd": None if b is None else b[0],
+                     "laag": None if b is None else b[1], "hoog": None if b is None else b[2],
+                     "regios": 1})
+    return pd.DataFrame(rows)
+
+
+def druk_delen(release: Release, scope: str, naam: str, fig_dir: Path, tabellen: dict,
+               figures: list, namen: dict[str, str]) -> list:
+    """The pressure section: how fast a place is found, and the places needed beside the
+    places delivered (docs/capaciteit.md), each figure behind its disclosure rule."""
+    from pipeline.share import charts
+
+    rules = release.rules
+    doel = release.capaciteit.get("doel", {})
+    week = binnen_week(release, scope)
+    df = plaatsen_tabel(release, scope)
+    fig = charts.plaatsen(df, f"Plaatsen en benodigde plaatsen, {naam}", release.peildatum,
+                          release.referentie)
+    figures += charts.save(fig, fig_dir, "plaatsen")
+
+    def cel(x) -> str:
+        return "niet getoond" if x is None or pd.isna(x) else getal(x)
+
+    tabel = pd.DataFrame({
+        "Opvangvorm": [labels.OPVANGVORM[v] for v in df["opvangvorm"]],
+        "Plaatsen (aangeleverd)": [cel(x) for x in df["aangeleverd"]],
+        "Benodigde plaatsen": [cel(x) for x in df["benodigd"]],
+        "95%-interval": ["niet getoond" if pd.isna(lo) else f"{getal(lo)} tot {getal(hi)}"
+                         for lo, hi in zip(df["laag"], df["hoog"], strict=True)],
+        "Verschil": ["niet getoond" if pd.isna(a) or pd.isna(b) else f"{b - a:+.0f}"
+                     for a, b in zip(df["aangeleverd"], df["benodigd"], strict=True)],
+    })
+    if scope == LANDELIJK:
+        tabel = tabel.drop(columns="95%-interval").assign(**{
+            "Regio's in de som": [f"{n} van {release.capaciteit['landelijk']['centrumgemeenten']}"
+                                  for n in df["regios"]]})
+    tabellen["Plaatsen"] = tabel
+    tekst = [
+        "## Druk op de opvang",
+        ("Het aandeel plaatsingen binnen 7 dagen na de aanmelding wordt niet getoond: een "
+         "van de wachttijdklassen is afgeschermd." if week is None else
+         f"{week:.0%} van de plaatsingen volgde binnen 7 dagen na de aanmelding."),
+        f"Benodigde plaatsen: het aantal plaatsen waarbij in crisisopvang hoogstens "
+        f"{doel.get('afgewezen_max', 0.05):.0%} van de aanvragen de opvang vol vindt, en in "
+        f"residentiële opvang {doel.get('binnen_aandeel', 0.95):.0%} binnen "
+        f"{doel.get('binnen_dagen', 7):g} dagen een plek krijgt, berekend uit de aanvragen "
+        "per dag en de gemiddelde verblijfsduur van deze periode met de wachtrijmodellen van "
+        "Erlang (de methode en haar aannames staan in de toelichting bij de monitor, "
+        "docs/capaciteit.md). Het interval geeft de onzekerheid door het aantal aanvragen en "
+        "verblijven. Niet getoond bij minder dan "
+        f"{2 * rules.threshold} aanvragen of verblijven, of waar de capaciteit niet is "
+        "aangeleverd.",
+        _markdown_table(tabel), fig_dir / "plaatsen.png"]
+    if scope == LANDELIJK:
+        norm = release.capaciteit["landelijk"].get("plaatsen_norm_istanbul")
+        if norm:
+            tekst.append(f"De norm van Istanbul (een gezinsplaats per 10.000 inwoners) vraagt "
+                         f"landelijk ongeveer {getal(norm)} plaatsen, beide vormen samen.")
+        per_regio = regio_tabel(release, namen)
+        tabellen["Plaatsen per regio"] = per_regio
+        tekst += ["### Plaatsen per regio", _markdown_table(per_regio)]
+    return tekst
+
+
+def regio_tabel(release: Release, namen: dict[str, str]) -> pd.DataFrame:
+    """The national table for the VNG: per area and form, delivered and needed places."""
+    rows = []
+    for g in release.capaciteit.get("gebieden", []):
+        b = release.rules.benodigde_plaatsen(g)
+        rows.append({
+            "Regio": f"{namen.get(g['centrumgemeente'], '')} ({g['centrumgemeente']})",
+            "Opvangvorm": labels.OPVANGVORM[g["opvangvorm"]],
+            "Plaatsen (aangeleverd)": ("niet aangeleverd" if g["plaatsen"] is None
+                                       else getal(g["plaatsen"])),
+            "Benodigde plaatsen": "niet getoond" if b is None else getal(b[0]),
+            "95%-interval": "niet getoond" if b is None else f"{getal(b[1])} tot {getal(b[2])}",
+            "Verschil": ("niet getoond" if b is None or g["plaatsen"] is None
+                         else f"{b[0] - g['plaatsen']:+.0f}")})
+    return pd.DataFrame(rows)
+
+
+def _namen(m) -> dict[str, str]:
+    c = m.centrumgemeenten()
+    return dict(zip(c["gm_code"], c["gm_naam"], strict=True))
 
 
 def getal(x: float | int | None, decimalen: int = 0) -> str | None:

@@ -21,10 +21,11 @@ a time, so memory stays flat for any ``schaal``.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import random
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
 from pipeline.periods import kwartalen_between, quarter_bounds
@@ -47,14 +48,22 @@ HERLEVERING_ONTBREKEND = 3  # verblijf rows missing from the first export
 
 def generate(out: Path, seed: int = 20251, kwartalen: tuple[str, str] = ("2024Q1", "2025Q4"),
              schaal: float = 1.0, defecten: bool = False,
-             progress: Callable[[int, int], None] | None = None) -> dict:
+             progress: Callable[[int, int], None] | None = None,
+             centrumgemeenten: Collection[str] | None = None,
+             plaatsen: Mapping[str, Mapping[str, int]] | None = None) -> dict:
     """Write deliveries under ``out/<YYYY>Q<n>/``, corrected re-deliveries under
     ``out/herlevering/<YYYY>Q<n>/`` and, with ``defecten``, the defect catalogue under
     ``out/defecten/`` with its manifest.
 
     Returns a summary: ``files`` (every delivery file written, sorted), ``rows`` (records
     per soort over all CG-quarters, each once), ``kwartalen``, ``seed``, ``schaal``,
-    ``herleveringen`` and, with ``defecten``, ``manifest`` (its path).
+    ``herleveringen``, ``waarheid`` (what happened to every residential request, per CG,
+    quarter and opvangvorm: :class:`pipeline.synth.model.Waarheid`, never delivered) and,
+    with ``defecten``, ``manifest`` (its path).
+
+    ``centrumgemeenten`` limits the run to those areas (each keeps its own random streams
+    and export habits); ``plaatsen`` replaces an area's places (per opvangvorm), for the
+    capacity model's what-if check (docs/capaciteit.md).
     """
     if not schaal > 0:
         raise ValueError("--schaal must be positive")
@@ -65,11 +74,19 @@ def generate(out: Path, seed: int = 20251, kwartalen: tuple[str, str] = ("2024Q1
     if dt.date.fromordinal(quarters[-1].start) > dt.date.today():
         raise ValueError(f"{labels[-1]} has not started yet; the loader would refuse it")
     regios = build_regios(schaal)
+    for cg, vormen in (plaatsen or {}).items():
+        regios[cg] = dataclasses.replace(regios[cg], plaatsen={**regios[cg].plaatsen, **vormen})
+    waarheid: list[dict] = []
     files: list[str] = []
     herleveringen: list[str] = []
     rows = dict.fromkeys(HEADERS, 0)
     cgs = sorted(regios)
+    gekozen = set(cgs if centrumgemeenten is None else centrumgemeenten)
+    if unknown := gekozen - set(cgs):
+        raise ValueError(f"not a centrumgemeente: {', '.join(sorted(unknown))}")
     for i, cg in enumerate(cgs):
+        if cg not in gekozen:
+            continue
         stijl = stijl_van(i)
         levering = random.Random(f"{seed}:{cg}:levering")
         capaciteit = [levering.random() < CAPACITEIT_KANS for _ in quarters]
@@ -104,11 +121,15 @@ def generate(out: Path, seed: int = 20251, kwartalen: tuple[str, str] = ("2024Q1
             files.extend(str(p) for p in lev.paths)
             if labels[q] == herlevering:
                 herleveringen.extend(_herlever(lev, out / "herlevering" / labels[q]))
+        waarheid.extend({"centrumgemeente": cg, "kwartaal": labels[q], "opvangvorm": vorm,
+                         **dataclasses.asdict(w)}
+                        for (q, vorm), w in sorted(org.waarheid.items()))
         if progress:
             progress(i + 1, len(cgs))
     files.extend(herleveringen)
     summary = {"files": sorted(files), "rows": rows, "kwartalen": f"{labels[0]}..{labels[-1]}",
-               "seed": seed, "schaal": schaal, "herleveringen": sorted(herleveringen)}
+               "seed": seed, "schaal": schaal, "herleveringen": sorted(herleveringen),
+               "waarheid": waarheid}
     if defecten:
         from pipeline.synth.defects import write_defects
 

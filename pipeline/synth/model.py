@@ -3,11 +3,28 @@
 Why a day-by-day simulation with places rather than independent random rows: the
 figures an analyst computes tie the record types together (stock and flow, occupancy
 against capacity, doorstroom chains, wait times that depend on a free bed). Drawing
-each record on its own gives data that loads but does not behave like the field. Here
-an aanmelding for crisisopvang gets a bed only when one is free, otherwise it waits in
-noodopvang for at most a few nights and is then referred elsewhere; a crisis stay that
-should continue in residentieel care waits for a free place, and a bed is never given
-twice, so occupancy never exceeds the delivered capacity.
+each record on its own gives data that loads but does not behave like the field.
+
+The capacity policy is explicit, so the capacity model (issue 15) can be checked against a
+world whose answer is known:
+
+* **crisisopvang is a loss system.** An aanmelding for crisisopvang is assessed within 0-3
+  days (the intake); then she gets a bed that day when one is free, and when the area is full
+  she is placed elsewhere (noodopvang, another region): uitkomst ``doorverwezen``. Nobody
+  waits for a crisis bed. (Shifting a Poisson stream by independent delays leaves it a
+  Poisson stream, so the beds still see the arrivals the loss model assumes.)
+* **residentieel has a queue.** Requests for a residentieel place (aanmeldingen, and crisis
+  stays that continue in residentieel care: doorstroom) wait first come, first served. An
+  aanmelding waits at most two weeks and is then referred elsewhere; a client in crisisopvang
+  waits there, her crisis stay running on until a place is free.
+* A bed is never given twice, so occupancy never exceeds the delivered capacity.
+* Residential requests are refused only for lack of a place: every ``doorverwezen`` or
+  ``niet_geplaatst`` of crisisopvang or residentieel is a capacity refusal. Ambulant
+  requests are refused now and then for other reasons.
+
+:attr:`Organisatie.waarheid` records what happened to every residential request per
+delivered quarter (requests, turned away, waits), the truth the capacity model is validated
+against; it never reaches the deliveries.
 
 The organisation is simulated from a warm-up period before the first delivered quarter
 (so the stock at the start is realistic) until shortly after the last (so aanmeldingen
@@ -28,6 +45,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
+import math
 import random
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
@@ -45,24 +63,24 @@ WARMUP_DAGEN = 3 * 365 + 30
 #: The form asked for in an aanmelding.
 GEVRAAGDE_VORM = (("ambulant", .54), ("crisisopvang", .44), ("residentieel", .02))
 #: Outcomes decided at once; "plaatsen" means: placed if a place is (or becomes) free.
-UITKOMST = (("plaatsen", .82), ("doorverwezen", .07), ("niet_geplaatst", .07),
-            ("in_behandeling", .04))
-#: Days an aanmelding may wait for a residential place: noodopvang bridges at most
-#: 3 nights until a crisis bed is free; after that the client is referred elsewhere.
-WACHTEN_MAX = {"crisisopvang": 3, "residentieel": 14}
+#: Residential requests are refused only for lack of a place (the capacity policy above).
+UITKOMST = {False: (("plaatsen", .82), ("doorverwezen", .07), ("niet_geplaatst", .07),
+                    ("in_behandeling", .04)),
+            True: (("plaatsen", .96), ("in_behandeling", .04))}
+#: Days an aanmelding may wait for a residentieel place before she is referred elsewhere.
+WACHTEN_MAX = 14
+#: Days from an aanmelding for crisisopvang to the decision (bed or elsewhere): the intake.
+INTAKE_CRISIS = ((0, .35), (1, .30), (2, .20), (3, .15))
 #: Days from aanmelding to the start of ambulant care (no capacity limit).
 WACHTTIJD_AMBULANT = ((0, .12), (1, .12), (2, .13), (3, .13), (4, .10), (5, .10), (6, .08),
                       (7, .14), (10, .05), (14, .03))
 #: Stay lengths: gamma(shape, mean) in days, clipped to (minimum, maximum).
-DUUR = {"crisisopvang": (2.0, 35.0, 1, 183), "residentieel": (2.5, 259.0, 14, 1_095),
+DUUR = {"crisisopvang": (2.0, 25.0, 1, 183), "residentieel": (2.5, 259.0, 14, 1_095),
         "ambulant": (1.5, 150.0, 7, 730)}
 #: What follows an episode (doorstroom); None = the client leaves care (uitstroom).
-VOLGENDE = {"crisisopvang": (("residentieel", .18), ("ambulant", .45), (None, .37)),
+VOLGENDE = {"crisisopvang": (("residentieel", .07), ("ambulant", .50), (None, .43)),
             "residentieel": (("ambulant", .50), (None, .50)),
             "ambulant": ((None, 1.0),)}
-#: A crisis stay waiting for a residentieel place is extended by this many days, at most
-#: this many times; then the client continues in ambulant care instead.
-VERLENGING_DAGEN, VERLENGINGEN_MAX = 7, 4
 #: Origin of the client by the form asked for: residential requests come from farther.
 HERKOMST = {True: (("eigen", .47), ("andere", .45), ("buitenland", .03), ("onbekend", .05)),
             False: (("eigen", .82), ("andere", .13), ("buitenland", .01), ("onbekend", .04))}
@@ -137,21 +155,35 @@ class Nummering:
 
 class Episode:
     __slots__ = ("verblijf_id", "client", "start", "end", "vorm", "aanmelding_id", "volgende",
-                 "verlengd", "residentieel_gehad")
+                 "residentieel_gehad")
 
     def __init__(self, verblijf_id: str, client: str, start: int, end: int, vorm: str,
                  aanmelding_id: str | None, volgende: str | None, residentieel_gehad: bool):
         self.verblijf_id, self.client, self.start, self.end = verblijf_id, client, start, end
         self.vorm, self.aanmelding_id, self.volgende = vorm, aanmelding_id, volgende
-        self.verlengd = 0
         self.residentieel_gehad = residentieel_gehad or vorm in RESIDENTIEEL
 
 
 class Wachtend:
-    __slots__ = ("row", "deadline")
+    """A request in the residentieel queue: an aanmelding (``wie`` is its row) or a crisis
+    stay waiting to continue (``wie`` is the Episode; no deadline, she waits in crisis)."""
 
-    def __init__(self, row: dict, deadline: int):
-        self.row, self.deadline = row, deadline
+    __slots__ = ("wie", "sinds", "deadline")
+
+    def __init__(self, wie: dict | Episode, sinds: int, deadline: float):
+        self.wie, self.sinds, self.deadline = wie, sinds, deadline
+
+
+@dataclass
+class Waarheid:
+    """What happened to the residential requests of one delivered quarter and opvangvorm
+    (by the day of the request): the truth the capacity model is checked against."""
+
+    aanvragen: int = 0        # requests: aanmeldingen (not in_behandeling) and doorstroom
+    afgewezen: int = 0        # turned away (crisisopvang) or gave up waiting (residentieel)
+    direct: int = 0           # placed the day of the request
+    binnen_7: int = 0         # placed within 7 days
+    wachtdagen: int = 0       # days waited, summed over placed requests
 
 
 class Organisatie:
@@ -164,17 +196,20 @@ class Organisatie:
         self._starts = [k.start for k in self.kwartalen]
         self.per_dag = AANMELDINGEN_PER_JAAR * regio.gewicht * schaal / 365.25
         self.bezet = dict.fromkeys(RESIDENTIEEL, 0)
-        self.wachtrij: dict[str, deque[Wachtend]] = {v: deque() for v in RESIDENTIEEL}
+        self.wachtrij: deque[Wachtend] = deque()
+        #: (quarter index, opvangvorm) -> what happened to the requests of that quarter
+        self.waarheid: dict[tuple[int, str], Waarheid] = {}
         self.lopend: dict[str, Episode] = {}
         self.einden: dict[int, list[Episode]] = {}
         self.oud: deque[tuple[int, str]] = deque()
+        self.intake: dict[int, list[dict]] = {}
         self.n_client = self.n_aanmelding = self.n_verblijf = 0
         self._uit: list[tuple] = []
 
     # -- the day loop ----------------------------------------------------------------------
 
     def run(self) -> Iterator[tuple]:
-        afloop = max(WACHTEN_MAX.values()) + 1
+        afloop = WACHTEN_MAX + 1
         ends = {k.end: i for i, k in enumerate(self.kwartalen)}
         instroom_klaar = {k.end + afloop: i for i, k in enumerate(self.kwartalen)}
         rnd = self.rnd
@@ -186,6 +221,8 @@ class Organisatie:
             while volgende_aanmelding < d + 1:
                 self._aanmelding(d)
                 volgende_aanmelding += rnd.expovariate(self.per_dag)
+            for row in self.intake.pop(d, ()):
+                self._crisis(row, d)
             self._wachtrijen(d)
             if d in ends:
                 i = ends[d]
@@ -231,14 +268,44 @@ class Organisatie:
             "aantal_kinderen": (None if rnd.random() < KINDEREN_ONBEKEND
                                 else pick(rnd, KINDEREN[residentieel])),
         }
-        uitkomst = pick(rnd, UITKOMST)
+        uitkomst = pick(rnd, UITKOMST[residentieel])
         if uitkomst != "plaatsen":
             row["uitkomst"] = uitkomst
             self._emit("instroom", d, row)
+        elif vorm == "crisisopvang":
+            self.intake.setdefault(d + pick(rnd, INTAKE_CRISIS), []).append(row)
         elif residentieel:
-            self.wachtrij[vorm].append(Wachtend(row, d + WACHTEN_MAX[vorm]))
+            self.wachtrij.append(Wachtend(row, d, d + WACHTEN_MAX))
         else:
             self._plaats(row, d + pick(rnd, WACHTTIJD_AMBULANT))
+
+    def _crisis(self, row: dict, d: int) -> None:
+        """The intake is done: a bed when one is free, otherwise placed elsewhere."""
+        sinds = row["aanmelddatum"]
+        if self.bezet["crisisopvang"] < self.regio.plaatsen["crisisopvang"]:
+            self._noteer(sinds, "crisisopvang", wacht=d - sinds)
+            self._plaats(row, d)
+        else:  # full: placed elsewhere (noodopvang, another region)
+            self._noteer(sinds, "crisisopvang", wacht=None)
+            row["uitkomst"] = "doorverwezen"
+            self._emit("instroom", sinds, row)
+
+    def _noteer(self, sinds: int, vorm: str, wacht: int | None) -> None:
+        """Record the fate of a residential request made on day ``sinds``: placed after
+        ``wacht`` days, or turned away / gave up (None)."""
+        i = self._kwartaal(sinds)
+        if i is None:
+            return
+        w = self.waarheid.get((i, vorm))
+        if w is None:
+            w = self.waarheid[(i, vorm)] = Waarheid()
+        w.aanvragen += 1
+        if wacht is None:
+            w.afgewezen += 1
+            return
+        w.direct += wacht == 0
+        w.binnen_7 += wacht <= 7
+        w.wachtdagen += wacht
 
     def _client(self, d: int) -> str:
         """A former client now and then (only one whose care ended a while ago, so her
@@ -266,13 +333,26 @@ class Organisatie:
         return code
 
     def _wachtrijen(self, d: int) -> None:
-        for vorm, rij in self.wachtrij.items():
-            while rij and self.bezet[vorm] < self.regio.plaatsen[vorm]:
-                self._plaats(rij.popleft().row, d)
-            while rij and rij[0].deadline <= d:
-                row = rij.popleft().row
-                row["uitkomst"] = "doorverwezen"
-                self._emit("instroom", row["aanmelddatum"], row)
+        """First come, first served for a free residentieel place; an aanmelding that has
+        waited WACHTEN_MAX days is referred elsewhere."""
+        rij = self.wachtrij
+        while rij and self.bezet["residentieel"] < self.regio.plaatsen["residentieel"]:
+            w = rij.popleft()
+            self._noteer(w.sinds, "residentieel", wacht=d - w.sinds)
+            if isinstance(w.wie, Episode):
+                self._sluit(w.wie, d, "residentieel")
+            else:
+                self._plaats(w.wie, d)
+        if rij and any(w.deadline <= d for w in rij):
+            blijft: deque[Wachtend] = deque()
+            for w in rij:
+                if w.deadline > d:
+                    blijft.append(w)
+                    continue
+                self._noteer(w.sinds, "residentieel", wacht=None)
+                w.wie["uitkomst"] = "doorverwezen"
+                self._emit("instroom", w.wie["aanmelddatum"], w.wie)
+            self.wachtrij = blijft
 
     def _plaats(self, row: dict, d: int) -> None:
         row["uitkomst"], row["plaatsingsdatum"] = "geplaatst", d
@@ -296,15 +376,15 @@ class Organisatie:
             self.bezet[vorm] += 1
 
     def _einde(self, ep: Episode, d: int) -> None:
-        volgende = ep.volgende
-        if volgende == "residentieel":
-            if self.bezet["residentieel"] >= self.regio.plaatsen["residentieel"]:
-                if ep.verlengd < VERLENGINGEN_MAX:  # wait in crisisopvang for a place
-                    ep.verlengd += 1
-                    ep.end = d + VERLENGING_DAGEN
-                    self.einden.setdefault(ep.end, []).append(ep)
-                    return
-                volgende = "ambulant"
+        if ep.volgende == "residentieel":  # a request for a residentieel place
+            if self.wachtrij or self.bezet["residentieel"] >= self.regio.plaatsen["residentieel"]:
+                self.wachtrij.append(Wachtend(ep, d, math.inf))  # waits in crisisopvang
+                return
+            self._noteer(d, "residentieel", wacht=0)
+        self._sluit(ep, d, ep.volgende)
+
+    def _sluit(self, ep: Episode, d: int, volgende: str | None) -> None:
+        """End an episode on day d and continue in ``volgende`` (None: uitstroom)."""
         del self.lopend[ep.verblijf_id]
         if ep.vorm in RESIDENTIEEL:
             self.bezet[ep.vorm] -= 1

@@ -72,11 +72,6 @@ RESIDENTIELE_PLAATSEN = Target(
 VERVOLGOPVANG_GEMIDDELDE_DAGEN = Target(
     259, 35, "Monitor Veilige Opvang 2022-2023", "2022-2023",
     "mean einddatum - startdatum of residentieel episodes ending in the year")
-#: Noodopvang bridges at most about 3 nights until a crisis place is free.
-NOODOPVANG_MAX_NACHTEN = Target(
-    3, 0, "Valente, noodopvang vrouwenopvang (at most about 3 nights)", "2025",
-    "max plaatsingsdatum - aanmelddatum over geplaatst crisisopvang aanmeldingen")
-
 TARGETS: dict[str, Target] = {
     name: value for name, value in globals().items() if isinstance(value, Target)}
 
