@@ -64,3 +64,10 @@ def test_places_needed_are_shown_only_from_twice_the_threshold_of_requests_and_s
     assert Rules(threshold=3).benodigde_plaatsen({**g, "aanvragen": 6,
                                                   "verblijven_gemeten": 6}) == (7, 5, 9)
     assert Rules().benodigde_plaatsen({**g, "benodigde_plaatsen": None}) is None
+
+
+def test_mean_waiting_only_beside_wait_classes_that_are_all_shown():
+    assert R.gemiddeld_wachtend(3.14159, (10, 5, 7, 20)) == 3.1
+    assert R.gemiddeld_wachtend(3.1, (10, MARK, 7, 20)) is None
+    assert R.gemiddeld_wachtend(0.2, (0, 0, 0, 4)) is None      # total below the threshold
+    assert R.gemiddeld_wachtend(None, (10, 5, 7, 22)) is None

@@ -50,8 +50,8 @@ def test_reports_are_complete(released):
         sheets = openpyxl.load_workbook(d / "tabellen.xlsx", read_only=True).sheetnames
         flows = "stromen" in drawn if scope == "landelijk" else "Stromen tussen regio's" in sheets
         assert flows or "De stromen zijn niet getoond" in html
-        assert {"Kerncijfers", "Wachttijd", "Belemmeringen", "Bezetting", "Plaatsen"} <= set(
-            sheets)
+        assert {"Kerncijfers", "Wachttijd", "Belemmeringen", "Bezetting", "Plaatsen",
+                "Druk"} <= set(sheets)
         assert "Druk op de opvang" in html
         if scope == "landelijk":
             assert "Plaatsen per regio" in sheets
@@ -61,6 +61,9 @@ def test_reports_are_complete(released):
         assert record["audit"]["geslaagd"] is True
         assert record["audit"]["kleine_aantallen_niet_beschermd"] == 0
         assert record["audit"]["relaties"]["landelijk = som van de regio's"] > 0
+        # placements across area borders are audited cells, tied to the flows
+        assert record["audit"]["relaties"]["grens: uit <= stromen uit de regio"] == 35
+        assert record["audit"]["relaties"]["grens: landelijk in = uit"] == 1
         assert set(record["bestanden"]) >= {"rapport.html", "tabellen.xlsx"}
 
 

@@ -163,14 +163,17 @@ def plaatsen(df: pd.DataFrame, titel: str, peildatum: str, referentie: str):
            label="Plaatsen (aangeleverd)")
     ax.bar(pos + width / 2, need.fillna(0), width, color=OKABE_ITO[1],
            label="Benodigde plaatsen (doel gehaald)")
-    shown = need.notna()
+    low = pd.to_numeric(df["laag"], errors="coerce")
+    high = pd.to_numeric(df["hoog"], errors="coerce")
+    shown = need.notna() & low.notna() & high.notna()
     if shown.any():
-        low = pd.to_numeric(df["laag"], errors="coerce")
-        high = pd.to_numeric(df["hoog"], errors="coerce")
         ax.errorbar((pos + width / 2)[shown], need[shown],
                     yerr=[(need - low)[shown], (high - need)[shown]], fmt="none",
                     ecolor="#333", capsize=4, label="95%-interval")
     for i in range(len(df)):
+        if pd.isna(delivered.iloc[i]) and pd.isna(need.iloc[i]):
+            ax.text(pos[i], 0, "niet getoond", ha="center", va="bottom", fontsize=8)
+            continue
         if pd.isna(delivered.iloc[i]):
             ax.text(pos[i] - width / 2, 0, "niet\naangeleverd", ha="center", va="bottom",
                     fontsize=8)

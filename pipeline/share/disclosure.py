@@ -122,6 +122,16 @@ class Rules:
         low, high = gebied["interval_95"]
         return int(gebied["benodigde_plaatsen"]), int(low), int(high)
 
+    def gemiddeld_wachtend(self, value: float | None, wachtklassen: tuple) -> float | None:
+        """The mean number waiting, to one decimal, only when every wait class and their
+        total are shown and the total reaches the threshold: it is the days waited over the
+        days of P, so beside a hidden class it would bound how many waited long."""
+        if value is None or MARK in wachtklassen:
+            return None
+        if int(wachtklassen[-1]) < self.threshold:
+            return None
+        return round(float(value), 1)
+
     def per_10k(self, shown: int | str | None, inwoners: int) -> float | None:
         """A rate per 10,000 inhabitants, only from a count as the release shows it: the
         inhabitants are public, so a rate of a hidden count would give the count back."""

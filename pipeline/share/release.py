@@ -54,6 +54,9 @@ WACHTTIJD_KLASSEN = {"0 dagen": 0, "1 dag": 1, "2-3 dagen": 3, "4-7 dagen": 7,
 GROUPS["wachttijd"] = list(WACHTTIJD_KLASSEN)
 GROUPS["belemmeringen"] = list(BELEMMERINGEN)
 GROUPS["vormen"] = list(OPVANGVORMEN)
+#: Placements across an area border: in = clients from another area placed here, uit = this
+#: area's residents placed by another centrumgemeente (kerncijfers bovenregionaal_geplaatst).
+GROUPS["bovenregionaal"] = ["in", "uit"]
 #: Groups whose row total is published, and the cell that total is.
 TOTAL_OF = {"herkomst": "aanmeldingen", "bestemming": "uitstroom", "wachttijd": "geplaatst"}
 SERIES = {"aanmeldingen": "Aanmeldingen", "nieuwe_verblijven": "Instroom (nieuwe verblijven)",
@@ -239,6 +242,8 @@ def build_publication(m, periode: Periode, rules: Rules) -> tuple[Publication, P
     mediaan = _wait_median_relations(pub, scopes, periode, rules)
     ambulant = _ambulant_shares(pub, raw, scopes, periode, rules)
     stromen, kaart = _flows_and_map(m, pub, cgs, periode, rules)
+    table("bovenregionaal", {cg: raw[cg]["bovenregionaal_geplaatst"] for cg in cgs})
+    _border_relations(pub, cgs, periode)
     return pub, Parts(views, raw, mediaan, ambulant, stromen, kaart)
 
 
@@ -376,6 +381,27 @@ def _flows_and_map(m, pub: Publication, cgs: list[str], periode: Periode, rules:
             pub.relate(Relation(tuple((n, 1.0) for n in members) + tuple(
                 (n, -1.0) for n in row), "==", 0.0, "kaart: gemeenten = stromen uit regio"))
     return flows, counts.astype(int)
+
+
+def _border_relations(pub: Publication, cgs: list[str], periode: Periode) -> None:
+    """What ties the placements across area borders to the rest: a placement is an
+    aanmelding, so an area's in is at most its andere_regio aanmeldingen and its geplaatst,
+    and its uit at most the aanmeldingen from its area elsewhere (its row of flows); and
+    nationally every border crossing is one area's in and another's uit."""
+    def c(measure: str, scope: str) -> str:
+        return cell(measure, scope, periode)
+
+    for x in cgs:
+        for bound, source in ((c("herkomst.andere_regio", x), "grens: in <= andere regio"),
+                              (c("geplaatst", x), "grens: in <= geplaatst")):
+            pub.relate(Relation(((c("bovenregionaal.in", x), 1.0), (bound, -1.0)), "<=", 0.0,
+                                source))
+        row = [(c(f"stroom|{x}", y), -1.0) for y in cgs if y != x]
+        pub.relate(Relation(((c("bovenregionaal.uit", x), 1.0), *row), "<=", 0.0,
+                            "grens: uit <= stromen uit de regio"))
+    pub.relate(Relation(((c("bovenregionaal.in", LANDELIJK), 1.0),
+                         (c("bovenregionaal.uit", LANDELIJK), -1.0)), "==", 0.0,
+                        "grens: landelijk in = uit"))
 
 
 def figure_of(name: str) -> str:

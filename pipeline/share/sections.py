@@ -203,12 +203,18 @@ def plaatsen_tabel(release: Release, scope: str) -> pd.DataFrame:
                                                     or g["centrumgemeente"] == scope)]
         shown = [(g, rules.benodigde_plaatsen(g)) for g in gebieden]
         if scope == LANDELIJK:
+            # the areas whose need is shown and that delivered places: both sums over the
+            # same areas, so the difference means something and hides no area's need
             both = [(g, b) for g, b in shown if b is not None and g["plaatsen"] is not None]
+            delivered = [g for g in gebieden if g["plaatsen"] is not None]
             rows.append({
                 "opvangvorm": vorm,
                 "aangeleverd": sum(g["plaatsen"] for g, _ in both) if both else None,
                 "benodigd": sum(b[0] for _, b in both) if both else None,
-                "laag": None, "hoog": None, "regios": len(both)})
+                "laag": None, "hoog": None, "regios": len(both),
+                "aangeleverd_alle": (sum(g["plaatsen"] for g in delivered) if delivered
+                                     else None),
+                "regios_aangeleverd": len(delivered)})
             continue
         g, b = shown[0] if shown else ({"plaatsen": None}, None)
         rows.append({"opvangvorm": vorm, "aangeleverd": g["plaatsen"],
@@ -239,21 +245,44 @@ def druk_delen(release: Release, scope: str, naam: str, fig_dir: Path, tabellen:
         "Opvangvorm": [labels.OPVANGVORM[v] for v in df["opvangvorm"]],
         "Plaatsen (aangeleverd)": [cel(x) for x in df["aangeleverd"]],
         "Benodigde plaatsen": [cel(x) for x in df["benodigd"]],
-        "95%-interval": ["niet getoond" if pd.isna(lo) else f"{getal(lo)} tot {getal(hi)}"
+        "95%-interval": ["niet getoond" if pd.isna(lo) or pd.isna(hi)
+                         else f"{getal(lo)} tot {getal(hi)}"
                          for lo, hi in zip(df["laag"], df["hoog"], strict=True)],
         "Verschil": ["niet getoond" if pd.isna(a) or pd.isna(b) else f"{b - a:+.0f}"
                      for a, b in zip(df["aangeleverd"], df["benodigd"], strict=True)],
     })
     if scope == LANDELIJK:
+        alle = release.capaciteit["landelijk"]["centrumgemeenten"]
         tabel = tabel.drop(columns="95%-interval").assign(**{
-            "Regio's in de som": [f"{n} van {release.capaciteit['landelijk']['centrumgemeenten']}"
-                                  for n in df["regios"]]})
+            "Regio's in de som": [f"{n} van {alle}" for n in df["regios"]],
+            "Alle aangeleverde plaatsen": [
+                "niet aangeleverd" if pd.isna(x) else f"{getal(x)} ({n} van {alle} regio's)"
+                for x, n in zip(df["aangeleverd_alle"], df["regios_aangeleverd"], strict=True)]})
     tabellen["Plaatsen"] = tabel
+    wacht = scope_row(release.tables["wachttijd"], scope)
+    wachtend = rules.gemiddeld_wachtend(
+        release.raw[scope]["gemiddeld_wachtend"],
+        tuple(wacht[c] for c in GROUPS["wachttijd"]) + (wacht[TOTAAL],))
+    grens = scope_row(release.tables["bovenregionaal"], scope)
+    druk = pd.DataFrame({"Maat": [
+        "Plaatsingen binnen 7 dagen na aanmelding",
+        "Gemiddeld aantal wachtenden op een dag",
+        ("Plaatsingen over een regiogrens" if scope == LANDELIJK
+         else "Geplaatst hier, uit een andere regio"),
+        *([] if scope == LANDELIJK else ["Inwoners van deze regio elders geplaatst"])],
+        "Waarde": [
+            "niet getoond" if week is None else f"{week:.0%}",
+            "niet getoond" if wachtend is None else getal(wachtend, 1),
+            grens["in"], *([] if scope == LANDELIJK else [grens["uit"]])]})
+    tabellen["Druk"] = druk
     tekst = [
         "## Druk op de opvang",
-        ("Het aandeel plaatsingen binnen 7 dagen na de aanmelding wordt niet getoond: een "
-         "van de wachttijdklassen is afgeschermd." if week is None else
-         f"{week:.0%} van de plaatsingen volgde binnen 7 dagen na de aanmelding."),
+        ("Hoe snel een aanmelding een plek krijgt, hoeveel aanmeldingen er gemiddeld op een "
+         "plek wachten (alleen aanmeldingen die geplaatst zijn: hoe lang een doorverwezen "
+         "cliënt wachtte is niet bekend), en hoeveel cliënten buiten hun eigen regio een "
+         "plek kregen. Het aandeel en het gemiddelde worden alleen getoond als geen "
+         "wachttijdklasse is afgeschermd."),
+        _markdown_table(druk),
         f"Benodigde plaatsen: het aantal plaatsen waarbij in crisisopvang hoogstens "
         f"{doel.get('afgewezen_max', 0.05):.0%} van de aanvragen de opvang vol vindt, en in "
         f"residentiële opvang {doel.get('binnen_aandeel', 0.95):.0%} binnen "
