@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: help demo test test-fast lint clean-data
+.PHONY: help demo test test-fast lint clean-data notebook
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -18,6 +18,9 @@ venv: $(STAMP) ## create .venv/ and install the project with pinned versions
 
 demo: $(STAMP) ## synthetic deliveries -> ingest -> key figures (the main job)
 	$(VENV)/bin/opvangmonitor demo
+
+notebook: $(STAMP) ## JupyterLab on notebooks/ with verkenning.ipynb (the demo warehouse by default)
+	$(VENV)/bin/opvangmonitor notebook
 
 test: $(STAMP) ## the whole test suite (what CI runs)
 	$(VENV)/bin/python -m pytest

@@ -211,6 +211,27 @@ def capaciteit(
         out.print(render_capaciteit(figures, names))
 
 
+@app.command()
+def notebook(
+    db: DbOption = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port for JupyterLab (default: "
+                                             "its own, 8888 or the next free one).",
+                                             show_default=False)] = None,
+    browser: Annotated[bool, typer.Option("--browser/--no-browser", help="Open a browser "
+                                          "tab.")] = True,
+) -> None:
+    """Open JupyterLab on notebooks/ with verkenning.ipynb (the worked answers to the three
+    questions, on the unsuppressed Monitor API), on this project's kernel and the warehouse
+    of --db (default: the demo's, after make demo). Stop with Ctrl-C."""
+    from pipeline.workflow import open_notebook
+
+    try:
+        code = open_notebook(db, port, browser, err)
+    except (FileNotFoundError, OSError) as exc:
+        raise fail(str(exc)) from None
+    raise typer.Exit(code)
+
+
 @app.command("valideer-capaciteit")
 def valideer_capaciteit(
     periode: Annotated[str, typer.Option("--periode", help="The year or quarter to check.")]

@@ -223,3 +223,53 @@ def what_to_fix(report: pd.DataFrame, max_lines: int = 30, max_rows_named: int =
             lines.append("... more in the rejection report")
             break
     return lines
+
+
+#: The Jupyter kernel the notebooks run on: this virtualenv's Python, named after the project.
+KERNEL_NAME = "opvangmonitor"
+
+
+def ensure_kernel() -> str:
+    """Install the project's kernel into this virtualenv once (``--sys-prefix``: nothing is
+    written to the user's home), so JupyterLab offers 'Python (opvangmonitor)'."""
+    import subprocess
+
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    if KERNEL_NAME not in KernelSpecManager().find_kernel_specs():
+        subprocess.run([sys.executable, "-m", "ipykernel", "install", "--sys-prefix",
+                        "--name", KERNEL_NAME, "--display-name", "Python (opvangmonitor)"],
+                       check=True, capture_output=True)
+    return KERNEL_NAME
+
+
+def open_notebook(db_file: Path | None, port: int | None, browser: bool, err: Console) -> int:
+    """Start JupyterLab on notebooks/ with verkenning.ipynb open; returns its exit code.
+
+    The warehouse is handed to the kernel as OPVANGMONITOR_DB, made absolute, because the
+    kernel runs in notebooks/ where the default relative path would point nowhere."""
+    import os
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    notebooks = root / "notebooks"
+    if not (notebooks / "verkenning.ipynb").is_file():
+        raise FileNotFoundError(f"no notebooks/verkenning.ipynb under {root}: run this from a "
+                                "checkout of the project")
+    db = config.db_path(db_file)
+    db = db if db.is_absolute() else (Path.cwd() / db).resolve()
+    ensure_kernel()
+    env = {**os.environ, config.ENV_DB: str(db)}
+    err.print(f"JupyterLab on {notebooks}, kernel 'Python (opvangmonitor)', warehouse {db}"
+              f"{'' if db.is_file() else ' (not there yet: run make demo first)'}. "
+              "Stop with Ctrl-C.", highlight=False)
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={notebooks}",
+           "verkenning.ipynb"]
+    cmd += [f"--port={port}"] if port else []
+    cmd += [] if browser else ["--no-browser"]
+    # containers and CI run as root, where JupyterLab refuses to start without this
+    cmd += ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    try:
+        return subprocess.call(cmd, cwd=notebooks, env=env)
+    except KeyboardInterrupt:
+        return 0

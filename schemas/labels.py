@@ -1,12 +1,29 @@
-"""The Dutch words for every code and key figure that reports, charts and the terminal show.
+"""The Dutch words for every code and key figure that reports, charts and the terminal show,
+and the Dutch way of writing numbers (3.725; 2,0; 70%).
 
-One home, so a chart, a table and a sentence never name one thing two ways. The codes
-themselves are the delivery format's (``schemas.common``); these are only their words.
+One home, so a chart, a table and a sentence never name one thing two ways, and the terminal
+and a report never write one number two ways. The codes themselves are the delivery
+format's (``schemas.common``); these are only their words.
 """
 
 from __future__ import annotations
 
 from schemas.common import BELEMMERINGEN, BESTEMMINGEN, OPVANGVORMEN
+
+
+def getal(x: float | int | None, decimalen: int = 0) -> str | None:
+    """A number in Dutch notation: thousands with a dot, decimals with a comma (3.725; 12,4).
+    None stays None (the caller says 'niet getoond' or '–')."""
+    if x is None:
+        return None
+    text = f"{x:,.{decimalen}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def procent(x: float | None, decimalen: int = 0) -> str | None:
+    """A share as a Dutch percentage (70%; 12,5%)."""
+    return None if x is None else f"{getal(x * 100, decimalen)}%"
+
 
 HERKOMST = {"eigen_regio": "Eigen regio", "andere_regio": "Andere regio",
             "buitenland": "Buitenland", "onbekend": "Onbekend"}

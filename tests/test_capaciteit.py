@@ -7,6 +7,7 @@ import json
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from pipeline.figures.capaciteit import Doel, capaciteit, gebied, parse_doel
@@ -354,3 +355,38 @@ def test_each_scenario_moves_the_answer_the_way_it_must():
     assert meer["benodigde_plaatsen"] == entry["benodigde_plaatsen"]
     assert runs["drukke-maand"]["scenario"]["gemist_bij_plaatsen"] > base
     assert runs["drukke-maand"]["scenario"]["benodigde_plaatsen"] > entry["benodigde_plaatsen"]
+
+
+# --- what the reports show ------------------------------------------------------------------
+
+def _release(gebieden):
+    from types import SimpleNamespace
+
+    from pipeline.share.disclosure import Rules
+
+    return SimpleNamespace(rules=Rules(), capaciteit={
+        "gebieden": gebieden, "landelijk": {"centrumgemeenten": len(gebieden)}})
+
+
+def _g(cg, plaatsen, nodig, aanvragen=50, vorm="crisisopvang"):
+    return {"centrumgemeente": cg, "opvangvorm": vorm, "plaatsen": plaatsen,
+            "benodigde_plaatsen": nodig, "interval_95": [nodig - 2, nodig + 3],
+            "aanvragen": aanvragen, "verblijven_gemeten": 50}
+
+
+def test_the_national_places_compare_the_same_areas_and_hide_no_areas_need():
+    from pipeline.share.sections import plaatsen_tabel, regio_tabel
+
+    release = _release([_g("GM0344", 10, 14), _g("GM0363", 20, 25),
+                        _g("GM0599", 8, 11, aanvragen=4),          # too few requests
+                        _g("GM0014", None, 9)])                    # no places delivered
+    crisis = plaatsen_tabel(release, "landelijk").iloc[0]
+    # only the two areas with both a shown need and places: 30 against 39
+    assert (crisis["aangeleverd"], crisis["benodigd"], crisis["regios"]) == (30, 39, 2)
+    assert (crisis["aangeleverd_alle"], crisis["regios_aangeleverd"]) == (38, 3)
+    one = plaatsen_tabel(release, "GM0599").iloc[0]
+    assert one["aangeleverd"] == 8 and pd.isna(one["benodigd"]) and pd.isna(one["laag"])
+    per_regio = regio_tabel(release, {"GM0344": "Utrecht"}).set_index("Regio")
+    assert per_regio.loc["Utrecht (GM0344)", "95%-interval"] == "12 tot 17"
+    assert per_regio.loc[" (GM0599)", "Benodigde plaatsen"] == "niet getoond"
+    assert per_regio.loc[" (GM0014)", "Plaatsen (aangeleverd)"] == "niet aangeleverd"

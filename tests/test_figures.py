@@ -335,3 +335,19 @@ def test_placements_across_the_area_border_in_and_out(tiny):
                     cg="GM0599")
     landelijk = tiny.figures(cg=None)
     assert landelijk["bovenregionaal_geplaatst"] == {"in": 3, "uit": 3}
+
+
+def test_dutch_numbers_are_written_one_way_in_the_terminal_and_the_reports():
+    import pandas as pd
+
+    from pipeline.figures.kerncijfers import _fmt
+    from pipeline.share.sections import _markdown_table
+    from schemas.labels import getal, procent
+
+    assert (getal(3725), getal(1234567.891, 2), getal(2.0, 1), getal(None)) == (
+        "3.725", "1.234.567,89", "2,0", None)
+    assert (procent(0.7), procent(0.125, 1), procent(None)) == ("70%", "12,5%", None)
+    assert (_fmt("aanmeldingen", 3725), _fmt("aandeel_ambulant", 0.613),
+            _fmt("wachttijd_mediaan_dagen", 2.0)) == ("3.725", "61,3%", "2,0")
+    table = _markdown_table(pd.DataFrame({"Maat": ["a", "b"], "Waarde": [3725, "x"]}))
+    assert "| a | 3.725 |" in table and "| b | x |" in table

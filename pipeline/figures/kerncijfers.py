@@ -279,10 +279,8 @@ def _fmt(key: str, v: object) -> str:
     if key == "dekking":
         return ", ".join(f"{k} {d['geleverd']}/{d['centrumgemeenten']}" for k, d in v.items())
     if key.startswith(("aandeel", "bezetting")):
-        return f"{v:.1%}".replace(".", ",")
-    if isinstance(v, float):
-        return f"{v:.1f}".replace(".", ",")
-    return f"{v:,}".replace(",", ".")
+        return labels.procent(v, 1)
+    return labels.getal(v, 1 if isinstance(v, float) else 0)
 
 
 def render_kerncijfers(d: dict) -> Table:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pipeline.figures.survival import median_from_curve
@@ -24,6 +25,7 @@ from pipeline.share.release import (
     Release,
 )
 from schemas import labels
+from schemas.labels import getal
 
 #: Groups shown in the key-figure table (the others get their own chart and table).
 IN_KERNCIJFERS = ("voorraad", "herkomst", "zorg")
@@ -93,7 +95,7 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
                            release.peildatum, release.referentie)
     figures += charts.save(fig, fig_dir, "per_kwartaal")
     parts += ["## Per kwartaal\n\n" + _markdown_table(reeks.reset_index()),
-              fig_dir / "per_kwartaal.png"]
+              fig_dir / "per_kwartaal.png", DOORSTROOM_UITLEG]
 
     _, _, files = _staaf(release, scope, "herkomst", labels.HERKOMST,
                          f"Herkomst van aanmeldingen, {naam}", "Aanmeldingen", fig_dir)
@@ -327,14 +329,6 @@ def _namen(m) -> dict[str, str]:
     return dict(zip(c["gm_code"], c["gm_naam"], strict=True))
 
 
-def getal(x: float | int | None, decimalen: int = 0) -> str | None:
-    """A number in Dutch notation (3.725; 12,4), None stays None ('niet getoond')."""
-    if x is None:
-        return None
-    text = f"{x:,.{decimalen}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
 def _staaf(release: Release, scope: str, group: str, woorden: dict[str, str], titel: str,
            as_label: str, fig_dir: Path, stem: str | None = None, **opties
            ) -> tuple[list[str], list, list[Path]]:
@@ -413,6 +407,11 @@ def herkomst_delen(m, release: Release, scope: str, cg: str | None, naam: str,
     return parts
 
 
+DOORSTROOM_UITLEG = ("Instroom telt elk nieuw verblijf, ook wanneer een cliënt van de ene "
+                     "opvangvorm naar de andere gaat (doorstroom, bijvoorbeeld van crisisopvang "
+                     "naar residentiële opvang); uitstroom telt alleen cliënten die de zorg "
+                     "verlaten. Daarom ligt de instroom boven de uitstroom terwijl het aantal "
+                     "lopende verblijven gelijk kan blijven: het verschil is doorstroom.")
 KLASSEN_UITLEG = ("Aantallen staan hier in klassen (zoals 5-9 of 10-24), zodat geen exact "
                   "aantal van een gemeente of regio uit de totalen te berekenen is; "
                   "'{label}' is 0 tot en met {t_1}: een klein aantal en geen aanmelding zien "
@@ -433,9 +432,21 @@ def _naam(m, cg: str) -> str:
     return f"{row['gm_naam']} ({cg})"
 
 
+def _cel(v) -> str:
+    """A table cell as a reader sees it: counts with a thousands dot (3.725), the mark and
+    texts as they are."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, int | np.integer):
+        return getal(int(v))
+    return str(v)
+
+
 def _markdown_table(df: pd.DataFrame) -> str:
     cols = list(df.columns)
     lines = ["| " + " | ".join(map(str, cols)) + " |", "|" + "---|" * len(cols)]
     for r in df.itertuples(index=False):
-        lines.append("| " + " | ".join("" if v is None else str(v) for v in r) + " |")
+        lines.append("| " + " | ".join(_cel(v) for v in r) + " |")
     return "\n".join(lines)
