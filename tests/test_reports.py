@@ -64,6 +64,7 @@ def test_reports_are_complete(released):
         # placements across area borders are audited cells, tied to the flows
         assert record["audit"]["relaties"]["grens: uit <= stromen uit de regio"] == 35
         assert record["audit"]["relaties"]["grens: landelijk in = uit"] == 1
+        assert record["audit"]["relaties"]["niet geplaatst + geplaatst <= aanmeldingen"] == 36
         assert set(record["bestanden"]) >= {"rapport.html", "tabellen.xlsx"}
 
 

@@ -57,6 +57,8 @@ GROUPS["vormen"] = list(OPVANGVORMEN)
 #: Placements across an area border: in = clients from another area placed here, uit = this
 #: area's residents placed by another centrumgemeente (kerncijfers bovenregionaal_geplaatst).
 GROUPS["bovenregionaal"] = ["in", "uit"]
+#: Aanmeldingen that found no place: uitkomst doorverwezen or niet_geplaatst.
+GROUPS["niet_geplaatst"] = ["aanmeldingen_niet_geplaatst"]
 #: Groups whose row total is published, and the cell that total is.
 TOTAL_OF = {"herkomst": "aanmeldingen", "bestemming": "uitstroom", "wachttijd": "geplaatst"}
 SERIES = {"aanmeldingen": "Aanmeldingen", "nieuwe_verblijven": "Instroom (nieuwe verblijven)",
@@ -244,6 +246,13 @@ def build_publication(m, periode: Periode, rules: Rules) -> tuple[Publication, P
     stromen, kaart = _flows_and_map(m, pub, cgs, periode, rules)
     table("bovenregionaal", {cg: raw[cg]["bovenregionaal_geplaatst"] for cg in cgs})
     _border_relations(pub, cgs, periode)
+    table("niet_geplaatst", {cg: {"aanmeldingen_niet_geplaatst":
+                                  raw[cg]["aanmeldingen_niet_geplaatst"]} for cg in cgs})
+    for s in scopes:  # an aanmelding is placed, not placed, or still undecided
+        pub.relate(Relation((
+            (cell("niet_geplaatst.aanmeldingen_niet_geplaatst", s, periode), 1.0),
+            (cell("geplaatst", s, periode), 1.0), (cell("aanmeldingen", s, periode), -1.0)),
+            "<=", 0.0, "niet geplaatst + geplaatst <= aanmeldingen"))
     return pub, Parts(views, raw, mediaan, ambulant, stromen, kaart)
 
 

@@ -268,12 +268,14 @@ def druk_delen(release: Release, scope: str, naam: str, fig_dir: Path, tabellen:
     grens = scope_row(release.tables["bovenregionaal"], scope)
     druk = pd.DataFrame({"Maat": [
         "Plaatsingen binnen 7 dagen na aanmelding",
+        "Aanmeldingen zonder plek (doorverwezen of niet geplaatst)",
         "Gemiddeld aantal wachtenden op een dag",
         ("Plaatsingen over een regiogrens" if scope == LANDELIJK
          else "Geplaatst hier, uit een andere regio"),
         *([] if scope == LANDELIJK else ["Inwoners van deze regio elders geplaatst"])],
         "Waarde": [
             "niet getoond" if week is None else f"{week:.0%}",
+            scope_row(release.tables["niet_geplaatst"], scope)["aanmeldingen_niet_geplaatst"],
             "niet getoond" if wachtend is None else getal(wachtend, 1),
             grens["in"], *([] if scope == LANDELIJK else [grens["uit"]])]})
     tabellen["Druk"] = druk
