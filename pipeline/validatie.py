@@ -32,6 +32,8 @@ from pipeline.ingest.run import ingest_paths
 from pipeline.periods import Periode, parse_periode
 from pipeline.synth.generator import generate
 from pipeline.warehouse import db
+from pipeline.workflow import rebuild
+from schemas.reference_tables import load_reference
 
 #: Deliveries start this many quarters before P, so the stays of P's residentieel clients
 #: (mean ~259 days) are followed long enough for the Kaplan-Meier mean.
@@ -79,18 +81,14 @@ def valideer(werk: Path, periode: str = "2025", centrumgemeenten: Collection[str
     eerste_run = generate(werk / "bij_eigen_plaatsen", seed=seed, kwartalen=kwartalen,
                           centrumgemeenten=centrumgemeenten, schaal=schaal)
     say("ingest into a fresh warehouse")
-    from schemas.reference_tables import load_reference
-
     ref = load_reference(None)
     con = db.connect(werk / "monitor.duckdb")
     try:
         key = pseudonym.load_or_create_key(werk / "pseudoniem.key")
-        files = [f for f in find_files([werk / "bij_eigen_plaatsen"])]
-        run = ingest_paths(con, files, key, ref.lidmaatschap)
+        run = ingest_paths(con, find_files([werk / "bij_eigen_plaatsen"]), key,
+                           ref.lidmaatschap)
         if run.exit_code != 0:
             raise RuntimeError("synth's files did not load cleanly; see the ingest report")
-        from pipeline.workflow import rebuild
-
         rebuild(con, ref)
         model = capaciteit(con, p, doel=doel, simulatie=True)
     finally:

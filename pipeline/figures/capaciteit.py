@@ -38,7 +38,7 @@ from pipeline.figures.erlang import (
     plaatsen_voor_verlies,
     plaatsen_voor_wachttijd,
 )
-from pipeline.figures.kerncijfers import check_scope, fetch
+from pipeline.figures.kerncijfers import check_scope, fetch, inwoners, norm_istanbul
 from pipeline.figures.survival import km_restricted_mean
 from pipeline.periods import Periode, parse_periode
 from schemas.common import RESIDENTIELE_OPVANGVORMEN
@@ -214,7 +214,7 @@ def capaciteit(con: duckdb.DuckDBPyConnection, p: Periode, centrumgemeente: str 
                                                      scenario=scenario)
             gebieden.append({"centrumgemeente": c, **entry})
     doc = {"periode": p.label, "doel": asdict(doel), "gebieden": gebieden,
-           "landelijk": landelijk(gebieden, len(cgs), _inwoners(con))}
+           "landelijk": landelijk(gebieden, len(cgs), inwoners(con, None))}
     if scenario is not None:
         doc["scenario"] = scenario.naam
     return doc
@@ -348,12 +348,7 @@ def _stays(con, p: Periode) -> dict[tuple[str, str], tuple[list, list]]:
     return out
 
 
-def _inwoners(con) -> int:
-    return int(fetch(con, """SELECT coalesce(sum(b.inwoners), 0) FROM ref_gemeenten AS g
-                             JOIN ref_bevolking AS b USING (gm_code)""", {})[0][0])
-
-
-def landelijk(gebieden: list[dict], n_gebieden: int, inwoners: int) -> dict:
+def landelijk(gebieden: list[dict], n_gebieden: int, n_inwoners: int) -> dict:
     """National sums per vorm over the areas that have each figure, and how many those are;
     the Istanbul norm (one family place per 10,000 inhabitants) for both forms together."""
     out: dict = {"centrumgemeenten": n_gebieden}
@@ -375,7 +370,7 @@ def landelijk(gebieden: list[dict], n_gebieden: int, inwoners: int) -> dict:
         }
         if scen:
             out[vorm]["benodigde_plaatsen_scenario"] = sum(x["benodigde_plaatsen"] for x in scen)
-    out["plaatsen_norm_istanbul"] = inwoners / 10_000 if inwoners else None
+    out["plaatsen_norm_istanbul"] = norm_istanbul(n_inwoners)
     return out
 
 

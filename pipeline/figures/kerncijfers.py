@@ -98,18 +98,15 @@ def kerncijfers(con: duckdb.DuckDBPyConnection, p: Periode,
     all_res = [x for vorm in RESIDENTIELE_OPVANGVORMEN for x in zip(
         *durations.get(vorm, ([], [])), strict=True)]
     eigen, andere = a["herkomst"]["eigen_regio"], a["herkomst"]["andere_regio"]
-    inwoners = int(fetch(con, """
-        SELECT coalesce(sum(b.inwoners), 0) FROM ref_gemeenten AS g
-        JOIN ref_bevolking AS b USING (gm_code)
-        WHERE $cg IS NULL OR g.centrumgemeente = $cg""", params)[0][0])
+    n_inwoners = inwoners(con, cg)
     plaatsen = None if all_capacity is None else all_capacity / p.days
 
     def per_10k(n: float | None) -> float | None:
         # only over a whole scope: a rate of the areas that delivered over the inhabitants
         # of all of them would understate (see dekking)
-        if n is None or not inwoners or not volledig:
+        if n is None or not n_inwoners or not volledig:
             return None
-        return n / inwoners * 10_000
+        return n / n_inwoners * 10_000
 
     peildatum = fetch(con, f"SELECT max(peildatum) FROM peildata WHERE {SCOPE}", params)[0][0]
     versie = fetch(con, "SELECT versie FROM ref_versie", {})
@@ -139,34 +136,43 @@ def kerncijfers(con: duckdb.DuckDBPyConnection, p: Periode,
         "meegekomen_kinderen": a["kinderen"],
         "per_opvangvorm": per_vorm,
         # additive keys (docs/kerncijfers.md, "Per inwoner")
-        "inwoners": inwoners,
+        "inwoners": n_inwoners,
         "aanmeldingen_per_10k_inwoners": per_10k(a["aanmeldingen"]),
         "clienten_in_zorg_per_10k_inwoners": per_10k(clients),
         "plaatsen_per_10k_inwoners": per_10k(plaatsen),
-        "plaatsen_norm_istanbul": inwoners / 10_000 if inwoners else None,
+        "plaatsen_norm_istanbul": norm_istanbul(n_inwoners),
         "dekking": {k: {"geleverd": int(dekking.get(k, 0)), "centrumgemeenten": int(n_scope)}
                     for k in p.kwartalen},
         # pressure on the places (docs/kerncijfers.md, "Druk op de opvang")
-        **druk(con, params, p.days),
+        **druk(con, params, p.days, a),
     }
+
+
+def inwoners(con, cg: str | None) -> int:
+    """Inhabitants of one area under the active membership, or of the country (None)."""
+    return int(fetch(con, """
+        SELECT coalesce(sum(b.inwoners), 0) FROM ref_gemeenten AS g
+        JOIN ref_bevolking AS b USING (gm_code)
+        WHERE $cg IS NULL OR g.centrumgemeente = $cg""", {"cg": cg})[0][0])
+
+
+def norm_istanbul(n_inwoners: int) -> float | None:
+    """The places the Istanbul Convention's norm asks for: one family place per 10,000
+    inhabitants (docs/kerncijfers.md, plaatsen_norm_istanbul)."""
+    return n_inwoners / 10_000 if n_inwoners else None
 
 
 #: Days within which a placement counts for ``geplaatst_binnen_dagen``.
 BINNEN_DAGEN = (1, 3, 7)
 
 
-def druk(con, params: dict, dagen: int) -> dict:
+def druk(con, params: dict, dagen: int, a: dict) -> dict:
     """The pressure keys: how fast aanmeldingen are placed, how many are not, how many
     clients wait on an average day, and placements across area borders (in: clients from
     another area placed here; uit: this area's residents placed by another centrumgemeente;
-    nationally both are every placement across a border)."""
-    row = fetch(con, f"""
-        SELECT count(*) FILTER (WHERE uitkomst = 'geplaatst'),
-               {", ".join(f"count(*) FILTER (WHERE uitkomst = 'geplaatst' AND "
-                          f"plaatsingsdatum - aanmelddatum <= {d})" for d in BINNEN_DAGEN)},
-               count(*) FILTER (WHERE uitkomst IN ('doorverwezen', 'niet_geplaatst'))
-        FROM aanmeldingen WHERE {SCOPE} AND aanmelddatum BETWEEN $s AND $e""", params)[0]
-    geplaatst, binnen, niet = row[0], row[1:-1], row[-1]
+    nationally both are every placement across a border). ``a``: :func:`_aanmeldingen` of
+    the same scope and period, which counts the placements per wait in its one scan."""
+    geplaatst = a["geplaatst"]
     # days in P on which an aanmelding was waiting: from aanmelddatum up to the day before
     # plaatsingsdatum (placed ones only: how long a referred client waited is not delivered)
     wachtdagen = fetch(con, f"""
@@ -181,8 +187,8 @@ def druk(con, params: dict, dagen: int) -> dict:
           AND aanmelddatum BETWEEN $s AND $e""", params)[0]
     return {
         "geplaatst_binnen_dagen": {str(d): (n / geplaatst if geplaatst else None)
-                                   for d, n in zip(BINNEN_DAGEN, binnen, strict=True)},
-        "aanmeldingen_niet_geplaatst": int(niet),
+                                   for d, n in zip(BINNEN_DAGEN, a["binnen"], strict=True)},
+        "aanmeldingen_niet_geplaatst": a["niet_geplaatst"],
         "gemiddeld_wachtend": float(wachtdagen) / dagen,
         "bovenregionaal_geplaatst": {"in": int(grens[0]), "uit": int(grens[1])},
     }
@@ -193,11 +199,15 @@ def _aanmeldingen(con, params: dict) -> dict:
         SELECT count(*), count(*) FILTER (WHERE uitkomst = 'geplaatst'),
                median(plaatsingsdatum - aanmelddatum) FILTER (WHERE uitkomst = 'geplaatst'),
                {", ".join(f"count(*) FILTER (WHERE herkomst = '{h}')" for h in HERKOMST)},
-               coalesce(sum(aantal_kinderen) FILTER (WHERE uitkomst = 'geplaatst'), 0)
+               coalesce(sum(aantal_kinderen) FILTER (WHERE uitkomst = 'geplaatst'), 0),
+               count(*) FILTER (WHERE uitkomst IN ('doorverwezen', 'niet_geplaatst')),
+               {", ".join(f"count(*) FILTER (WHERE uitkomst = 'geplaatst' AND "
+                          f"plaatsingsdatum - aanmelddatum <= {d})" for d in BINNEN_DAGEN)}
         FROM aanmeldingen WHERE {SCOPE} AND aanmelddatum BETWEEN $s AND $e""", params)[0]
     return {"aanmeldingen": row[0], "geplaatst": row[1],
             "wachttijd": None if row[2] is None else float(row[2]),
-            "herkomst": dict(zip(HERKOMST, row[3:7], strict=True)), "kinderen": int(row[7])}
+            "herkomst": dict(zip(HERKOMST, row[3:7], strict=True)), "kinderen": int(row[7]),
+            "niet_geplaatst": int(row[8]), "binnen": row[9:]}
 
 
 def per_opvangvorm(con, params: dict) -> dict[str, dict]:
