@@ -453,6 +453,44 @@ def audit(
 
 
 @app.command()
+def export(
+    periode: PeriodeOption,
+    formaat: Annotated[str, typer.Option(
+        "--formaat", help="csv (';' and decimal comma, opens in Dutch Excel; R: read.csv2) "
+        "or parquet (typed; Power BI, R arrow, DuckDB).")] = "csv",
+    out_file: Annotated[Path | None, typer.Option(
+        "--out", help="File to write. Default: reports/<periode>/export.<formaat>.",
+        show_default=False)] = None,
+    drempel: Annotated[int, typer.Option(help="Disclosure threshold, as for 'report'.")
+                       ] = config.DREMPEL,
+    db: DbOption = None,
+) -> None:
+    """Write the protected release of a period (all 35 centrumgemeenten and the country) as
+    one long table: periode, scope, tabel, rij, kolom, waarde, onderdrukt. The same numbers
+    as the reports: a hidden count is a row with onderdrukt and no waarde."""
+    from pipeline.figures.monitor import Monitor
+    from pipeline.share.audit import ProtectionError
+    from pipeline.share.disclosure import Rules
+    from pipeline.share.export import write_export
+    from pipeline.share.release import compute_release
+
+    if formaat not in ("csv", "parquet"):
+        raise fail(f"--formaat {formaat!r}: use csv or parquet")
+    path = out_file or Path("reports") / periode.label / f"export.{formaat}"
+    try:
+        with err.status(f"Protecting and auditing the release of {periode}..."), \
+                Monitor.open(config.db_path(db)) as m:
+            release = compute_release(m, periode, Rules(drempel))
+        write_export(release, path, formaat)
+    except ProtectionError as exc:
+        raise fail(f"the release of {periode} cannot be protected, nothing written: {exc}",
+                   1) from None
+    except (FileNotFoundError, RuntimeError, ValueError, KeyError) as exc:
+        raise fail(str(exc)) from None
+    out.print(f"Export of {periode} ({formaat}): {path}", highlight=False)
+
+
+@app.command()
 def bench(
     quick: Annotated[bool, typer.Option("--quick", help="A tiny run that only proves the "
                                         "benchmark works (for CI): scale 0.02, two quarters, "

@@ -178,6 +178,28 @@ def tiny(tmp_path):
     t.con.close()
 
 
+#: The scopes the shared rendered release holds: a large area, a small one (Den Helder,
+#: where most charts have too little to show) and the country.
+RELEASED_SCOPES = ["GM0344", "GM0400", "landelijk"]
+
+
+@pytest.fixture(scope="session")
+def released(tmp_path_factory):
+    """Two quarters of synthetic data at schaal 0.1, ingested, and the reports of 2025Q2 for
+    RELEASED_SCOPES rendered with the site index: (warehouse, period folder, results).
+    Rendered once per test process; the report, site and browser tests read it."""
+    from pipeline.share.render import render_reports
+    from pipeline.synth.generator import generate
+
+    tmp = tmp_path_factory.mktemp("rapport")
+    generate(tmp / "raw", seed=3, kwartalen=("2025Q1", "2025Q2"), schaal=0.1)
+    wh = Warehouse(tmp)
+    wh.ingest(tmp / "raw")
+    out = tmp / "reports"
+    results = render_reports(wh.path, P("2025Q2"), RELEASED_SCOPES, out, workers=2)
+    return wh, out / "2025Q2", results
+
+
 #: Fixtures that give a test a real DuckDB warehouse on disk, and the calls that make one.
 WAREHOUSE_FIXTURES = frozenset({"wh", "tiny"})
 WAREHOUSE_CALL = re.compile(r"\b(Warehouse|Tiny|connect)\(")

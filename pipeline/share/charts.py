@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -62,11 +63,20 @@ def tijdreeks(df: pd.DataFrame, titel: str, peildatum: str, referentie: str):
     fig, ax = plt.subplots()
     labels = {"aanmeldingen": "Aanmeldingen", "nieuwe_verblijven": "Instroom (nieuwe verblijven)",
               "uitstroom": "Uitstroom", "stand_einde": "Lopende verblijven einde kwartaal"}
+    verborgen = False
     for col, label in labels.items():
-        ax.plot(df["kwartaal"], _values(df[col]), marker="o", label=label)
+        values = _values(df[col])
+        (line,) = ax.plot(df["kwartaal"], values, marker="o", label=label)
+        for i, mark in [(i, v) for i, v in enumerate(df[col]) if isinstance(v, str)]:
+            # a hidden count: its mark on the axis, in the series' colour, not a silent gap
+            ax.text(i, 0, mark, color=line.get_color(), ha="center", va="bottom",
+                    fontweight="bold")
+            verborgen = True
     ax.set_title(titel)
     ax.set_ylabel("Aantal")
-    ax.legend(frameon=False, fontsize=8)
+    ax.legend(frameon=False, fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5),
+              title="x op de as: verborgen aantal" if verborgen else None, title_fontsize=7)
+    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax.set_ylim(bottom=0)
     footnote(fig, peildatum, referentie)
     return fig
@@ -167,8 +177,9 @@ def plaatsen(df: pd.DataFrame, titel: str, peildatum: str, referentie: str):
     high = pd.to_numeric(df["hoog"], errors="coerce")
     shown = need.notna() & low.notna() & high.notna()
     if shown.any():
-        ax.errorbar((pos + width / 2)[shown], need[shown],
-                    yerr=[(need - low)[shown], (high - need)[shown]], fmt="none",
+        ax.errorbar((pos + width / 2)[shown], need[shown].to_numpy(),
+                    yerr=[(need - low)[shown].to_numpy(), (high - need)[shown].to_numpy()],
+                    fmt="none",
                     ecolor="#333", capsize=4, label="95%-interval")
     for i in range(len(df)):
         if pd.isna(delivered.iloc[i]) and pd.isna(need.iloc[i]):
@@ -183,7 +194,48 @@ def plaatsen(df: pd.DataFrame, titel: str, peildatum: str, referentie: str):
     ax.set_xticks(pos, [OPVANGVORM[v] for v in df["opvangvorm"]])
     ax.set_ylabel("Plaatsen")
     ax.set_ylim(bottom=0)
-    ax.legend(frameon=False, fontsize=8)
+    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.legend(frameon=False, fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    ax.set_title(titel)
+    footnote(fig, peildatum, referentie)
+    return fig
+
+
+def funnel(punten: pd.DataFrame, p0: float, titel: str, basis: str, peildatum: str,
+           referentie: str):
+    """A funnel plot: each area's share (``aandeel``) against its base (``basis``), with the
+    95% and 99.8% control limits around the national share ``p0``
+    (:mod:`pipeline.figures.funnel`). Areas beyond the 95% limits are named."""
+    import numpy as np
+
+    from pipeline.figures.funnel import grenzen
+
+    fig, ax = plt.subplots(figsize=(8, 4.8))
+    n_max = max(float(punten["basis"].max()) * 1.15, 20.0)
+    n = np.unique(np.geomspace(max(5.0, float(punten["basis"].min()) / 2), n_max, 200).round())
+    for niveau, stijl, label in ((0.95, "--", "95%-grenzen"), (0.998, ":", "99,8%-grenzen")):
+        laag, hoog = grenzen(p0, n, niveau)
+        ax.plot(n, laag * 100, stijl, color="#555", linewidth=1, label=label)
+        ax.plot(n, hoog * 100, stijl, color="#555", linewidth=1)
+    ax.axhline(p0 * 100, color=OKABE_ITO[7], linewidth=1,
+               label=f"Landelijk ({p0 * 100:.0f}%)".replace(".", ","))
+    buiten = punten["beoordeling"] != "binnen"
+    ax.scatter(punten.loc[~buiten, "basis"], punten.loc[~buiten, "aandeel"] * 100,
+               color=OKABE_ITO[0], zorder=3, label="Regio")
+    if buiten.any():
+        ax.scatter(punten.loc[buiten, "basis"], punten.loc[buiten, "aandeel"] * 100,
+                   color=OKABE_ITO[3], zorder=3, marker="D",
+                   label="Regio buiten de 95%-grenzen")
+    for r in punten[buiten].itertuples():
+        ax.annotate(r.naam, (r.basis, r.aandeel * 100), xytext=(4, 3),
+                    textcoords="offset points", fontsize=7)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
+        lambda x, _: f"{x:,.0f}".replace(",", ".")))
+    ax.set_xlim(0, n_max)
+    ax.set_xlabel(basis)
+    ax.set_ylabel("Aandeel (%)")
+    ax.set_ylim(max(0, ax.get_ylim()[0]), min(100, ax.get_ylim()[1]))
+    ax.legend(frameon=False, fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
     ax.set_title(titel)
     footnote(fig, peildatum, referentie)
     return fig

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from importlib.resources import files
@@ -32,6 +33,7 @@ from pipeline.share.release import (
     LANDELIJK,
     compute_release,
 )
+from pipeline.share.site import write_site
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "kwartaalrapportage.ipynb"
 
@@ -114,6 +116,8 @@ def _run_notebook(db: str, periode: str, scope: str, folder: Path, drempel: int,
     import papermill as pm
 
     executed = folder / ".rapport.ipynb"
+    # a chart left out this time must not linger from an earlier run of the same folder
+    shutil.rmtree(folder / "figuren", ignore_errors=True)
     try:
         pm.execute_notebook(str(NOTEBOOK), str(executed), progress_bar=False,
                             parameters={"db": db, "periode": periode, "scope": scope,
@@ -150,6 +154,8 @@ def render_reports(db: Path, periode: Periode, centrumgemeenten: list[str] | Non
     rules = Rules(drempel)
     with Monitor.open(db) as m:
         release = compute_release(m, periode, rules)
+        c = m.centrumgemeenten()
+        namen = dict(zip(c["gm_code"], c["gm_naam"], strict=True))
         scopes = (list(m.centrumgemeenten()["gm_code"]) + [LANDELIJK]
                   if centrumgemeenten is None else
                   [c if c == LANDELIJK else m.centrumgemeenten().set_index("gm_code").loc[
@@ -173,4 +179,7 @@ def render_reports(db: Path, periode: Periode, centrumgemeenten: list[str] | Non
     finally:
         release_file.unlink(missing_ok=True)
     by_scope = {r["centrumgemeente"]: r for batch in done for r in batch}
+    site = out_dir / periode.label
+    write_site(release, namen, site)
+    release_record(site, rules, periode.label, "site", release.referentie, release.audit)
     return [by_scope[s] for s in scopes]

@@ -25,7 +25,7 @@ from pipeline.share.release import (
     Release,
 )
 from schemas import labels
-from schemas.labels import getal
+from schemas.labels import getal, procent
 
 #: Groups shown in the key-figure table (the others get their own chart and table).
 IN_KERNCIJFERS = ("voorraad", "herkomst", "zorg")
@@ -91,33 +91,32 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
     tabellen["Per kwartaal"] = reeks.reset_index()
     plot_frame = pd.DataFrame({k: scope_row(release.series[k], scope) for k in SERIES})
     plot_frame["kwartaal"] = plot_frame.index
-    fig = charts.tijdreeks(plot_frame, f"In- en uitstroom per kwartaal, {naam}",
-                           release.peildatum, release.referentie)
-    figures += charts.save(fig, fig_dir, "per_kwartaal")
+    getoond = _getoond(plot_frame[list(SERIES)].to_numpy().ravel())
     parts += ["## Per kwartaal\n\n" + _markdown_table(reeks.reset_index()),
-              fig_dir / "per_kwartaal.png", DOORSTROOM_UITLEG]
+              figuur(fig_dir, "per_kwartaal", figures, getoond >= 2, lambda: charts.tijdreeks(
+                  plot_frame, f"In- en uitstroom per kwartaal, {naam}", release.peildatum,
+                  release.referentie), "alle aantallen per kwartaal zijn afgeschermd"),
+              DOORSTROOM_UITLEG]
 
-    _, _, files = _staaf(release, scope, "herkomst", labels.HERKOMST,
-                         f"Herkomst van aanmeldingen, {naam}", "Aanmeldingen", fig_dir)
-    figures += files
-    parts += ["## Waar komen cliënten vandaan?", fig_dir / "herkomst.png"]
+    _, _, figuur_ = _staaf(release, scope, "herkomst", labels.HERKOMST,
+                           f"Herkomst van aanmeldingen, {naam}", "Aanmeldingen", fig_dir,
+                           figures)
+    parts += ["## Waar komen cliënten vandaan?", figuur_]
 
-    namen, waarden, files = _staaf(release, scope, "vormen", labels.OPVANGVORM,
-                                   f"Cliënten in zorg per opvangvorm, {naam}", "Cliënten",
-                                   fig_dir, "per_opvangvorm")
+    namen, waarden, figuur_ = _staaf(release, scope, "vormen", labels.OPVANGVORM,
+                                     f"Cliënten in zorg per opvangvorm, {naam}", "Cliënten",
+                                     fig_dir, figures, "per_opvangvorm")
     tabellen["Per opvangvorm"] = pd.DataFrame({"Opvangvorm": namen, "Cliënten in zorg": waarden})
-    figures += files
     parts += ["## Welke opvang krijgen cliënten?\n\nEen cliënt die in de periode van "
               "opvangvorm wisselde (doorstroom) telt bij elke vorm mee.",
-              fig_dir / "per_opvangvorm.png"]
+              figuur_]
 
     cg = None if scope == LANDELIJK else scope
     curve = release.curves[("verblijfsduur", scope)]
-    duur = median_from_curve(curve)
-    fig = charts.overleving(curve, f"Verblijfsduur residentiële opvang, {naam}",
-                            release.peildatum, release.referentie)
-    figures += charts.save(fig, fig_dir, "verblijfsduur")
-    if len(curve) > 1:  # a lone start row holds only a rounded small N: not a table
+    toonbaar = len(curve) > MIN_STAPPEN  # the start row and at least MIN_STAPPEN drops
+    # the text and the chart show the same: the median only from a curve that is drawn
+    duur = median_from_curve(curve) if toonbaar else None
+    if toonbaar:
         tabellen["Verblijfsduur"] = curve.rename(columns={
             "t": "dagen", "S": "aandeel_nog_in_zorg",
             "at_risk": f"nog_in_zorg_afgerond_op_{rules.threshold}",
@@ -128,53 +127,60 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
               f"curves zijn berekend op aantallen die eerst zijn afgerond op veelvouden van "
               f"{rules.threshold}, per hele week; de curve stopt waar minder dan "
               f"{rules.threshold} cliënten nog in zorg zijn.",
-              fig_dir / "verblijfsduur.png"]
+              figuur(fig_dir, "verblijfsduur", figures, toonbaar, lambda: charts.overleving(
+                  curve, f"Verblijfsduur residentiële opvang, {naam}", release.peildatum,
+                  release.referentie), TE_WEINIG_VERBLIJVEN.format(wat="verblijven"))]
     traject = release.curves[("trajectduur", scope)]
-    fig = charts.overleving(traject, f"Duur van trajecten (alle opvangvormen), {naam}",
-                            release.peildatum, release.referentie)
-    figures += charts.save(fig, fig_dir, "trajectduur")
     parts += ["Een traject is een aaneengesloten reeks verblijven van een cliënt, ook "
-              "ambulant.", fig_dir / "trajectduur.png"]
+              "ambulant.",
+              figuur(fig_dir, "trajectduur", figures, len(traject) > MIN_STAPPEN,
+                     lambda: charts.overleving(
+                         traject, f"Duur van trajecten (alle opvangvormen), {naam}",
+                         release.peildatum, release.referentie),
+                     TE_WEINIG_VERBLIJVEN.format(wat="trajecten"))]
 
-    namen, waarden, files = _staaf(release, scope, "bestemming", labels.BESTEMMING,
-                                   f"Waar gaan cliënten naartoe? {naam}", "Uitstroom", fig_dir,
-                                   "uitstroom_bestemming", horizontaal=True)
+    namen, waarden, figuur_ = _staaf(release, scope, "bestemming", labels.BESTEMMING,
+                                     f"Waar gaan cliënten naartoe? {naam}", "Uitstroom",
+                                     fig_dir, figures, "uitstroom_bestemming",
+                                     horizontaal=True)
     tabellen["Uitstroom naar bestemming"] = pd.DataFrame(
         {"Bestemming": namen + ["Totaal"],
          "Uitstroom": waarden + [scope_row(release.tables["bestemming"], scope)[TOTAAL]]})
-    figures += files
-    parts += ["## Waar gaan cliënten naartoe?", fig_dir / "uitstroom_bestemming.png"]
+    parts += ["## Waar gaan cliënten naartoe?", figuur_]
 
-    namen, waarden, files = _staaf(release, scope, "belemmeringen", labels.BELEMMERING,
-                                   f"Belemmeringen bij uitstroom, {naam}",
-                                   "Uitstroom met deze belemmering", fig_dir, horizontaal=True)
+    namen, waarden, figuur_ = _staaf(release, scope, "belemmeringen", labels.BELEMMERING,
+                                     f"Belemmeringen bij uitstroom, {naam}",
+                                     "Uitstroom met deze belemmering", fig_dir, figures,
+                                     horizontaal=True)
     tabellen["Belemmeringen"] = pd.DataFrame({"Belemmering": namen, "Uitstroom": waarden})
-    figures += files
-    parts += ["Een cliënt kan bij uitstroom meer dan één belemmering hebben.",
-              fig_dir / "belemmeringen.png"]
+    parts += ["Een cliënt kan bij uitstroom meer dan één belemmering hebben.", figuur_]
 
     wacht = scope_row(release.tables["wachttijd"], scope)
     tabellen["Wachttijd"] = pd.DataFrame(
         {"Wachttijd": GROUPS["wachttijd"] + ["Totaal geplaatst"],
          "Geplaatst": [wacht[c] for c in GROUPS["wachttijd"]] + [wacht[TOTAAL]]})
-    fig = charts.staaf(GROUPS["wachttijd"], [wacht[c] for c in GROUPS["wachttijd"]],
-                       f"Wachttijd van aanmelding tot plaatsing, {naam}", "Geplaatst",
-                       release.peildatum, release.referentie, geordend=True)
-    figures += charts.save(fig, fig_dir, "wachttijd")
-    parts += ["## Hoe snel krijgt een cliënt een plek?", fig_dir / "wachttijd.png"]
+    klassen = [wacht[c] for c in GROUPS["wachttijd"]]
+    parts += ["## Hoe snel krijgt een cliënt een plek?",
+              figuur(fig_dir, "wachttijd", figures, _getoond(klassen) >= 2, lambda: charts.staaf(
+                  GROUPS["wachttijd"], klassen, f"Wachttijd van aanmelding tot plaatsing, {naam}",
+                  "Geplaatst", release.peildatum, release.referentie, geordend=True),
+                  TE_WEINIG_BALKEN)]
 
     bez = bezetting_tabel(m, rules, cg, release.periode)
     tabellen["Bezetting"] = bez.assign(bezettingsgraad=[
         "niet getoond" if v is None else f"{v:.0%}" for v in bez["bezettingsgraad"]]).rename(
         columns={"kwartaal": "Kwartaal", "opvangvorm": "Opvangvorm",
                  "bezettingsgraad": "Bezettingsgraad"})
-    fig = charts.bezetting(bez, f"Bezetting van de residentiële opvang, {naam}",
-                           release.peildatum, release.referentie)
-    figures += charts.save(fig, fig_dir, "bezetting")
+    bezetting = figuur(fig_dir, "bezetting", figures,
+                       _getoond(bez["bezettingsgraad"]) >= 1, lambda: charts.bezetting(
+                           bez, f"Bezetting van de residentiële opvang, {naam}",
+                           release.peildatum, release.referentie),
+                       "geen capaciteit aangeleverd, of te weinig cliënten om een bezetting "
+                       "te tonen")
     parts += ["## Bezetting tegenover capaciteit\n\nLigdagen als deel van de plaatsen maal "
               "de dagen van het kwartaal. Niet getoond waar de capaciteit niet is aangeleverd "
               f"of minder dan {rules.threshold} cliënten in die opvangvorm verbleven.",
-              fig_dir / "bezetting.png"]
+              bezetting]
 
     parts += druk_delen(release, scope, naam, fig_dir, tabellen, figures,
                         _namen(m) if scope == LANDELIJK else {})
@@ -182,16 +188,17 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
     return {"parts": parts, "tabellen": tabellen, "figuren": figures}
 
 
-def binnen_week(release: Release, scope: str) -> float | None:
-    """The share of placements within 7 days, from the wait classes as the release shows
-    them: not shown when any of them is hidden (the share would give it back)."""
+def binnen_dagen(release: Release, scope: str, dagen: int) -> tuple[float, int] | None:
+    """The share of placements within ``dagen`` days and its base (geplaatst), where the
+    classes it adds up and the total are shown: it is then a ratio of published counts (the
+    rest, total minus those classes, is one subtraction away for anyone), so it tells
+    nothing new. Not shown by the rules' own share rule either."""
     wacht = scope_row(release.tables["wachttijd"], scope)
-    cols = [c for c in GROUPS["wachttijd"] if WACHTTIJD_KLASSEN[c] <= 7]
-    shown = [wacht[c] for c in GROUPS["wachttijd"]] + [wacht[TOTAAL]]
-    if MARK in shown:
+    binnen = [c for c in GROUPS["wachttijd"] if WACHTTIJD_KLASSEN[c] <= dagen]
+    if MARK in [wacht[c] for c in binnen] + [wacht[TOTAAL]]:
         return None
-    binnen = sum(int(wacht[c]) for c in cols)
-    return release.rules.share(binnen, int(wacht[TOTAAL]))
+    share = release.rules.share(sum(int(wacht[c]) for c in binnen), int(wacht[TOTAAL]))
+    return None if share is None else (share, int(wacht[TOTAAL]))
 
 
 def plaatsen_tabel(release: Release, scope: str) -> pd.DataFrame:
@@ -234,11 +241,15 @@ def druk_delen(release: Release, scope: str, naam: str, fig_dir: Path, tabellen:
 
     rules = release.rules
     doel = release.capaciteit.get("doel", {})
-    week = binnen_week(release, scope)
+    week = binnen_dagen(release, scope, 7)
+    week = None if week is None else week[0]
     df = plaatsen_tabel(release, scope)
-    fig = charts.plaatsen(df, f"Plaatsen en benodigde plaatsen, {naam}", release.peildatum,
-                          release.referentie)
-    figures += charts.save(fig, fig_dir, "plaatsen")
+    plaatsen = figuur(fig_dir, "plaatsen", figures,
+                      _getoond(df[["aangeleverd", "benodigd"]].to_numpy().ravel()) >= 1,
+                      lambda: charts.plaatsen(df, f"Plaatsen en benodigde plaatsen, {naam}",
+                                              release.peildatum, release.referentie),
+                      "geen plaatsen aangeleverd en te weinig aanvragen of verblijven om de "
+                      "benodigde plaatsen te tonen")
 
     def cel(x) -> str:
         return "niet getoond" if x is None or pd.isna(x) else getal(x)
@@ -274,7 +285,7 @@ def druk_delen(release: Release, scope: str, naam: str, fig_dir: Path, tabellen:
          else "Geplaatst hier, uit een andere regio"),
         *([] if scope == LANDELIJK else ["Inwoners van deze regio elders geplaatst"])],
         "Waarde": [
-            "niet getoond" if week is None else f"{week:.0%}",
+            "niet getoond" if week is None else procent(week),
             scope_row(release.tables["niet_geplaatst"], scope)["aanmeldingen_niet_geplaatst"],
             "niet getoond" if wachtend is None else getal(wachtend, 1),
             grens["in"], *([] if scope == LANDELIJK else [grens["uit"]])]})
@@ -284,7 +295,8 @@ def druk_delen(release: Release, scope: str, naam: str, fig_dir: Path, tabellen:
         ("Hoe snel een aanmelding een plek krijgt, hoeveel aanmeldingen er gemiddeld op een "
          "plek wachten (alleen aanmeldingen die geplaatst zijn: hoe lang een doorverwezen "
          "cliënt wachtte is niet bekend), en hoeveel cliënten buiten hun eigen regio een "
-         "plek kregen. Het aandeel en het gemiddelde worden alleen getoond als geen "
+         "plek kregen. Het aandeel wordt alleen getoond als de wachttijdklassen tot en met "
+         "7 dagen en het totaal getoond zijn, het gemiddelde alleen als geen "
          "wachttijdklasse is afgeschermd."),
         _markdown_table(druk),
         f"Benodigde plaatsen: het aantal plaatsen waarbij in crisisopvang hoogstens "
@@ -297,7 +309,7 @@ def druk_delen(release: Release, scope: str, naam: str, fig_dir: Path, tabellen:
         "verblijven. Niet getoond bij minder dan "
         f"{2 * rules.threshold} aanvragen of verblijven, of waar de capaciteit niet is "
         "aangeleverd.",
-        _markdown_table(tabel), fig_dir / "plaatsen.png"]
+        _markdown_table(tabel), plaatsen]
     if scope == LANDELIJK:
         norm = release.capaciteit["landelijk"].get("plaatsen_norm_istanbul")
         if norm:
@@ -332,18 +344,45 @@ def _namen(m) -> dict[str, str]:
 
 
 def _staaf(release: Release, scope: str, group: str, woorden: dict[str, str], titel: str,
-           as_label: str, fig_dir: Path, stem: str | None = None, **opties
-           ) -> tuple[list[str], list, list[Path]]:
+           as_label: str, fig_dir: Path, figures: list, stem: str | None = None, **opties
+           ) -> tuple[list[str], list, Path | str]:
     """The bar chart of one group of the release (its protected counts, in the group's
-    order, in Dutch): (names, values, files written)."""
+    order, in Dutch): (names, values, the chart or why it is left out)."""
     from pipeline.share import charts
 
     row = scope_row(release.tables[group], scope)
     namen = [woorden[c] for c in GROUPS[group]]
     waarden = [row[c] for c in GROUPS[group]]
-    fig = charts.staaf(namen, waarden, titel, as_label, release.peildatum, release.referentie,
-                       **opties)
-    return namen, waarden, charts.save(fig, fig_dir, stem or group)
+    return namen, waarden, figuur(
+        fig_dir, stem or group, figures, _getoond(waarden) >= 2, lambda: charts.staaf(
+            namen, waarden, titel, as_label, release.peildatum, release.referentie, **opties),
+        TE_WEINIG_BALKEN)
+
+
+#: A duration curve with fewer drops than this is not drawn: one or two steps (a flat line
+#: that drops once) say more about rounding than about how long the help lasts.
+MIN_STAPPEN = 3
+TE_WEINIG_BALKEN = "te weinig aantallen die getoond mogen worden om te vergelijken"
+TE_WEINIG_VERBLIJVEN = ("te weinig {wat} om een betrouwbare curve te tekenen (minder dan "
+                        f"{MIN_STAPPEN} weken waarin er, afgerond, eindigden)")
+
+
+def figuur(fig_dir: Path, stem: str, figures: list, toonbaar: bool, maak, reden: str
+           ) -> Path | str:
+    """A chart for the report, or the one sentence saying why it is left out: a chart with
+    (nearly) nothing to show is never drawn empty or degenerate. ``maak`` draws it."""
+    from pipeline.share import charts
+
+    if not toonbaar:
+        return f"*De figuur is niet getoond: {reden}.*"
+    figures += charts.save(maak(), fig_dir, stem)
+    return fig_dir / f"{stem}.png"
+
+
+def _getoond(waarden) -> int:
+    """How many values a chart would draw: shown, not hidden and not zero or missing."""
+    return int((pd.to_numeric(pd.Series(list(waarden), dtype=object), errors="coerce")
+                .fillna(0) > 0).sum())
 
 
 def bezetting_tabel(m, rules: Rules, cg: str | None, periode: Periode) -> pd.DataFrame:
