@@ -102,6 +102,8 @@ def staaf(labels: list[str], waarden: list, titel: str, ylabel: str, peildatum: 
         if isinstance(w, str):  # hidden: say so where the bar would be
             (ax.text(0, i, f" {w}", va="center") if horizontaal
              else ax.text(i, 0, w, ha="center", va="bottom"))
+    (ax.xaxis if horizontaal else ax.yaxis).set_major_locator(
+        matplotlib.ticker.MaxNLocator(integer=True))
     ax.set_title(titel)
     footnote(fig, peildatum, referentie)
     return fig
@@ -124,8 +126,9 @@ def overleving(curve: pd.DataFrame, titel: str, peildatum: str, referentie: str)
         ax.text(0.5, 0.5, "Te weinig verblijven om te tonen", ha="center",
                 transform=ax.transAxes)
     ax.set_ylim(0, 1.02)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda y, _: f"{y:.0%}"))
     ax.set_xlabel("Dagen sinds start")
-    ax.set_ylabel("Aandeel nog in zorg")
+    ax.set_ylabel("Nog in zorg")
     ax.set_title(titel)
     footnote(fig, peildatum, referentie)
     return fig
