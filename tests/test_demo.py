@@ -3,6 +3,7 @@ deliveries -> ingest with the quality suite -> key figures -> 36 reports, and wh
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -21,8 +22,13 @@ def test_demo_runs_end_to_end_and_says_where_to_look(wh, tmp_path):
         assert step in proc.stderr
     assert "Kerncijfers 2025, landelijk" in proc.stdout
     assert "Data quality:" in proc.stdout
-    assert "36 of 36 written" in proc.stdout and "Where to look next" in proc.stdout
+    assert "36 of 36 reports written" in proc.stdout and "Where to look next" in proc.stdout
     reports = tmp_path / "reports" / "2025Q2"
     assert len(list(reports.glob("*/rapport.html"))) == 36
+    assert "reports/2025Q2/index.html" in proc.stdout
+    site = (reports / "index.html").read_text(encoding="utf-8")
+    # each report linked from the list and from its row of the comparison table
+    assert len(set(re.findall(r"href='([^']+/rapport\.html)'", site))) == 36
+    assert "(niet gemaakt)" not in site
     assert (reports / "landelijk" / "release.json").is_file()
     assert wh.query("SELECT count(*) FROM loads WHERE status = 'loaded'")[0][0] > 0

@@ -81,8 +81,8 @@ def test_comparison_table_shows_the_released_counts_and_no_small_one(released, r
             assert row[col] == expected, (scope, col)
             hidden += v == MARK
             if v == MARK:  # a rate of a hidden count would give it back
-                per = "Aanmeldingen per 10.000 inwoners" if col == "Aanmeldingen" else (
-                    "Cliënten in zorg per 10.000 inwoners" if col == "Cliënten in zorg" else None)
+                per = "Aanmeldingen per 10.000 inw." if col == "Aanmeldingen" else (
+                    "Cliënten in zorg per 10.000 inw." if col == "Cliënten in zorg" else None)
                 assert per is None or row[per] == "–"
         assert not any(re.fullmatch(r"[1-4]", c) for c in row.values()), row
     assert hidden > 0  # at schaal 0.1 something is hidden: the check had work to do

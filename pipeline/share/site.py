@@ -91,7 +91,7 @@ def vergelijking(release: Release, namen: dict[str, str]) -> pd.DataFrame:
     side, in Dutch notation, hidden counts as the mark and their rates not shown."""
     rules = release.rules
     rows = []
-    for scope in [*namen, LANDELIJK]:
+    for scope in [*_op_naam(namen), LANDELIJK]:
         raw = release.raw[scope]
         inwoners = raw["inwoners"]
         herkomst = scope_row(release.tables["herkomst"], scope)
@@ -105,10 +105,10 @@ def vergelijking(release: Release, namen: dict[str, str]) -> pd.DataFrame:
         row = {"Regio": "Nederland" if scope == LANDELIJK else f"{namen[scope]} ({scope})",
                "Inwoners": getal(inwoners) or "–",
                "Aanmeldingen": _count(herkomst[TOTAAL]),
-               "Aanmeldingen per 10.000 inwoners": rate(herkomst[TOTAAL]),
+               "Aanmeldingen per 10.000 inw.": rate(herkomst[TOTAAL]),
                KERNCIJFER["geplaatst"]: _count(zorg["geplaatst"]),
                KERNCIJFER["clienten_in_zorg"]: _count(zorg["clienten_in_zorg"]),
-               "Cliënten in zorg per 10.000 inwoners": rate(zorg["clienten_in_zorg"]),
+               "Cliënten in zorg per 10.000 inw.": rate(zorg["clienten_in_zorg"]),
                KERNCIJFER["nieuwe_verblijven"]: _count(voorraad["nieuwe_verblijven"]),
                KERNCIJFER["uitstroom"]: _count(zorg["uitstroom"]),
                KERNCIJFER["stand_einde"]: _count(voorraad["stand_einde"])}
@@ -154,7 +154,7 @@ def write_site(release: Release, namen: dict[str, str], folder: Path) -> Path:
     tabel = vergelijking(release, namen)
     links = _links(folder, namen)
     tabel["Regio"] = [links.get(s, html.escape(r)) for s, r in
-                      zip([*namen, LANDELIJK], tabel["Regio"], strict=True)]
+                      zip([*_op_naam(namen), LANDELIJK], tabel["Regio"], strict=True)]
     css = files("pipeline.share.templates").joinpath("rapport.css").read_text(encoding="utf-8")
     body = [
         f"<h1>Monitor vrouwenopvang: alle rapporten, {html.escape(periode)}</h1>",
@@ -211,11 +211,16 @@ def _links(folder: Path, namen: dict[str, str]) -> dict[str, str]:
 
 
 def _lijst(links: dict[str, str], namen: dict[str, str]) -> str:
-    order = [LANDELIJK, *sorted(namen, key=lambda c: namen[c])]
+    order = [LANDELIJK, *_op_naam(namen)]
     items = [f"<li>{links[s]}</li>" if s in links else
              f"<li>{html.escape('Nederland' if s == LANDELIJK else namen[s])} (niet gemaakt)"
              f"</li>" for s in order]
     return "<ul class='kolommen'>" + "".join(items) + "</ul>"
+
+
+def _op_naam(namen: dict[str, str]) -> list[str]:
+    """The areas in the order a reader looks them up: by name ('s-Gravenhage under G)."""
+    return sorted(namen, key=lambda c: namen[c].lstrip("'s-").lower())
 
 
 def _img(path: Path, alt: str) -> str:
