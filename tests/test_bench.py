@@ -22,6 +22,10 @@ def test_bench_quick_runs_and_writes_every_measure(wh, tmp_path):
     # all three read the same files: the same number of rows
     assert entry["duckdb"]["rows"] == entry["pandas"]["rows"] == entry["ingest"]["rows"]
     assert entry["rows"] == entry["ingest"]["rows"]
+    # the floor: a warm-up run that does not count, then the median of three that do
+    floor = entry["duckdb"]
+    assert len(floor["runs_seconds"]) == 3 and floor["warm_up_seconds"] > 0
+    assert floor["seconds"] == sorted(floor["runs_seconds"])[1]
     assert set(entry["kerncijfers_ms"]) == {"kwartaal, landelijk", "kwartaal, GM0344",
                                            "jaar, landelijk", "jaar, GM0344"}
     cap = entry["capaciteit"]

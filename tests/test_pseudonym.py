@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import stat
 
@@ -10,7 +12,7 @@ import pandas as pd
 import pytest
 
 from pipeline.ingest import pseudonym
-from tests.conftest import row, write_delivery
+from tests.conftest import SAMPLE, row, write_delivery
 
 
 def all_text_in_warehouse(path) -> str:
@@ -53,6 +55,28 @@ def test_pseudonym_depends_on_the_key():
     a = pseudonym.pseudonymise(b"a" * 32, "GM0344", ids)
     b = pseudonym.pseudonymise(b"b" * 32, "GM0344", ids)
     assert a[0] != b[0] and a[0] != a[1] and pd.isna(a[2])
+
+
+def reference_pseudonym(key: bytes, cg: str, client_id: str) -> str:
+    """The previous version's definition, per id with Python's hmac: the pseudonyms of every
+    warehouse built so far."""
+    return hmac.new(key, f"{cg}:{client_id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+@pytest.mark.parametrize("key", [bytes(range(32)), b"k" * 16, b"lang" * 20],
+                         ids=["32 bytes", "16 bytes", "80 bytes: hashed first"])
+def test_batch_pseudonyms_equal_those_of_the_previous_version(key):
+    """Same key, same pseudonyms: the sample delivery's ids and the awkward ones (non-ASCII,
+    empty, missing, repeated), in their order, with their index."""
+    sample = pd.read_csv(SAMPLE / "2025Q1" / "GM0344_2025Q1_verblijf.csv", sep=None,
+                         engine="python", dtype=str)["client_id"]
+    ids = pd.Series([*sample, "Jöse-é€", "", None, sample.iloc[0]], dtype="string",
+                    index=range(100, 100 + len(sample) + 4))
+    got = pseudonym.pseudonymise(key, "GM0344", ids)
+    assert list(got.index) == list(ids.index) and str(got.dtype) == "string"
+    expected = [None if pd.isna(c) else reference_pseudonym(key, "GM0344", c) for c in ids]
+    assert [None if pd.isna(g) else g for g in got] == expected
+    assert len(sample) > 5
 
 
 def test_key_is_created_on_first_use_readable_only_by_owner(tmp_path):
