@@ -16,12 +16,10 @@ import pandas as pd
 from pipeline.share.disclosure import MARK, TOTAAL
 from pipeline.share.release import LANDELIJK, TOTAL_OF, Release
 from pipeline.share.safe_output import neutralise
-from pipeline.share.sections import plaatsen_tabel, scope_row
+from pipeline.share.sections import per_10k_inwoners, plaatsen_tabel, scope_row
 from pipeline.share.site import INDICATOREN
 
 KOLOMMEN = ["periode", "scope", "tabel", "rij", "kolom", "waarde", "onderdrukt"]
-#: Counts whose rate per 10,000 inhabitants the reports and the site show.
-PER_10K = {"aanmeldingen": ("herkomst", TOTAAL), "clienten_in_zorg": ("zorg", "clienten_in_zorg")}
 
 
 def lange_tabel(release: Release) -> pd.DataFrame:
@@ -50,10 +48,8 @@ def lange_tabel(release: Release) -> pd.DataFrame:
         for key, ind in INDICATOREN.items():
             v = ind.waarde(release, scope)
             add(scope, "aandelen", key, "aandeel", None if v is None else v[0])
-        for measure, (group, col) in PER_10K.items():
-            add(scope, "per_10000_inwoners", measure, "per_10000_inwoners",
-                release.rules.per_10k(scope_row(release.tables[group], scope)[col],
-                                      release.raw[scope]["inwoners"]))
+        for measure, rate in per_10k_inwoners(release, scope).items():
+            add(scope, "per_10000_inwoners", measure, "per_10000_inwoners", rate)
         for r in plaatsen_tabel(release, scope).itertuples():
             for kolom in ("aangeleverd", "benodigd", "laag", "hoog"):
                 v = getattr(r, kolom)

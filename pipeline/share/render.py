@@ -23,7 +23,6 @@ import re
 import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
-from importlib.resources import files
 from pathlib import Path
 
 from pipeline.config import DREMPEL
@@ -34,6 +33,7 @@ from pipeline.share.release import (
     compute_release,
 )
 from pipeline.share.site import write_site
+from pipeline.share.templates import pagina
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "kwartaalrapportage.ipynb"
 
@@ -48,11 +48,7 @@ def html_from_notebook(nb_path: Path, html_path: Path, titel: str) -> Path:
                             exclude_output_prompt=True, anchor_link_text="")
     body, _ = exporter.from_notebook_node(nb)
     body = re.sub(r"<script\b[^>]*>.*?</script>", "", body, flags=re.S)
-    css = files("pipeline.share.templates").joinpath("rapport.css").read_text(encoding="utf-8")
-    html_path.write_text(
-        f"<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'><title>{titel}</title>"
-        f"<style>{css}</style></head><body><main>{body}</main></body></html>",
-        encoding="utf-8")
+    html_path.write_text(pagina(titel, body), encoding="utf-8")
     return html_path
 
 

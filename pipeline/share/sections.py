@@ -57,22 +57,18 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
             rows.append({"Kerncijfer": labels.MAAT.get(col, col), "Waarde": value})
     kern = pd.DataFrame(rows)
     wacht = release.wacht_mediaan.get(scope)
-    eigen, andere = raw["herkomst"]["eigen_regio"], raw["herkomst"]["andere_regio"]
-    herkomst_row = scope_row(release.tables["herkomst"], scope)
-    aandeel = rules.share_of_two(eigen, andere,
-                                 tuple(herkomst_row[["eigen_regio", "andere_regio"]]))
+    aandeel = eigen_regio(release, scope)
     ambulant = release.aandeel_ambulant.get(scope)
-    inwoners = raw["inwoners"]
-    zorg_row = scope_row(release.tables["zorg"], scope)
+    rates = per_10k_inwoners(release, scope)
     plaatsen = raw["plaatsen_per_10k_inwoners"]
     extra = [("Wachttijd tot plaatsing, mediaan (klasse)", wacht),
-             ("Aandeel uit eigen regio", None if aandeel is None else f"{aandeel:.0%}"),
+             ("Aandeel uit eigen regio", None if aandeel is None else f"{aandeel[0]:.0%}"),
              ("Aandeel uitsluitend ambulant", ambulant),
-             (labels.KERNCIJFER["inwoners"], getal(inwoners)),
+             (labels.KERNCIJFER["inwoners"], getal(raw["inwoners"])),
              (labels.KERNCIJFER["aanmeldingen_per_10k_inwoners"],
-              getal(rules.per_10k(herkomst_row[TOTAAL], inwoners), 1)),
+              getal(rates["aanmeldingen"], 1)),
              (labels.KERNCIJFER["clienten_in_zorg_per_10k_inwoners"],
-              getal(rules.per_10k(zorg_row["clienten_in_zorg"], inwoners), 1)),
+              getal(rates["clienten_in_zorg"], 1)),
              (labels.KERNCIJFER["plaatsen_per_10k_inwoners"] + " (norm van Istanbul: 1)",
               getal(plaatsen, 2))]
     if scope == LANDELIJK:  # what a national figure covers (partial participation)
@@ -199,6 +195,41 @@ def binnen_dagen(release: Release, scope: str, dagen: int) -> tuple[float, int] 
         return None
     share = release.rules.share(sum(int(wacht[c]) for c in binnen), int(wacht[TOTAAL]))
     return None if share is None else (share, int(wacht[TOTAAL]))
+
+
+def eigen_regio(release: Release, scope: str) -> tuple[float, int] | None:
+    """Aanmeldingen from the area itself as a share of those from a Dutch area (eigen +
+    andere regio, kerncijfers' aandeel_eigen_regio) and that base, by the disclosure rule
+    for a share beside its two counts (Rules.share_of_two)."""
+    herkomst = release.raw[scope]["herkomst"]
+    eigen, andere = herkomst["eigen_regio"], herkomst["andere_regio"]
+    shown = tuple(scope_row(release.tables["herkomst"], scope)[["eigen_regio", "andere_regio"]])
+    share = release.rules.share_of_two(eigen, andere, shown)
+    return None if share is None else (share, eigen + andere)
+
+
+def ambulant(release: Release, scope: str) -> tuple[float, int] | None:
+    """Clients only in ambulant care as the release shows it (whole percent) with its base
+    clienten_in_zorg, where that count is shown: a base beside a share of a hidden count
+    would give the count back."""
+    pct = release.aandeel_ambulant.get(scope)
+    clienten = scope_row(release.tables["zorg"], scope)["clienten_in_zorg"]
+    if pct is None or clienten == MARK:
+        return None
+    return int(pct.rstrip("%")) / 100, int(clienten)
+
+
+#: The counts published with a rate per 10,000 inhabitants: measure -> (group, column).
+PER_10K = {"aanmeldingen": ("herkomst", TOTAAL), "clienten_in_zorg": ("zorg", "clienten_in_zorg")}
+
+
+def per_10k_inwoners(release: Release, scope: str) -> dict[str, float | None]:
+    """The rates per 10,000 inhabitants the report, the site and the export show, each from
+    its count as the release shows it (Rules.per_10k: none for a hidden count)."""
+    inwoners = release.raw[scope]["inwoners"]
+    return {measure: release.rules.per_10k(scope_row(release.tables[group], scope)[col],
+                                           inwoners)
+            for measure, (group, col) in PER_10K.items()}
 
 
 def plaatsen_tabel(release: Release, scope: str) -> pd.DataFrame:

@@ -15,8 +15,8 @@ from __future__ import annotations
 import base64
 import html
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 
 import pandas as pd
@@ -24,30 +24,15 @@ import pandas as pd
 from pipeline.figures.funnel import beoordeling
 from pipeline.share.disclosure import MARK, TOTAAL
 from pipeline.share.release import LANDELIJK, Release
-from pipeline.share.sections import binnen_dagen, scope_row
+from pipeline.share.sections import (
+    ambulant,
+    binnen_dagen,
+    eigen_regio,
+    per_10k_inwoners,
+    scope_row,
+)
+from pipeline.share.templates import pagina
 from schemas.labels import KERNCIJFER, getal, procent
-
-
-def eigen_regio(release: Release, scope: str) -> tuple[float, int] | None:
-    """Aanmeldingen from the area itself as a share of those from a Dutch area (eigen +
-    andere regio, kerncijfers' aandeel_eigen_regio), where both counts are shown."""
-    row = scope_row(release.tables["herkomst"], scope)
-    eigen, andere = row["eigen_regio"], row["andere_regio"]
-    if MARK in (eigen, andere):
-        return None
-    share = release.rules.share(int(eigen), int(eigen) + int(andere))
-    return None if share is None else (share, int(eigen) + int(andere))
-
-
-def ambulant(release: Release, scope: str) -> tuple[float, int] | None:
-    """Clients only in ambulant care, as the reports show it (whole percent), with its base
-    clienten_in_zorg only where that count is shown: a base beside a share of a hidden
-    count would give the count back."""
-    pct = release.aandeel_ambulant.get(scope)
-    clienten = scope_row(release.tables["zorg"], scope)["clienten_in_zorg"]
-    if pct is None or clienten == MARK:
-        return None
-    return int(pct.rstrip("%")) / 100, int(clienten)
 
 
 @dataclass(frozen=True)
@@ -55,7 +40,7 @@ class Indicator:
     naam: str
     titel: str
     basis: str
-    waarde: object  # (release, scope) -> (share, base) | None
+    waarde: Callable[[Release, str], tuple[float, int] | None]  # (share, base) or not shown
 
 
 INDICATOREN = {
@@ -89,26 +74,20 @@ def funnel_punten(release: Release, namen: dict[str, str], indicator: str
 def vergelijking(release: Release, namen: dict[str, str]) -> pd.DataFrame:
     """The comparison table: per area (and Nederland) the protected key figures side by
     side, in Dutch notation, hidden counts as the mark and their rates not shown."""
-    rules = release.rules
     rows = []
     for scope in [*_op_naam(namen), LANDELIJK]:
-        raw = release.raw[scope]
-        inwoners = raw["inwoners"]
         herkomst = scope_row(release.tables["herkomst"], scope)
         zorg = scope_row(release.tables["zorg"], scope)
         voorraad = scope_row(release.tables["voorraad"], scope)
-
-        def rate(shown, inwoners: int = inwoners) -> str:
-            v = rules.per_10k(shown, inwoners)
-            return "–" if v is None else getal(v, 1)
-
-        row = {"Regio": "Nederland" if scope == LANDELIJK else f"{namen[scope]} ({scope})",
-               "Inwoners": getal(inwoners) or "–",
+        rates = {k: "–" if v is None else getal(v, 1)
+                 for k, v in per_10k_inwoners(release, scope).items()}
+        row = {"Regio": _label(scope, namen),
+               "Inwoners": getal(release.raw[scope]["inwoners"]) or "–",
                "Aanmeldingen": _count(herkomst[TOTAAL]),
-               "Aanmeldingen per 10.000 inw.": rate(herkomst[TOTAAL]),
+               "Aanmeldingen per 10.000 inw.": rates["aanmeldingen"],
                KERNCIJFER["geplaatst"]: _count(zorg["geplaatst"]),
                KERNCIJFER["clienten_in_zorg"]: _count(zorg["clienten_in_zorg"]),
-               "Cliënten in zorg per 10.000 inw.": rate(zorg["clienten_in_zorg"]),
+               "Cliënten in zorg per 10.000 inw.": rates["clienten_in_zorg"],
                KERNCIJFER["nieuwe_verblijven"]: _count(voorraad["nieuwe_verblijven"]),
                KERNCIJFER["uitstroom"]: _count(zorg["uitstroom"]),
                KERNCIJFER["stand_einde"]: _count(voorraad["stand_einde"])}
@@ -155,7 +134,6 @@ def write_site(release: Release, namen: dict[str, str], folder: Path) -> Path:
     links = _links(folder, namen)
     tabel["Regio"] = [links.get(s, html.escape(r)) for s, r in
                       zip([*_op_naam(namen), LANDELIJK], tabel["Regio"], strict=True)]
-    css = files("pipeline.share.templates").joinpath("rapport.css").read_text(encoding="utf-8")
     body = [
         f"<h1>Monitor vrouwenopvang: alle rapporten, {html.escape(periode)}</h1>",
         f"<p>Peildatum {html.escape(release.peildatum)}. Referentiedata "
@@ -169,11 +147,8 @@ def write_site(release: Release, namen: dict[str, str], folder: Path) -> Path:
         "<h2>Wijkt een regio af? Funnelplots</h2>", f"<p>{html.escape(FUNNEL_UITLEG)}</p>",
         *blocks]
     path = folder / "index.html"
-    path.write_text(
-        f"<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'><title>Monitor "
-        f"vrouwenopvang {html.escape(periode)}</title><style>{css}</style></head><body>"
-        "<main class='site'>"
-        + "\n".join(body) + "</main></body></html>", encoding="utf-8")
+    path.write_text(pagina(f"Monitor vrouwenopvang {periode}", "\n".join(body), "site"),
+                    encoding="utf-8")
     return path
 
 
@@ -205,8 +180,8 @@ def _links(folder: Path, namen: dict[str, str]) -> dict[str, str]:
     out = {}
     for scope in [LANDELIJK, *namen]:
         if (folder / scope / "rapport.html").is_file():
-            label = "Nederland" if scope == LANDELIJK else f"{namen[scope]} ({scope})"
-            out[scope] = f"<a href='{scope}/rapport.html'>{html.escape(label)}</a>"
+            out[scope] = (f"<a href='{scope}/rapport.html'>"
+                          f"{html.escape(_label(scope, namen))}</a>")
     return out
 
 
@@ -218,9 +193,13 @@ def _lijst(links: dict[str, str], namen: dict[str, str]) -> str:
     return "<ul class='kolommen'>" + "".join(items) + "</ul>"
 
 
+def _label(scope: str, namen: dict[str, str]) -> str:
+    return "Nederland" if scope == LANDELIJK else f"{namen[scope]} ({scope})"
+
+
 def _op_naam(namen: dict[str, str]) -> list[str]:
     """The areas in the order a reader looks them up: by name ('s-Gravenhage under G)."""
-    return sorted(namen, key=lambda c: namen[c].lstrip("'s-").lower())
+    return sorted(namen, key=lambda c: namen[c].removeprefix("'s-").lower())
 
 
 def _img(path: Path, alt: str) -> str:
