@@ -14,9 +14,13 @@ def key_conflicts(df: pd.DataFrame, key: str) -> pd.Series:
     one of them and counts the rest as a warning.
     """
     content = [c for c in df.columns if c not in CONTEXT_COLUMNS]
-    scope = [BRON, key] if BRON in df else [key]  # keys are unique per file, not per batch
-    shared = (df[key].notna() & df.duplicated(subset=scope, keep=False)).to_numpy(bool)
+    # Keys are unique per file, not per batch; a key repeated anywhere in the batch is
+    # only a candidate, and the few candidates are then grouped per file.
+    shared = (df[key].notna() & df.duplicated(subset=[key], keep=False)).to_numpy(bool)
     out = pd.Series(False, index=df.index)
+    scope = [BRON, key] if BRON in df else [key]
+    if shared.any() and scope != [key]:
+        shared[shared] = df.loc[shared].duplicated(subset=scope, keep=False).to_numpy(bool)
     if not shared.any():
         return out
     sub = df.loc[shared]

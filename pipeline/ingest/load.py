@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from pipeline.ingest.names import DeliveryName
 from pipeline.warehouse.db import scalar, transaction
@@ -113,13 +114,14 @@ def _write_batch(con, file: str, sha256: str, name: DeliveryName, b: SoortBatch)
     load_id = _insert_load(con, file, sha256, name, b.soort, "loaded", b.rows_read,
                            len(b.rows), n_bad, message)
     fault_point("before_rows")
-    rows = b.rows.reset_index()
-    rows.insert(0, "load_id", load_id)
-    rows["centrumgemeente"] = name.centrumgemeente
-    rows["kwartaal"] = name.kwartaal
+    # As an Arrow table: DuckDB scans Arrow columns without converting pandas' strings
+    # row by row, and casts the ISO date and number text to the table's types on insert.
+    rows = pa.Table.from_pandas(b.rows.reset_index(), preserve_index=False)
     con.register("_batch_rows", rows)
     try:
-        con.execute(f"INSERT INTO raw_{b.soort} BY NAME SELECT * FROM _batch_rows")
+        con.execute(f"INSERT INTO raw_{b.soort} BY NAME SELECT ? AS load_id, "
+                    "? AS centrumgemeente, ? AS kwartaal, * FROM _batch_rows",
+                    [load_id, name.centrumgemeente, name.kwartaal])
     finally:
         con.unregister("_batch_rows")
     fault_point("before_quarantine")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 KEY_BYTES = 32
 
@@ -72,16 +73,19 @@ def pseudonymise(key: bytes, centrumgemeente: str, client_ids: pd.Series) -> pd.
     if len(key) > _BLOCK:
         key = hashlib.sha256(key).digest()
     block = key.ljust(_BLOCK, b"\0")
-    ids = pd.DataFrame({"cid": client_ids.astype(object).where(client_ids.notna(), None)})
+    # A client has several rows (aanmeldingen, verblijven): hash each id once.
+    codes, uniques = pd.factorize(client_ids, use_na_sentinel=True)
+    ids = pa.table({"cid": pa.array(uniques, type=pa.large_string(), from_pandas=True)})
     con = _connection()
     con.register("ids", ids)
     try:
-        out = con.execute(_HMAC_SQL, {"opad": bytes(b ^ 0x5C for b in block),
-                                      "ipad": bytes(b ^ 0x36 for b in block),
-                                      "prefix": f"{centrumgemeente}:"}).fetchnumpy()["p"]
+        out = con.sql(_HMAC_SQL, params={"opad": bytes(b ^ 0x5C for b in block),
+                                         "ipad": bytes(b ^ 0x36 for b in block),
+                                         "prefix": f"{centrumgemeente}:"}).to_arrow_table()
     finally:
         con.unregister("ids")
-    return pd.Series(out, index=client_ids.index, dtype="string")
+    hashed = out.column("p").combine_chunks().take(pa.array(codes, mask=codes < 0))
+    return pd.Series(pd.arrays.ArrowStringArray(hashed), index=client_ids.index)
 
 
 @functools.cache

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pipeline.ingest.names import FileRejected
@@ -17,7 +18,6 @@ from pipeline.ingest.text_table import (
     normalise_header,
     table_from_records,
 )
-from schemas.common import TEXT_DTYPE
 
 # A 10 MB cell is not a reason to crash: let the row rules judge it.
 csv.field_size_limit(2**31 - 1)
@@ -148,15 +148,35 @@ def _read_plain_csv(text: str, delim: str, required: set[str]) -> TextTable | No
         )
     except pa.ArrowInvalid:
         return None
-    frame = table.to_pandas(types_mapper={pa.string(): TEXT_DTYPE}.get)
-    frame.index = pd.RangeIndex(header_line + 1, header_line + 1 + len(frame), name="bronregel")
-    frame = frame.apply(lambda col: col.str.strip()).replace("", pd.NA)
-    frame = frame[frame.notna().any(axis=1)] if len(frame.columns) else frame
+    frame = arrow_text_frame(table, header_line + 1)
     warnings = []
     if header_line > 1:
         warnings.append(f"row(s) {', '.join(map(str, range(1, header_line)))} above the "
                         "header were skipped as title rows")
     return TextTable(header, frame, {}, warnings, delimiter=delim)
+
+
+def arrow_text_frame(table, first_line: int) -> pd.DataFrame:
+    """Trim every cell, make empty cells missing and drop rows with nothing in them, in
+    Arrow (pandas' own ``str.strip`` calls the same trim, one column at a time through
+    pandas), then hand the text over as pandas columns indexed by their line number."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    lines = pa.array(np.arange(first_line, first_line + table.num_rows, dtype=np.int64))
+    columns = []
+    for col in table.columns:
+        trimmed = pc.utf8_trim_whitespace(col)
+        columns.append(pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed))
+    if columns:
+        keep = columns[0].is_valid()
+        for c in columns[1:]:
+            keep = pc.or_(keep, c.is_valid())
+        columns = [c.filter(keep) for c in columns]
+        lines = lines.filter(keep)
+    return pd.DataFrame(
+        {name: pd.arrays.ArrowStringArray(c) for name, c in zip(table.column_names, columns, strict=True)},
+        index=pd.Index(lines.to_numpy(), name="bronregel"))
 
 
 def read_csv_file(path: Path, required: set[str], known: set[str]) -> TextTable:
