@@ -14,6 +14,7 @@ report and the tests all use these names.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -137,14 +138,19 @@ _PARSED: dict[int, tuple[object, object]] = {}
 _PARSED_MAX = 16
 
 
+_PARSED_LOCK = threading.Lock()  # the loader validates soorts in threads
+
+
 def _parsed(chunks):
-    hit = _PARSED.get(id(chunks))
+    with _PARSED_LOCK:
+        hit = _PARSED.get(id(chunks))
     if hit is not None and hit[0] is chunks:
         return hit[1]
     dates = _parse(chunks)
-    if len(_PARSED) >= _PARSED_MAX:
-        del _PARSED[next(iter(_PARSED))]
-    _PARSED[id(chunks)] = (chunks, dates)
+    with _PARSED_LOCK:
+        while len(_PARSED) >= _PARSED_MAX:
+            del _PARSED[next(iter(_PARSED))]
+        _PARSED[id(chunks)] = (chunks, dates)
     return dates
 
 

@@ -16,9 +16,9 @@ def known_gemeente(s: pd.Series) -> pd.Series:
     from schemas.reference_tables import load_reference
 
     ref = load_reference()
-    uniques = s.dropna().unique()
-    known = {code: (code == "BUITENLAND" or ref.is_known_municipality(code)) for code in uniques}
-    return s.map(known).astype("boolean")
+    known = [code for code in s.dropna().unique()
+             if code == "BUITENLAND" or ref.is_known_municipality(code)]
+    return s.isin(known).astype("boolean").mask(s.isna())
 
 
 def gemeente_rule(kolom: str) -> tuple[RowRule, RowRule]:

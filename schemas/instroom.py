@@ -112,7 +112,7 @@ class InstroomModel(ClientModel):
     @pa.dataframe_check(name="geboortejaar_bereik")
     def _geboortejaar(cls, df: pd.DataFrame) -> Series[bool]:
         jaar = as_int(df["geboortejaar"])
-        kwartaaljaar = df[KWARTAAL_START].str.slice(0, 4).astype(int)
+        kwartaaljaar = as_int(df[KWARTAAL_START].str.slice(0, 4))
         ok = holds((jaar >= 1900) & (jaar <= kwartaaljaar))
         return df["geboortejaar"].isna().to_numpy() | ok
 
