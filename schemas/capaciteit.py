@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
+import pandera.polars as pa
+import polars as pl
 
 from schemas.common import (
     RESIDENTIELE_OPVANGVORMEN,
@@ -14,10 +13,10 @@ from schemas.common import (
     as_int,
     duplicate_key_rule,
     enum_rule,
-    holds,
     required_rule,
+    value_rule,
 )
-from schemas.keys import key_conflicts
+from schemas.keys import no_key_conflict
 
 SOORT = "capaciteit"
 KEY = "opvangvorm"
@@ -28,21 +27,22 @@ INT_COLUMNS = ("plaatsen",)
 ENUM_COLUMNS = ("opvangvorm",)
 CODE_COLUMNS: tuple[str, ...] = ()
 
+
 class CapaciteitModel(DeliveredModel):
     opvangvorm: Text = pa.Field(nullable=False)
     plaatsen: Text = pa.Field(nullable=False)
 
     @pa.check("opvangvorm", name="opvangvorm_residentieel")
-    def _vorm(cls, s: Text) -> Series[bool]:
-        return s.isin(RESIDENTIELE_OPVANGVORMEN)
+    def _vorm(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return value_rule(data, pl.col(data.key).is_in(RESIDENTIELE_OPVANGVORMEN))
 
     @pa.check("plaatsen", name="plaatsen_bereik")
-    def _plaatsen(cls, s: Text) -> Series[bool]:
-        return holds(as_int(s).between(0, 5000))
+    def _plaatsen(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return value_rule(data, as_int(data.key).is_between(0, 5000))
 
     @pa.dataframe_check(name="opvangvorm_dubbel")
-    def _key(cls, df: pd.DataFrame) -> Series[bool]:
-        return ~key_conflicts(df, KEY)
+    def _key(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return no_key_conflict(data, KEY)
 
 
 RULES: dict[str, RowRule] = {

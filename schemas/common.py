@@ -1,26 +1,33 @@
 """Building blocks shared by the four row models: value domains and the rule texts.
 
 The pandera models in this package are the single home of every row rule of the
-delivery format (aanleverformaat.md section 2). The loader hands them frames of
+delivery format (aanleverformaat.md section 2). They run on Polars frames
+(``pandera.polars``): each rule is a Polars expression, so a million rows are checked
+in parallel without a Python call per row (issue 17 chose Polars over pandas and over
+the Ibis backend on measurements; docs/performance.md). The loader hands them frames of
 *text* exactly as delivered (trimmed, empty cells as missing, enum values lower-cased,
-``DD-MM-YYYY`` rewritten as ``YYYY-MM-DD``), plus two context columns with the
-quarter's first and last day. Working on text keeps one failing cell from hiding
-the other failures in its row, and ISO date text compares correctly as text.
+``DD-MM-YYYY`` rewritten as ``YYYY-MM-DD``), plus context columns with the quarter's
+first and last day and the file a row came from. Working on text keeps one failing cell
+from hiding the other failures in its row, and ISO date text compares correctly as text.
 
 Every check has a stable name; :data:`RULES` turns that name into words an analyst
 can act on (what is wrong, how to fix it). The quarantine table, the rejection
 report and the tests all use these names.
+
+How a rule reads: a column rule says what a *delivered* value must be (a missing value
+is judged only by the column's ``nullable``); a row rule says what must hold between
+columns, and judges only rows whose values it compares are valid, so each problem is
+reported once, by its own rule. A rule's result is never missing: missing means false.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
-from typing import Annotated
 
 import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
+import pandera.polars as pa
+import polars as pl
+from pandera.api import extensions
 
 OPVANGVORMEN = ("crisisopvang", "residentieel", "ambulant")
 RESIDENTIELE_OPVANGVORMEN = ("crisisopvang", "residentieel")
@@ -39,15 +46,16 @@ REDENEN_EINDE = (
 BELEMMERINGEN = ("geen_woning", "geen_vervolghulp", "niet_terug_naar_herkomst", "financien",
                  "verblijfsstatus")
 
+# Digits are written [0-9]: a regex \\d also matches other scripts' digits.
 CLIENT_ID_PATTERN = r"[A-Za-z0-9_\-]{1,64}"
-ISO_DATE_PATTERN = r"\d{4}-\d{2}-\d{2}"
-GEMEENTE_PATTERN = r"GM\d{4}|BUITENLAND"
-INTEGER_PATTERN = r"[+-]?\d+"
+ISO_DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+GEMEENTE_PATTERN = r"GM[0-9]{4}|BUITENLAND"
+INTEGER_PATTERN = r"[+-]?[0-9]+"
 
-#: Every delivered column reaches the schemas as Arrow-backed text: vectorised string
-#: checks on it are several times faster than on Python-object strings.
+#: Every delivered column is read as Arrow-backed text (the readers' pandas frames).
 TEXT_DTYPE = pd.StringDtype("pyarrow")
-Text = Series[Annotated[pd.StringDtype, "pyarrow", pd.NA]]
+#: Annotation of a delivered column in the models: text.
+Text = str
 
 #: Context columns the loader adds to every frame before validation.
 KWARTAAL_START = "ctx_kwartaal_start"
@@ -67,14 +75,30 @@ class DeliveredModel(pa.DataFrameModel):
 
     class Config:
         strict = True
-        coerce = True
 
 
-@pa.extensions.register_check_method()
-def client_id_vorm(s: pd.Series) -> pd.Series:
+def fullmatch(column: str, pattern: str) -> pl.Expr:
+    """The whole text matches ``pattern`` (missing: false)."""
+    return pl.col(column).str.contains(f"^(?:{pattern})$").fill_null(False)
+
+
+def value_rule(data: pa.PolarsData, ok: pl.Expr) -> pl.LazyFrame:
+    """A column rule's result: a delivered value must satisfy ``ok``; a missing one is left
+    to the column's ``nullable`` (pandera's Polars backend does not skip missing values
+    for a custom check, so the rule says it)."""
+    return data.lazyframe.select(pl.col(data.key).is_null() | ok.fill_null(False))
+
+
+def row_rule(data: pa.PolarsData, ok: pl.Expr) -> pl.LazyFrame:
+    """A row rule's result, missing counting as false."""
+    return data.lazyframe.select(ok.fill_null(False).alias("ok"))
+
+
+@extensions.register_check_method()
+def client_id_vorm(data: pa.PolarsData) -> pl.LazyFrame:
     """The client_id shape rule, registered once so every model names it the same way
     (pandera renames a decorated check inherited by a second model)."""
-    return s.str.fullmatch(CLIENT_ID_PATTERN)
+    return value_rule(data, fullmatch(data.key, CLIENT_ID_PATTERN))
 
 
 class ClientModel(DeliveredModel):
@@ -92,100 +116,31 @@ class RowRule:
     oplossing: str
 
 
-def holds(cond: pd.Series) -> pd.Series:
-    """A comparison as plain booleans, missing counting as False.
-
-    Arrow-backed comparisons return a nullable boolean; mixing those with numpy
-    booleans in ``|`` and ``&`` raises, so every rule combines plain booleans.
-    """
-    return cond.fillna(False).astype(bool)
-
-
-def parse_dates(s: pd.Series) -> pd.Series:
-    """ISO date text to Arrow dates; anything that is not a calendar date becomes missing.
-
-    Arrow's strptime accepts ``2025-1-5`` and quietly rolls 2025-02-30 over to 2 March,
-    so a text only counts as a date when it has the YYYY-MM-DD shape and the parsed day
-    is the day written. Arrow dates cover the years 1-9999, so a far-past date is judged
-    by the rules that concern it rather than failing as "not a date" (pandas timestamps
-    stop at 1677). All vectorised: ~0.2 s per million values, paid once per column: several
-    rules read the same date column, and the parse of an Arrow array is remembered for as
-    long as the array lives (:func:`_parsed`).
-    """
-    import pyarrow as pa
-
-    text = s.astype(TEXT_DTYPE)
-    chunks = text.array._pa_array
-    dates = _parsed(chunks) if isinstance(chunks, pa.ChunkedArray) else _parse(chunks)
-    return pd.Series(pd.arrays.ArrowExtensionArray(dates), index=s.index)
+def is_valid_date(column: str) -> pl.Expr:
+    """True where the text is an existing calendar date written YYYY-MM-DD (31-02-2025 is
+    not; the loader has rewritten DD-MM-YYYY already). Missing: false."""
+    text = pl.col(column)
+    parsed = text.str.to_date("%Y-%m-%d", strict=False)
+    return (fullmatch(column, ISO_DATE_PATTERN) & parsed.is_not_null()).fill_null(False)
 
 
-def _parse(arr):
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    shaped = pc.fill_null(pc.match_substring_regex(arr, r"^\d{4}-\d{2}-\d{2}$"), False)
-    safe = pc.if_else(shaped, arr, pa.scalar("2000-01-01"))
-    stamp = pc.strptime(safe, format="%Y-%m-%d", unit="s", error_is_null=True)
-    written_day = pc.cast(pc.utf8_slice_codeunits(safe, 8, 10), pa.int64())
-    ok = pc.and_(shaped, pc.fill_null(pc.equal(pc.day(stamp), written_day), False))
-    return pc.if_else(ok, stamp, pa.scalar(None, stamp.type)).cast(pa.date32())
+def as_int(column: str) -> pl.Expr:
+    """Integer text as a number; anything else (or beyond 64 bits) is missing."""
+    text = pl.col(column)
+    number = text.str.strip_prefix("+").cast(pl.Int64, strict=False)
+    return pl.when(fullmatch(column, INTEGER_PATTERN)).then(number).otherwise(None)
 
 
-#: Recent parses, by the identity of the (immutable) Arrow array they were made from. The
-#: entry holds the array itself, so its id cannot be reused by another array while cached.
-_PARSED: dict[int, tuple[object, object]] = {}
-_PARSED_MAX = 16
-
-
-_PARSED_LOCK = threading.Lock()  # the loader validates soorts in threads
-
-
-def _parsed(chunks):
-    with _PARSED_LOCK:
-        hit = _PARSED.get(id(chunks))
-    if hit is not None and hit[0] is chunks:
-        return hit[1]
-    dates = _parse(chunks)
-    with _PARSED_LOCK:
-        while len(_PARSED) >= _PARSED_MAX:
-            del _PARSED[next(iter(_PARSED))]
-        _PARSED[id(chunks)] = (chunks, dates)
-    return dates
-
-
-def is_valid_date(s: pd.Series) -> pd.Series:
-    """True where the text is an existing calendar date (31-02-2025 is not)."""
-    return pd.Series(parse_dates(s).notna().to_numpy(bool), index=s.index)
-
-
-def as_int(s: pd.Series) -> pd.Series:
-    """Integer text to numbers; anything else (or a number beyond 64 bits) becomes NA.
-
-    Arrow does it in one vectorised pass: pandas' ``to_numeric`` costs ~1 s per million."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    arr = pa.array(s.astype(TEXT_DTYPE).array._pa_array.combine_chunks()
-                   if len(s) else [], type=pa.string())
-    whole = pc.fill_null(pc.match_substring_regex(arr, f"^{INTEGER_PATTERN}$"), False)
-    digits = pc.utf8_length(pc.utf8_ltrim(arr, "+-0"))
-    fits = pc.and_(whole, pc.fill_null(pc.less_equal(digits, 18), False))
-    safe = pc.utf8_ltrim(pc.if_else(fits, arr, pa.scalar("0")), "+")
-    numbers = pc.if_else(fits, pc.cast(safe, pa.int64()), pa.scalar(None, pa.int64()))
-    return pd.Series(pd.arrays.ArrowExtensionArray(numbers), index=s.index)
-
-
-def applicable(*cols: pd.Series) -> pd.Series:
+def applicable(*columns: str) -> pl.Expr:
     """Rows where every given date column holds a valid date.
 
     Cross-column date rules only judge rows whose dates are valid; an invalid or
     missing date is already reported by its own rule, once.
     """
-    mask = pd.Series(True, index=cols[0].index)
-    for c in cols:
-        mask &= is_valid_date(c)
-    return mask
+    ok = pl.lit(True)
+    for c in columns:
+        ok = ok & is_valid_date(c)
+    return ok
 
 
 def date_rules(kolom: str, label: str) -> dict[str, RowRule]:

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import pandera.polars as pa
+import polars as pl
 
-from schemas.common import RowRule
+from schemas.common import RowRule, value_rule
 
 
-def known_gemeente(s: pd.Series) -> pd.Series:
+def known_gemeente(data: pa.PolarsData) -> pl.LazyFrame:
     """True for BUITENLAND, a 2025 code, or an older code that maps to one.
 
     An old code (e.g. GM0501 Brielle, merged into Voorne aan Zee in 2023) is valid
-    in a delivery: the models map it to the current code.
+    in a delivery: the models map it to the current code. The few distinct codes are
+    looked up once each.
     """
     from schemas.reference_tables import load_reference
 
     ref = load_reference()
-    known = [code for code in s.dropna().unique()
-             if code == "BUITENLAND" or ref.is_known_municipality(code)]
-    return s.isin(known).astype("boolean").mask(s.isna())
+    codes = (data.lazyframe.select(pl.col(data.key).drop_nulls().unique()).collect()
+             .to_series().to_list())
+    known = [c for c in codes if c == "BUITENLAND" or ref.is_known_municipality(c)]
+    return value_rule(data, pl.col(data.key).is_in(known))
 
 
 def gemeente_rule(kolom: str) -> tuple[RowRule, RowRule]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
+import pandera.polars as pa
+import polars as pl
 
 from schemas.common import (
     CLIENT_ID_RULE,
@@ -23,12 +22,14 @@ from schemas.common import (
     date_rules,
     duplicate_key_rule,
     enum_rule,
-    holds,
+    fullmatch,
     is_valid_date,
     required_rule,
+    row_rule,
+    value_rule,
 )
 from schemas.gemeenten import gemeente_rule, known_gemeente
-from schemas.keys import key_conflicts
+from schemas.keys import no_key_conflict
 
 SOORT = "instroom"
 KEY = "aanmelding_id"
@@ -38,6 +39,9 @@ DATE_COLUMNS = ("aanmelddatum", "plaatsingsdatum")
 INT_COLUMNS = ("geboortejaar", "aantal_kinderen")
 ENUM_COLUMNS = ("uitkomst", "opvangvorm", "verwijzer", "geslacht")
 CODE_COLUMNS = ("gemeente_herkomst",)
+
+col = pl.col
+
 
 class InstroomModel(ClientModel):
     aanmelding_id: Text = pa.Field(nullable=False)
@@ -52,73 +56,73 @@ class InstroomModel(ClientModel):
     aantal_kinderen: Text = pa.Field(nullable=True)
 
     @pa.check("aanmelding_id", name="aanmelding_id_lengte")
-    def _aanmelding_id(cls, s: Text) -> Series[bool]:
-        return s.str.len().between(1, 64)
+    def _aanmelding_id(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return value_rule(data, col(data.key).str.len_chars().is_between(1, 64))
 
     @pa.check("aanmelddatum", name="aanmelddatum_is_datum")
-    def _aanmelddatum(cls, s: Text) -> Series[bool]:
-        return is_valid_date(s)
+    def _aanmelddatum(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return value_rule(data, is_valid_date(data.key))
 
     @pa.check("plaatsingsdatum", name="plaatsingsdatum_is_datum")
-    def _plaatsingsdatum(cls, s: Text) -> Series[bool]:
-        return is_valid_date(s)
+    def _plaatsingsdatum(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return value_rule(data, is_valid_date(data.key))
 
     @pa.check("uitkomst", name="uitkomst_waarde")
-    def _uitkomst(cls, s: Text) -> Series[bool]:
-        return s.isin(UITKOMSTEN)
+    def _uitkomst(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return value_rule(data, col(data.key).is_in(UITKOMSTEN))
 
     @pa.check("opvangvorm", name="opvangvorm_waarde")
-    def _opvangvorm(cls, s: Text) -> Series[bool]:
-        return s.isin(OPVANGVORMEN)
+    def _opvangvorm(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return value_rule(data, col(data.key).is_in(OPVANGVORMEN))
 
     @pa.check("verwijzer", name="verwijzer_waarde")
-    def _verwijzer(cls, s: Text) -> Series[bool]:
-        return s.isin(VERWIJZERS)
+    def _verwijzer(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return value_rule(data, col(data.key).is_in(VERWIJZERS))
 
     @pa.check("geslacht", name="geslacht_waarde")
-    def _geslacht(cls, s: Text) -> Series[bool]:
-        return s.isin(GESLACHTEN)
+    def _geslacht(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return value_rule(data, col(data.key).is_in(GESLACHTEN))
 
     @pa.check("gemeente_herkomst", name="gemeente_herkomst_vorm")
-    def _herkomst_vorm(cls, s: Text) -> Series[bool]:
-        return s.str.fullmatch(GEMEENTE_PATTERN)
+    def _herkomst_vorm(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return value_rule(data, fullmatch(data.key, GEMEENTE_PATTERN))
 
     @pa.check("gemeente_herkomst", name="gemeente_herkomst_bekend")
-    def _herkomst_bekend(cls, s: Text) -> Series[bool]:
-        return known_gemeente(s)
+    def _herkomst_bekend(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return known_gemeente(data)
 
     @pa.check("aantal_kinderen", name="aantal_kinderen_bereik")
-    def _kinderen(cls, s: Text) -> Series[bool]:
-        return holds(as_int(s).between(0, 15))
+    def _kinderen(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return value_rule(data, as_int(data.key).is_between(0, 15))
 
     @pa.dataframe_check(name="aanmelddatum_in_kwartaal")
-    def _aanmelddatum_in_kwartaal(cls, df: pd.DataFrame) -> Series[bool]:
-        d = df["aanmelddatum"]
-        inside = (d >= df[KWARTAAL_START]) & (d <= df[KWARTAAL_EIND])
-        return ~applicable(d) | holds(inside)
+    def _aanmelddatum_in_kwartaal(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        d = col("aanmelddatum")
+        inside = (d >= col(KWARTAAL_START)) & (d <= col(KWARTAAL_EIND))
+        return row_rule(data, ~applicable("aanmelddatum") | inside.fill_null(False))
 
     @pa.dataframe_check(name="plaatsingsdatum_alleen_bij_geplaatst")
-    def _plaatsing_iff_geplaatst(cls, df: pd.DataFrame) -> Series[bool]:
-        geplaatst = holds(df["uitkomst"].eq("geplaatst"))
-        has_date = df["plaatsingsdatum"].notna().to_numpy()
-        known = holds(df["uitkomst"].isin(UITKOMSTEN))
-        return ~known | (geplaatst == has_date)
+    def _plaatsing_iff_geplaatst(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        uitkomst = col("uitkomst")
+        known = uitkomst.is_in(UITKOMSTEN).fill_null(False)
+        geplaatst = (uitkomst == "geplaatst").fill_null(False)
+        return row_rule(data, ~known | (geplaatst == col("plaatsingsdatum").is_not_null()))
 
     @pa.dataframe_check(name="plaatsingsdatum_na_aanmelddatum")
-    def _plaatsing_na_aanmelding(cls, df: pd.DataFrame) -> Series[bool]:
-        a, p = df["aanmelddatum"], df["plaatsingsdatum"]
-        return ~applicable(a, p) | holds(p >= a)
+    def _plaatsing_na_aanmelding(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return row_rule(data, ~applicable("aanmelddatum", "plaatsingsdatum")
+                        | (col("plaatsingsdatum") >= col("aanmelddatum")).fill_null(False))
 
     @pa.dataframe_check(name="geboortejaar_bereik")
-    def _geboortejaar(cls, df: pd.DataFrame) -> Series[bool]:
-        jaar = as_int(df["geboortejaar"])
-        kwartaaljaar = as_int(df[KWARTAAL_START].str.slice(0, 4))
-        ok = holds((jaar >= 1900) & (jaar <= kwartaaljaar))
-        return df["geboortejaar"].isna().to_numpy() | ok
+    def _geboortejaar(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        jaar = as_int("geboortejaar")
+        kwartaaljaar = col(KWARTAAL_START).str.slice(0, 4).cast(pl.Int64, strict=False)
+        ok = ((jaar >= 1900) & (jaar <= kwartaaljaar)).fill_null(False)
+        return row_rule(data, col("geboortejaar").is_null() | ok)
 
     @pa.dataframe_check(name="aanmelding_id_dubbel")
-    def _key(cls, df: pd.DataFrame) -> Series[bool]:
-        return ~key_conflicts(df, KEY)
+    def _key(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return no_key_conflict(data, KEY)
 
 
 RULES: dict[str, RowRule] = {

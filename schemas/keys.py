@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import pandera.polars as pa
+import polars as pl
 
-from schemas.common import BRON, CONTEXT_COLUMNS
+from schemas.common import BRON, CONTEXT_COLUMNS, row_rule
 
 
-def key_conflicts(df: pd.DataFrame, key: str) -> pd.Series:
-    """True for every row whose key is shared by a row with different content.
+def no_key_conflict(data: pa.PolarsData, key: str) -> pl.LazyFrame:
+    """False for every row whose key is shared, in the same file, by a row with different
+    content.
 
-    Exact duplicates (same key, same values) are not conflicts: the loader keeps
-    one of them and counts the rest as a warning.
+    Exact duplicates (same key, same values) are not conflicts: the loader keeps one of
+    them and counts the rest as a warning. Keys are unique per file, not per batch of
+    files validated together (``ctx_bron``).
     """
-    content = [c for c in df.columns if c not in CONTEXT_COLUMNS]
-    # Keys are unique per file, not per batch; a key repeated anywhere in the batch is
-    # only a candidate, and the few candidates are then grouped per file.
-    shared = (df[key].notna() & df.duplicated(subset=[key], keep=False)).to_numpy(bool)
-    out = pd.Series(False, index=df.index)
-    scope = [BRON, key] if BRON in df else [key]
-    if shared.any() and scope != [key]:
-        shared[shared] = df.loc[shared].duplicated(subset=scope, keep=False).to_numpy(bool)
-    if not shared.any():
-        return out
-    sub = df.loc[shared]
-    hashes = pd.util.hash_pandas_object(sub[content], index=False)
-    groups = [sub[c].to_numpy() for c in scope]
-    distinct = hashes.groupby(groups).transform("nunique")
-    out[shared] = distinct.to_numpy() > 1
-    return out
+    names = data.lazyframe.collect_schema().names()
+    content = [c for c in names if c not in CONTEXT_COLUMNS]
+    scope = [BRON, key] if BRON in names else [key]
+    versions = pl.struct(content).n_unique().over(scope)
+    return row_rule(data, pl.col(key).is_null() | (versions == 1))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
+import pandera.polars as pa
+import polars as pl
 
 from schemas.common import (
     BELEMMERINGEN,
@@ -21,12 +21,14 @@ from schemas.common import (
     date_rules,
     duplicate_key_rule,
     enum_rule,
-    holds,
+    fullmatch,
     is_valid_date,
     required_rule,
+    row_rule,
+    value_rule,
 )
 from schemas.gemeenten import gemeente_rule, known_gemeente
-from schemas.keys import key_conflicts
+from schemas.keys import no_key_conflict
 
 SOORT = "uitstroom"
 KEY = "verblijf_id"
@@ -37,9 +39,17 @@ INT_COLUMNS: tuple[str, ...] = ()
 ENUM_COLUMNS = ("bestemming", "reden_einde", "belemmeringen")
 CODE_COLUMNS = ("gemeente_bestemming",)
 
+#: How belemmeringen are delivered: values separated by |, spaces around them ignored.
+SEPARATOR = "|"
+
+col = pl.col
+
+
 def split_belemmeringen(s: pd.Series) -> pd.Series:
-    """'geen_woning|financien' -> ['geen_woning', 'financien']; empty -> []."""
-    return s.fillna("").str.split("|").map(lambda xs: [x.strip() for x in xs if x.strip()])
+    """'geen_woning|financien' -> ['geen_woning', 'financien']; empty -> [] (for the
+    warehouse's list column; the rule below reads the text the same way)."""
+    return s.fillna("").str.split(SEPARATOR, regex=False).map(
+        lambda xs: [x.strip() for x in xs if x.strip()])
 
 
 class UitstroomModel(ClientModel):
@@ -51,43 +61,44 @@ class UitstroomModel(ClientModel):
     belemmeringen: Text = pa.Field(nullable=True)
 
     @pa.check("verblijf_id", name="verblijf_id_lengte")
-    def _verblijf_id(cls, s: Text) -> Series[bool]:
-        return s.str.len().between(1, 64)
+    def _verblijf_id(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return value_rule(data, col(data.key).str.len_chars().is_between(1, 64))
 
     @pa.check("uitstroomdatum", name="uitstroomdatum_is_datum")
-    def _datum(cls, s: Text) -> Series[bool]:
-        return is_valid_date(s)
+    def _datum(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return value_rule(data, is_valid_date(data.key))
 
     @pa.check("bestemming", name="bestemming_waarde")
-    def _bestemming(cls, s: Text) -> Series[bool]:
-        return s.isin(BESTEMMINGEN)
+    def _bestemming(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return value_rule(data, col(data.key).is_in(BESTEMMINGEN))
 
     @pa.check("reden_einde", name="reden_einde_waarde")
-    def _reden(cls, s: Text) -> Series[bool]:
-        return s.isin(REDENEN_EINDE)
+    def _reden(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return value_rule(data, col(data.key).is_in(REDENEN_EINDE))
 
     @pa.check("belemmeringen", name="belemmeringen_waarde")
-    def _belemmeringen(cls, s: Text) -> Series[bool]:
-        allowed = set(BELEMMERINGEN)
-        return split_belemmeringen(s).map(lambda xs: set(xs) <= allowed).astype(bool)
+    def _belemmeringen(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        parts = col(data.key).str.split(SEPARATOR).list.eval(pl.element().str.strip_chars())
+        allowed = parts.list.eval((pl.element() == "") | pl.element().is_in(BELEMMERINGEN))
+        return value_rule(data, allowed.list.all())
 
     @pa.check("gemeente_bestemming", name="gemeente_bestemming_vorm")
-    def _gemeente_vorm(cls, s: Text) -> Series[bool]:
-        return s.str.fullmatch(GEMEENTE_PATTERN)
+    def _gemeente_vorm(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return value_rule(data, fullmatch(data.key, GEMEENTE_PATTERN))
 
     @pa.check("gemeente_bestemming", name="gemeente_bestemming_bekend")
-    def _gemeente_bekend(cls, s: Text) -> Series[bool]:
-        return known_gemeente(s)
+    def _gemeente_bekend(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return known_gemeente(data)
 
     @pa.dataframe_check(name="uitstroomdatum_in_kwartaal")
-    def _in_kwartaal(cls, df: pd.DataFrame) -> Series[bool]:
-        d = df["uitstroomdatum"]
-        inside = (d >= df[KWARTAAL_START]) & (d <= df[KWARTAAL_EIND])
-        return ~applicable(d) | holds(inside)
+    def _in_kwartaal(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        d = col("uitstroomdatum")
+        inside = (d >= col(KWARTAAL_START)) & (d <= col(KWARTAAL_EIND))
+        return row_rule(data, ~applicable("uitstroomdatum") | inside.fill_null(False))
 
     @pa.dataframe_check(name="verblijf_id_dubbel")
-    def _key(cls, df: pd.DataFrame) -> Series[bool]:
-        return ~key_conflicts(df, KEY)
+    def _key(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return no_key_conflict(data, KEY)
 
 
 RULES: dict[str, RowRule] = {

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
+import pandera.polars as pa
+import polars as pl
 
 from schemas.common import (
     CLIENT_ID_RULE,
@@ -18,11 +17,12 @@ from schemas.common import (
     date_rules,
     duplicate_key_rule,
     enum_rule,
-    holds,
     is_valid_date,
     required_rule,
+    row_rule,
+    value_rule,
 )
-from schemas.keys import key_conflicts
+from schemas.keys import no_key_conflict
 
 SOORT = "verblijf"
 KEY = "verblijf_id"
@@ -33,6 +33,8 @@ INT_COLUMNS: tuple[str, ...] = ()
 ENUM_COLUMNS = ("opvangvorm",)
 CODE_COLUMNS: tuple[str, ...] = ()
 
+col = pl.col
+
 
 class VerblijfModel(ClientModel):
     verblijf_id: Text = pa.Field(nullable=False)
@@ -42,44 +44,44 @@ class VerblijfModel(ClientModel):
     aanmelding_id: Text = pa.Field(nullable=True)
 
     @pa.check("verblijf_id", name="verblijf_id_lengte")
-    def _verblijf_id(cls, s: Text) -> Series[bool]:
-        return s.str.len().between(1, 64)
+    def _verblijf_id(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return value_rule(data, col(data.key).str.len_chars().is_between(1, 64))
 
     @pa.check("aanmelding_id", name="aanmelding_id_lengte")
-    def _aanmelding_id(cls, s: Text) -> Series[bool]:
-        return s.str.len().between(1, 64)
+    def _aanmelding_id(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return value_rule(data, col(data.key).str.len_chars().is_between(1, 64))
 
     @pa.check("startdatum", name="startdatum_is_datum")
-    def _start(cls, s: Text) -> Series[bool]:
-        return is_valid_date(s)
+    def _start(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return value_rule(data, is_valid_date(data.key))
 
     @pa.check("einddatum", name="einddatum_is_datum")
-    def _eind(cls, s: Text) -> Series[bool]:
-        return is_valid_date(s)
+    def _eind(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return value_rule(data, is_valid_date(data.key))
 
     @pa.check("opvangvorm", name="opvangvorm_waarde")
-    def _opvangvorm(cls, s: Text) -> Series[bool]:
-        return s.isin(OPVANGVORMEN)
+    def _opvangvorm(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return value_rule(data, col(data.key).is_in(OPVANGVORMEN))
 
     @pa.dataframe_check(name="startdatum_na_kwartaal")
-    def _start_in_time(cls, df: pd.DataFrame) -> Series[bool]:
-        s = df["startdatum"]
-        return ~applicable(s) | holds(s <= df[KWARTAAL_EIND])
+    def _start_in_time(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return row_rule(data, ~applicable("startdatum")
+                        | (col("startdatum") <= col(KWARTAAL_EIND)).fill_null(False))
 
     @pa.dataframe_check(name="einddatum_voor_startdatum")
-    def _eind_na_start(cls, df: pd.DataFrame) -> Series[bool]:
-        s, e = df["startdatum"], df["einddatum"]
-        return ~applicable(s, e) | holds(e >= s)
+    def _eind_na_start(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return row_rule(data, ~applicable("startdatum", "einddatum")
+                        | (col("einddatum") >= col("startdatum")).fill_null(False))
 
     @pa.dataframe_check(name="einddatum_buiten_kwartaal")
-    def _eind_in_kwartaal(cls, df: pd.DataFrame) -> Series[bool]:
-        e = df["einddatum"]
-        inside = (e >= df[KWARTAAL_START]) & (e <= df[KWARTAAL_EIND])
-        return ~applicable(e) | holds(inside)
+    def _eind_in_kwartaal(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        e = col("einddatum")
+        inside = (e >= col(KWARTAAL_START)) & (e <= col(KWARTAAL_EIND))
+        return row_rule(data, ~applicable("einddatum") | inside.fill_null(False))
 
     @pa.dataframe_check(name="verblijf_id_dubbel")
-    def _key(cls, df: pd.DataFrame) -> Series[bool]:
-        return ~key_conflicts(df, KEY)
+    def _key(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return no_key_conflict(data, KEY)
 
 
 RULES: dict[str, RowRule] = {

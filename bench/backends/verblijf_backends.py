@@ -23,8 +23,8 @@ START, END = "2025-01-01", "2025-03-31"
 
 
 def polars_run(path: str) -> dict:
-    import polars as pl
     import pandera.polars as pap
+    import polars as pl
 
     def valid_date(c: str) -> pl.Expr:
         col = pl.col(c)

@@ -114,32 +114,3 @@ def _text_frame(header: list[str], rows: list[list[str]], lines: list[int]) -> p
     frame = pd.DataFrame(cols, index=pd.Index(lines, name="bronregel"), dtype=TEXT_DTYPE)
     frame = frame.apply(lambda s: s.str.strip())
     return frame.replace("", pd.NA)
-
-
-def normalise_values(
-    frame: pd.DataFrame,
-    date_columns: Iterable[str],
-    enum_columns: Iterable[str],
-    code_columns: Iterable[str],
-) -> pd.DataFrame:
-    """Rewrite delivered spellings into the one form the schemas check.
-
-    Enumerations are matched case-insensitively, codes upper-cased, and
-    ``DD-MM-YYYY`` dates rewritten to ``YYYY-MM-DD``. A value that fits no form is
-    left as it is, so the schema reports it.
-    """
-    out = frame.copy()
-    for c in enum_columns:
-        if c in out:
-            out[c] = out[c].str.lower()
-    for c in code_columns:
-        if c in out:
-            out[c] = out[c].str.upper()
-    for c in date_columns:
-        if c in out:
-            dmy = out[c].str.fullmatch(r"\d{1,2}-\d{1,2}-\d{4}").fillna(False).to_numpy(bool)
-            if dmy.any():
-                parts = out.loc[dmy, c].str.split("-", expand=True)
-                out.loc[dmy, c] = (parts[2] + "-" + parts[1].str.zfill(2) + "-"
-                                   + parts[0].str.zfill(2))
-    return out

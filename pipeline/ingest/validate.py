@@ -13,19 +13,18 @@ from types import ModuleType
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
+import pandera.polars as pa
+import polars as pl
 import pyarrow
 
 from pipeline.ingest.names import DeliveryName
-from pipeline.ingest.text_table import TextTable, normalise_values
+from pipeline.ingest.text_table import TextTable
 from schemas import schema_of
 from schemas.common import (
     BRON,
-    CONTEXT_COLUMNS,
     KWARTAAL_EIND,
     KWARTAAL_START,
     ROW_SHAPE_RULES,
-    TEXT_DTYPE,
     RowRule,
 )
 
@@ -35,6 +34,9 @@ SHOWABLE_KINDS = ("DATE_COLUMNS", "INT_COLUMNS", "ENUM_COLUMNS", "CODE_COLUMNS")
 
 UNKNOWN_RULE = RowRule(None, "the row breaks a rule of the delivery format",
                     "Check the row against the delivery format.")
+
+#: The source line of a row, carried beside the delivered columns while validating.
+LINE = "bronregel"
 
 
 @dataclass
@@ -50,18 +52,51 @@ class Validated:
 
 
 def prepare(table: TextTable, model: ModuleType, name: DeliveryName, bron: int = 0
-            ) -> pd.DataFrame:
-    """Keep the contract's columns, add absent optional ones, normalise spellings, add context."""
+            ) -> pl.DataFrame:
+    """The contract's columns as a Polars frame of text (absent optional ones empty),
+    spellings normalised, with the row's source line and the context columns."""
     cols = list(model.REQUIRED) + list(model.OPTIONAL)
-    frame = table.frame.reindex(columns=cols).astype(TEXT_DTYPE)
-    frame = normalise_values(frame, model.DATE_COLUMNS, model.ENUM_COLUMNS, model.CODE_COLUMNS)
-    for column, value in ((KWARTAAL_START, name.kwartaal_start.isoformat()),
-                          (KWARTAAL_EIND, name.kwartaal_eind.isoformat()), (BRON, str(bron))):
-        # one value repeated, built in Arrow (a Python string per row costs ~0.1 s a million)
-        frame[column] = pd.arrays.ArrowStringArray(
-            pyarrow.chunked_array([pyarrow.repeat(pyarrow.scalar(value, pyarrow.large_string()),
-                                                  len(frame))]))
-    return frame
+    present = [c for c in cols if c in table.frame.columns]
+    arrow = pyarrow.Table.from_pandas(table.frame[present].reset_index(), preserve_index=False)
+    frame = pl.from_arrow(arrow).with_columns(
+        pl.col(LINE).cast(pl.Int64),
+        *[pl.col(c).cast(pl.String) for c in present],
+        *[pl.lit(None, pl.String).alias(c) for c in cols if c not in present],
+    )
+    return frame.select(
+        LINE,
+        *normalised(cols, model),
+        pl.lit(name.kwartaal_start.isoformat()).alias(KWARTAAL_START),
+        pl.lit(name.kwartaal_eind.isoformat()).alias(KWARTAAL_EIND),
+        pl.lit(str(bron)).alias(BRON),
+    )
+
+
+DMY = r"^([0-9]{1,2})-([0-9]{1,2})-([0-9]{4})$"
+
+
+def normalised(cols: list[str], model: ModuleType) -> list[pl.Expr]:
+    """Rewrite delivered spellings into the one form the schemas check.
+
+    Enumerations are matched case-insensitively, codes upper-cased, and ``DD-MM-YYYY``
+    dates rewritten to ``YYYY-MM-DD``. A value that fits no form is left as it is, so
+    the schema reports it.
+    """
+    out = []
+    for c in cols:
+        e = pl.col(c)
+        if c in model.ENUM_COLUMNS:
+            e = e.str.to_lowercase()
+        elif c in model.CODE_COLUMNS:
+            e = e.str.to_uppercase()
+        elif c in model.DATE_COLUMNS:
+            day = e.str.extract(DMY, 1).str.zfill(2)
+            month = e.str.extract(DMY, 2).str.zfill(2)
+            year = e.str.extract(DMY, 3)
+            iso = pl.concat_str([year, month, day], separator="-")
+            e = pl.when(iso.is_not_null()).then(iso).otherwise(e)
+        out.append(e.alias(c))
+    return out
 
 
 def validate_table(table: TextTable, model: ModuleType, name: DeliveryName) -> Validated:
@@ -72,52 +107,50 @@ def validate_many(items: list[tuple[TextTable, DeliveryName]], model: ModuleType
                   ) -> list[Validated]:
     """Validate the tables of many files of one soort in a single pandera pass.
 
-    pandera costs tens of milliseconds per call whatever the size, which dominates a
-    quarter's hundreds of small files; one pass over all rows costs about the same as
-    one file. Rows keep their file (``ctx_bron``) and source line, so every result is
-    reported per file exactly as if each had been validated alone.
+    pandera costs milliseconds per call whatever the size, which dominates a quarter's
+    hundreds of small files; one pass over all rows costs about the same as one file.
+    Rows keep their file (``ctx_bron``) and source line, so every result is reported per
+    file exactly as if each had been validated alone.
     """
-    frames, bronregels, rows_read, dups = [], [], [], []
+    content = list(model.REQUIRED) + list(model.OPTIONAL)
+    frames, rows_read, dups = [], [], []
     for i, (table, name) in enumerate(items):
         frame = prepare(table, model, name, bron=i)
-        rows_read.append(len(frame))
-        content = [c for c in frame.columns if c not in CONTEXT_COLUMNS]
-        dup_mask = exact_duplicates(frame, content, model.KEY)
-        dups.append(int(dup_mask.sum()))
-        if dup_mask.any():
-            frame = frame[~dup_mask]
-        frames.append(frame)
-        bronregels.append(frame.index.to_numpy())
-    content = [c for c in frames[0].columns if c not in CONTEXT_COLUMNS]
-    offsets = np.cumsum([0] + [len(f) for f in frames])
-    batch = (pd.concat(frames, ignore_index=True) if len(frames) > 1
-             else frames[0].reset_index(drop=True))
-    item_of = np.repeat(np.arange(len(frames)), [len(f) for f in frames])
-    line_of = np.concatenate(bronregels) if bronregels else np.array([], dtype=int)
+        rows_read.append(frame.height)
+        # a row equal in every delivered column to an earlier one is loaded once
+        repeat = ~pl.struct(content).is_first_distinct() if content else pl.lit(False)
+        marked = frame.with_columns(repeat.alias("_dup"))
+        dups.append(int(marked["_dup"].sum()))
+        frames.append(marked.filter(~pl.col("_dup")).drop("_dup") if dups[-1] else frame)
+    sizes = [f.height for f in frames]
+    offsets = np.cumsum([0] + sizes)
+    batch = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
+    item_of = np.repeat(np.arange(len(frames)), sizes)
+    line_of = batch[LINE].to_numpy()
 
-    failures = [_shape_failures(table, frames[i].index, offsets[i])
+    failures = [_shape_failures(table, frames[i][LINE].to_numpy(), offsets[i])
                 for i, (table, _) in enumerate(items)]
     try:
-        schema_of(model.SOORT).validate(batch, lazy=True)
+        schema_of(model.SOORT).validate(batch.drop(LINE), lazy=True)
     except pa.errors.SchemaErrors as exc:
         failures.append(_describe(exc.failure_cases, model, batch))
     fail = pd.concat(failures, ignore_index=True)
     fail = fail.drop_duplicates(["rij", "regel"])
     fail["bron"] = item_of[fail["rij"].to_numpy(int)]
     fail["bronregel"] = line_of[fail["rij"].to_numpy(int)].astype("int64")
-    bad_rows = np.zeros(len(batch), dtype=bool)
+    bad_rows = np.zeros(batch.height, dtype=bool)
     bad_rows[fail["rij"].to_numpy(int)] = True
 
     out = []
     for i, frame in enumerate(frames):
         lo, hi = offsets[i], offsets[i + 1]
-        bad = bad_rows[lo:hi]
+        bad = pl.Series(bad_rows[lo:hi])
         mine = fail[fail["bron"] == i].sort_values(["bronregel", "regel"])
         warnings = [f"{dups[i]} exact duplicate row(s) loaded once"] if dups[i] else []
         out.append(Validated(
-            good=frame.loc[~bad, content],
+            good=text_frame(frame.filter(~bad) if bad.any() else frame, content),
             failures=mine[FAILURE_COLUMNS].reset_index(drop=True),
-            rejected_rows=frame.loc[bad, content],
+            rejected_rows=text_frame(frame.filter(bad), content),
             rows_read=rows_read[i],
             exact_duplicates=dups[i],
             warnings=warnings,
@@ -125,26 +158,22 @@ def validate_many(items: list[tuple[TextTable, DeliveryName]], model: ModuleType
     return out
 
 
-def exact_duplicates(frame: pd.DataFrame, content: list[str], key: str) -> np.ndarray:
-    """Rows equal in every delivered column to an earlier row (the first one is kept).
-
-    Equal rows share their key, so only rows whose key occurs more than once are compared
-    in full: one column to hash instead of all of them (a tenth of the time on a million
-    rows, where keys are nearly all unique)."""
-    shared = frame.duplicated(subset=[key], keep=False).to_numpy(bool)
-    out = np.zeros(len(frame), dtype=bool)
-    if shared.any():
-        out[shared] = frame.loc[shared].duplicated(subset=content, keep="first").to_numpy(bool)
-    return out
+def text_frame(frame: pl.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Rows as the pandas frame of Arrow-backed text the loader writes, index bronregel."""
+    arrow = frame.select(columns).to_arrow(compat_level=pl.CompatLevel.oldest())
+    return pd.DataFrame(
+        {c: pd.arrays.ArrowStringArray(arrow.column(c).cast(pyarrow.large_string()))
+         for c in columns},
+        index=pd.Index(frame[LINE].to_numpy(), name="bronregel"))
 
 
 FAILURE_COLUMNS = ["bronregel", "kolom", "regel", "melding", "oplossing", "waarde"]
 
 
-def _shape_failures(table: TextTable, index: pd.Index, offset: int) -> pd.DataFrame:
+def _shape_failures(table: TextTable, lines_kept: np.ndarray, offset: int) -> pd.DataFrame:
     """Problems the reader found with a row's shape (field count, merged cells, formulas)."""
     lines = list(table.row_problems)
-    found_at = index.get_indexer(lines) if lines else []
+    found_at = pd.Index(lines_kept).get_indexer(lines) if lines else []
     out = []
     for line, k in zip(lines, found_at, strict=True):
         if k < 0:
@@ -158,26 +187,28 @@ def _shape_failures(table: TextTable, index: pd.Index, offset: int) -> pd.DataFr
                                       "waarde"]).astype({"rij": "int64"})
 
 
-def _describe(cases: pd.DataFrame, model: ModuleType, frame: pd.DataFrame) -> pd.DataFrame:
+def _describe(cases: pl.DataFrame, model: ModuleType, frame: pl.DataFrame) -> pd.DataFrame:
     """Turn pandera's failure cases into plain-language rows, one per (row, rule)."""
     showable = {c for kind in SHOWABLE_KINDS for c in getattr(model, kind)}
-    if cases["index"].isna().any():
+    if cases["index"].null_count():
         # A failure that is not about a row (e.g. a column of the wrong type) means the
         # loader prepared the frame wrongly: that is our bug, not the delivery's.
         raise RuntimeError(
             f"internal error validating {model.SOORT}: "
-            + ", ".join(sorted(set(cases.loc[cases["index"].isna(), "check"].astype(str))))
+            + ", ".join(sorted(set(cases.filter(pl.col("index").is_null())["check"]
+                                   .cast(pl.String).to_list())))
         )
     out = []
-    for check, column, line in zip(cases["check"], cases["column"], cases["index"], strict=True):
+    for check, column, line in zip(cases["check"].to_list(), cases["column"].to_list(),
+                                   cases["index"].to_list(), strict=True):
         key = f"not_nullable:{column}" if check == "not_nullable" else str(check)
         rule = model.RULES.get(key, UNKNOWN_RULE)
         kolom = rule.kolom or (column if column in frame.columns else None)
         waarde = None
         line = int(line)  # position in the batch; mapped back to file and line by the caller
         if kolom in showable:
-            value = frame.at[line, kolom]
-            waarde = None if pd.isna(value) else str(value)[:40]
+            value = frame[kolom][line]
+            waarde = None if value is None else str(value)[:40]
         melding = rule.melding
         if waarde is not None and not waarde.isascii():
             melding += (" (it contains a character that only looks like a normal letter or "
