@@ -125,6 +125,83 @@ def floor(folder: str, workdir: str) -> dict:
             "runs_seconds": [r["seconds"] for r in runs]}
 
 
+def two_files(folder: Path, rows: int, seed: int = 1) -> list[Path]:
+    """GM0344's 2025Q1 instroom and verblijf with ``rows`` rows each, as one organisation's
+    export would look (issue 17's case): valid rows over ``0.7 * rows`` clients, one row in
+    a thousand broken (an unknown geslacht or opvangvorm, a date that does not exist, an
+    einddatum before the quarter), so the quarantine path is measured too."""
+    import numpy as np
+    import pandas as pd
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+
+    def day(offset: np.ndarray) -> np.ndarray:
+        return (np.datetime64("2025-01-01") + offset.astype("timedelta64[D]")).astype(str)
+
+    client = np.char.add("C", rng.integers(0, max(1, int(rows * 0.7)), rows).astype(str))
+    aanmeld = rng.integers(0, 90, rows)
+    uitkomst = rng.choice(["geplaatst", "doorverwezen", "niet_geplaatst", "in_behandeling"],
+                          rows, p=[.6, .2, .15, .05])
+    instroom = pd.DataFrame({
+        "client_id": client, "aanmelding_id": np.char.add("A", np.arange(rows).astype(str)),
+        "aanmelddatum": day(aanmeld), "uitkomst": uitkomst,
+        "plaatsingsdatum": np.where(uitkomst == "geplaatst",
+                                    day(np.minimum(aanmeld + rng.integers(0, 5, rows), 89)), ""),
+        "opvangvorm": rng.choice(["crisisopvang", "residentieel", "ambulant"], rows),
+        "gemeente_herkomst": rng.choice(["GM0344", "GM0307", "GM0363", "GM0599", ""], rows),
+        "verwijzer": rng.choice(["veilig_thuis", "politie", "wijkteam", "zelfmelder", ""], rows),
+        "geslacht": rng.choice(["v", "m", "x"], rows, p=[.9, .08, .02]),
+        "geboortejaar": rng.integers(1950, 2007, rows).astype(str),
+        "aantal_kinderen": rng.integers(0, 4, rows).astype(str)})
+    start = rng.integers(-400, 90, rows)
+    end = start + rng.integers(0, 200, rows)
+    verblijf = pd.DataFrame({
+        "client_id": client, "verblijf_id": np.char.add("V", np.arange(rows).astype(str)),
+        "startdatum": day(start),
+        "einddatum": np.where((end >= 0) & (end < 90), day(np.clip(end, 0, 89)), ""),
+        "opvangvorm": rng.choice(["crisisopvang", "residentieel", "ambulant"], rows),
+        "aanmelding_id": ""})
+    broken = rng.choice(rows, rows // 1000, replace=False)
+    instroom.loc[broken[::2], "geslacht"] = "onbekend"
+    instroom.loc[broken[1::2], "aanmelddatum"] = "2025-02-30"
+    verblijf.loc[broken[::2], "opvangvorm"] = "bed"
+    verblijf.loc[broken[1::2], "einddatum"] = "2024-12-31"
+    paths = []
+    for soort, frame in (("instroom", instroom), ("verblijf", verblijf)):
+        paths.append(folder / f"GM0344_2025Q1_{soort}.csv")
+        frame.to_csv(paths[-1], sep=";", index=False)
+    return paths
+
+
+def large_files(rows: int, out: Path, echo: Callable[[str], object] = print) -> dict:
+    """Issue 17's case: two files of ``rows`` rows, our ingest against DuckDB's read_csv of
+    the same files (both in a fresh process, the floor as a warm-up and a median of three).
+    The entry is kept in bench.json under ``twee_bestanden``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "raw"
+        paths = two_files(raw / "2025Q1", rows)
+        entry = {"rows_per_file": rows, "megabytes": round(sum(p.stat().st_size for p in paths)
+                                                           / 1e6, 1),
+                 "measured": dt.datetime.now().isoformat(timespec="minutes"),
+                 "duckdb": floor(str(raw), tmp),
+                 "ingest": _in_subprocess("measure", "ingest", str(raw), tmp)}
+    a, load = entry["duckdb"]["seconds"], entry["ingest"]["load_seconds"]
+    entry["load_over_floor"] = round(load / a, 2) if a else None
+    echo(f"two files of {rows:,} rows ({entry['megabytes']} MB): DuckDB read_csv {a}s, "
+         f"our ingest {load}s (x{entry['load_over_floor']}), with the rebuild of the models "
+         f"{entry['ingest']['seconds']}s; peak RSS {entry['ingest']['load_peak_rss_mb']} MB")
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "bench.json"
+    try:
+        results = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        results = {"schalen": []}
+    results.setdefault("twee_bestanden", {})[str(rows)] = entry
+    path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return entry
+
+
 def rapporten(warehouse: str, out_dir: str, scopes: str = "") -> dict:
     """(e) Render the last loaded quarter's reports (all 36 when ``scopes`` is empty, else
     the comma-separated scopes) exactly as ``opvangmonitor report`` does, 2 workers."""
@@ -308,6 +385,11 @@ def run_bench(schalen: list[float], kwartalen: tuple[str, str], out: Path,
     out.mkdir(parents=True, exist_ok=True)
     path = out / "bench.json"
     earlier = _load(path)
+    try:  # the two-file measurements of earlier runs stay too
+        results["twee_bestanden"] = json.loads(path.read_text(encoding="utf-8"))[
+            "twee_bestanden"]
+    except (OSError, ValueError, KeyError):
+        pass
     for schaal in schalen:
         with tempfile.TemporaryDirectory() as tmp:
             tmp_p = Path(tmp)

@@ -511,6 +511,10 @@ def bench(
     grafiek: Annotated[Path | None, typer.Option(
         "--grafiek", help="Only draw the cost-curve chart from OUT/bench.json to this PNG "
         "(e.g. docs/performance_kosten.png).", show_default=False)] = None,
+    twee_bestanden: Annotated[int | None, typer.Option(
+        "--twee-bestanden", help="Also measure two files (instroom and verblijf) of this many "
+        "rows each against DuckDB's read_csv of the same files (default 1000000, 20000 with "
+        "--quick; 0 for none).", show_default=False)] = None,
 ) -> None:
     """Measure ingest against DuckDB's read_csv and plain pandas, with peak memory, the
     latency of kerncijfers and capaciteit (formulas and simulation) and a quarter's report
@@ -518,7 +522,13 @@ def bench(
     bench.json."""
     import json
 
-    from pipeline.bench import capaciteit_latency, draw_chart, kerncijfers_latency, run_bench
+    from pipeline.bench import (
+        capaciteit_latency,
+        draw_chart,
+        kerncijfers_latency,
+        large_files,
+        run_bench,
+    )
 
     out_dir = out_dir or Path("bench/results/quick" if quick else "bench/results")
     if warehouse is not None:
@@ -536,6 +546,9 @@ def bench(
             raise fail(f"no {out_dir / 'bench.json'}: run 'opvangmonitor bench' first") from None
         out.print(f"Chart: {draw_chart(results, grafiek)}", highlight=False)
         return
+    rows = twee_bestanden if twee_bestanden is not None else (20_000 if quick else 1_000_000)
+    if rows:
+        large_files(rows, out_dir, echo=lambda line: out.print(line, highlight=False))
     schalen = [0.02] if quick else (schaal or [0.1, 1.0, 10.0])
     first, last = ("2025Q1", "2025Q2") if quick else kwartalen.split("..")
     bij = schalen[0] if quick else (1.0 if rapporten is None else rapporten)

@@ -38,6 +38,14 @@ def test_bench_quick_runs_and_writes_every_measure(wh, tmp_path):
     audit = entry["audit"]
     assert audit["periode"] == "2025Q2" and audit["geslaagd"] is True
     assert audit["cellen"] > 0 and audit["protect_seconds"] > 0
+    # issue 17's case: two files of 20,000 rows each in the quick run, against the floor
+    [two] = result["twee_bestanden"].values()
+    assert two["rows_per_file"] == 20_000 and len(two["duckdb"]["runs_seconds"]) == 3
+    assert two["duckdb"]["rows"] == 40_000
+    # one row in a thousand is broken on purpose: quarantined, never loaded
+    assert two["ingest"]["rows"] == 40_000 - 40
+    assert two["load_over_floor"] == round(two["ingest"]["load_seconds"]
+                                           / two["duckdb"]["seconds"], 2)
     # the cost-curve chart is written beside bench.json
     assert (tmp_path / "performance_kosten.png").read_bytes()[:4] == b"\x89PNG"
 

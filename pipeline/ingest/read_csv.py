@@ -122,7 +122,7 @@ def _read_plain_csv(text: str, delim: str, required: set[str], utf8: bytes | Non
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    if '"' in text or text.count("\r") != text.count("\r\n"):
+    if '"' in text or ("\r" in text and text.count("\r") != text.count("\r\n")):
         return None
     records = [(i, line.rstrip("\r").split(delim)) for i, line in enumerate(_head(text), start=1)]
     found = None
@@ -175,8 +175,9 @@ def arrow_text_frame(table, first_line: int) -> pd.DataFrame:
         keep = columns[0].is_valid()
         for c in columns[1:]:
             keep = pc.or_(keep, c.is_valid())
-        columns = [c.filter(keep) for c in columns]
-        lines = lines.filter(keep)
+        if not pc.all(keep).as_py():  # filtering copies every column: only when needed
+            columns = [c.filter(keep) for c in columns]
+            lines = lines.filter(keep)
     return pd.DataFrame(
         {name: pd.arrays.ArrowStringArray(c)
          for name, c in zip(table.column_names, columns, strict=True)},

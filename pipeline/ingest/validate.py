@@ -27,6 +27,7 @@ from schemas.common import (
     ROW_SHAPE_RULES,
     RowRule,
 )
+from schemas.keys import repeated
 
 #: Columns whose values may be shown in a rejection report: closed value domains only.
 #: Free-text ids and client_id are never echoed.
@@ -63,9 +64,12 @@ def prepare(table: TextTable, model: ModuleType, name: DeliveryName, bron: int =
         *[pl.col(c).cast(pl.String) for c in present],
         *[pl.lit(None, pl.String).alias(c) for c in cols if c not in present],
     )
+    # rewriting DD-MM-YYYY costs three regex passes: only for a column that has such dates
+    dmy = [c for c in model.DATE_COLUMNS
+           if frame.select(pl.col(c).str.contains(DMY).any()).item()]
     return frame.select(
         LINE,
-        *normalised(cols, model),
+        *normalised(cols, model, dmy),
         pl.lit(name.kwartaal_start.isoformat()).alias(KWARTAAL_START),
         pl.lit(name.kwartaal_eind.isoformat()).alias(KWARTAAL_EIND),
         pl.lit(str(bron)).alias(BRON),
@@ -75,12 +79,12 @@ def prepare(table: TextTable, model: ModuleType, name: DeliveryName, bron: int =
 DMY = r"^([0-9]{1,2})-([0-9]{1,2})-([0-9]{4})$"
 
 
-def normalised(cols: list[str], model: ModuleType) -> list[pl.Expr]:
+def normalised(cols: list[str], model: ModuleType, dmy: list[str]) -> list[pl.Expr]:
     """Rewrite delivered spellings into the one form the schemas check.
 
     Enumerations are matched case-insensitively, codes upper-cased, and ``DD-MM-YYYY``
-    dates rewritten to ``YYYY-MM-DD``. A value that fits no form is left as it is, so
-    the schema reports it.
+    dates (in the date columns ``dmy``, which hold some) rewritten to ``YYYY-MM-DD``. A
+    value that fits no form is left as it is, so the schema reports it.
     """
     out = []
     for c in cols:
@@ -89,7 +93,7 @@ def normalised(cols: list[str], model: ModuleType) -> list[pl.Expr]:
             e = e.str.to_lowercase()
         elif c in model.CODE_COLUMNS:
             e = e.str.to_uppercase()
-        elif c in model.DATE_COLUMNS:
+        elif c in dmy:
             day = e.str.extract(DMY, 1).str.zfill(2)
             month = e.str.extract(DMY, 2).str.zfill(2)
             year = e.str.extract(DMY, 3)
@@ -117,11 +121,15 @@ def validate_many(items: list[tuple[TextTable, DeliveryName]], model: ModuleType
     for i, (table, name) in enumerate(items):
         frame = prepare(table, model, name, bron=i)
         rows_read.append(frame.height)
-        # a row equal in every delivered column to an earlier one is loaded once
-        repeat = ~pl.struct(content).is_first_distinct() if content else pl.lit(False)
-        marked = frame.with_columns(repeat.alias("_dup"))
-        dups.append(int(marked["_dup"].sum()))
-        frames.append(marked.filter(~pl.col("_dup")).drop("_dup") if dups[-1] else frame)
+        # a row equal in every delivered column to an earlier one is loaded once; such rows
+        # share their key, so the whole rows are compared only when some key repeats
+        if frame.select(repeated([model.KEY]).any()).item():
+            marked = frame.with_columns((~pl.struct(content).is_first_distinct()).alias("_dup"))
+            dups.append(int(marked["_dup"].sum()))
+            frame = marked.filter(~pl.col("_dup")).drop("_dup")
+        else:
+            dups.append(0)
+        frames.append(frame)
     sizes = [f.height for f in frames]
     offsets = np.cumsum([0] + sizes)
     batch = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
