@@ -116,7 +116,7 @@ def _write_batch(con, file: str, sha256: str, name: DeliveryName, b: SoortBatch)
     fault_point("before_rows")
     # As an Arrow table: DuckDB scans Arrow columns without converting pandas' strings
     # row by row, and casts the ISO date and number text to the table's types on insert.
-    rows = pa.Table.from_pandas(b.rows.reset_index(), preserve_index=False)
+    rows = arrow_rows(b.rows)
     con.register("_batch_rows", rows)
     try:
         con.execute(f"INSERT INTO raw_{b.soort} BY NAME SELECT ? AS load_id, "
@@ -147,18 +147,27 @@ def _write_batch(con, file: str, sha256: str, name: DeliveryName, b: SoortBatch)
             "message": message}
 
 
+def arrow_rows(rows: pd.DataFrame) -> pa.Table:
+    """The rows with their source line as an Arrow table. Text columns are Arrow already
+    and are taken as they are (``pa.Table.from_pandas`` costs ~3 ms per small file)."""
+    columns = {"bronregel": pa.array(rows.index.to_numpy(), type=pa.int64())}
+    for c in rows.columns:
+        values = rows[c].array
+        columns[c] = (values._pa_array if isinstance(values, pd.arrays.ArrowStringArray)
+                      else pa.array(rows[c].to_list()))
+    return pa.table(columns)
+
+
 def _insert_load(con, file, sha256, name: DeliveryName | None, soort, status, rows_read,
                  rows_loaded, rows_quarantined, message) -> int:
-    load_id = scalar(con, "SELECT nextval('load_id_seq')")
-    con.execute(
+    return int(con.execute(
         "INSERT INTO loads (load_id, file, sha256, centrumgemeente, kwartaal, soort, status, "
         "rows_read, rows_loaded, rows_quarantined, message, loaded_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [load_id, file, sha256, name.centrumgemeente if name else None,
+        "VALUES (nextval('load_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING load_id",
+        [file, sha256, name.centrumgemeente if name else None,
          name.kwartaal if name else None, soort, status, rows_read, rows_loaded,
          rows_quarantined, message, now()],
-    )
-    return int(load_id)
+    ).fetchall()[0][0])
 
 
 def load_history(con: duckdb.DuckDBPyConnection) -> list[dict]:

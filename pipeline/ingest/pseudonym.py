@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 KEY_BYTES = 32
 
@@ -59,8 +60,7 @@ def load_or_create_key(path: Path) -> bytes:
 #: one vectorised call for a whole column instead of one Python call per client id (6 s
 #: against 1.1 s for a million ids). sha256 gives hex, so the inner digest is unhexed back
 #: to its bytes before the outer hash; a missing id is NULL throughout.
-_HMAC_SQL = ("SELECT left(sha256($opad || unhex(sha256($ipad || encode($prefix || cid)))), 32) "
-             "AS p FROM ids")
+_HMAC_SQL = "SELECT left(sha256($opad || unhex(sha256($ipad || encode(m)))), 32) AS p FROM ids"
 _BLOCK = 64  # SHA-256's block size in bytes
 
 
@@ -68,24 +68,43 @@ def pseudonymise(key: bytes, centrumgemeente: str, client_ids: pd.Series) -> pd.
     """HMAC-SHA256 of 'CG:client_id' (UTF-8), its first 32 hex characters; missing stays
     missing. The same pseudonyms as ``hmac.new(key, b'CG:' + id, sha256)`` (the test
     compares with it), so warehouses built before keep matching."""
-    if client_ids.empty:  # most files reject nothing: no call for their quarantine
-        return pd.Series([], index=client_ids.index, dtype="string")
+    return pseudonymise_many(key, [(centrumgemeente, client_ids)])[0]
+
+
+def pseudonymise_many(key: bytes, parts: list[tuple[str, pd.Series]]) -> list[pd.Series]:
+    """:func:`pseudonymise` for the client ids of many files at once, one DuckDB call for
+    all of them (a call costs milliseconds, a quarter has a thousand files)."""
+    parts = [(cg, ids) for cg, ids in parts]
+    if not any(len(ids) for _, ids in parts):  # e.g. quarantines that reject nothing
+        return [pd.Series([], index=ids.index, dtype="string") for _, ids in parts]
     if len(key) > _BLOCK:
         key = hashlib.sha256(key).digest()
     block = key.ljust(_BLOCK, b"\0")
-    # A client has several rows (aanmeldingen, verblijven): hash each id once.
-    codes, uniques = pd.factorize(client_ids, use_na_sentinel=True)
-    ids = pa.table({"cid": pa.array(uniques, type=pa.large_string(), from_pandas=True)})
+    text = pa.large_string()
+    prefix = pa.concat_arrays([pa.repeat(pa.scalar(f"{cg}:", text), len(ids))
+                               for cg, ids in parts])
+    cid = pa.chunked_array([pa.array(ids, type=text, from_pandas=True) for _, ids in parts],
+                           type=text).combine_chunks()
+    # The message, 'CG:client_id', missing where the id is; a client has several rows
+    # (aanmeldingen, verblijven), so each distinct message is hashed once.
+    message = pc.binary_join_element_wise(prefix, cid, pa.scalar("", text))
+    codes, uniques = pd.factorize(pd.arrays.ArrowStringArray(message), use_na_sentinel=True)
+    ids = pa.table({"m": pa.array(uniques, type=text, from_pandas=True)})
     con = _connection()
     con.register("ids", ids)
     try:
         out = con.sql(_HMAC_SQL, params={"opad": bytes(b ^ 0x5C for b in block),
                                          "ipad": bytes(b ^ 0x36 for b in block),
-                                         "prefix": f"{centrumgemeente}:"}).to_arrow_table()
+                                         }).to_arrow_table()
     finally:
         con.unregister("ids")
-    hashed = out.column("p").combine_chunks().take(pa.array(codes, mask=codes < 0))
-    return pd.Series(pd.arrays.ArrowStringArray(hashed), index=client_ids.index)
+    hashed = out.column("p").combine_chunks().cast(text).take(pa.array(codes, mask=codes < 0))
+    result, start = [], 0
+    for _, ids in parts:
+        piece = hashed.slice(start, len(ids))
+        start += len(ids)
+        result.append(pd.Series(pd.arrays.ArrowStringArray(piece), index=ids.index))
+    return result
 
 
 @functools.cache

@@ -100,6 +100,7 @@ def ingest_paths(
     run = IngestRun()
     reports: list[pd.DataFrame] = []
     pending: list[Prepared] = []
+    pending_rows = 0
     in_flight: list[tuple[list[Prepared], Future]] = []
 
     def write_in_flight() -> None:
@@ -116,18 +117,21 @@ def ingest_paths(
         """Validate the pending files in the background, and meanwhile write the batch
         validated before them (the connection stays on this thread): reading, validating
         and writing overlap, while every file still gets its own transaction, in order."""
+        nonlocal pending_rows
         if pending:
             validating = worker.submit(_validate, list(pending), key)
             write_in_flight()
             in_flight.append((list(pending), validating))
             pending.clear()
+            pending_rows = 0
 
     with ThreadPoolExecutor(max_workers=1) as worker:
         for path in find_files(paths):
             outcome = _prepare(con, path, lidmaatschap, today)
             if isinstance(outcome, Prepared):
                 pending.append(outcome)
-                if sum(p.rows for p in pending) >= batch_rows:
+                pending_rows += outcome.rows
+                if pending_rows >= batch_rows:
                     flush()
                 continue
             results, report = outcome
@@ -197,21 +201,27 @@ def _validate(pending: list[Prepared], key: bytes) -> list[list]:
         return validate.validate_many([(p.tables[soort], p.name) for _, p in items], model)
 
     with ThreadPoolExecutor(max_workers=1) as hasher:
-        hashing = [hasher.submit(_pseudonyms, p, key) for p in pending]
+        hashing = hasher.submit(_pseudonyms, pending, key)
         with ThreadPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1) or 1) as pool:
             outcomes_per_job = list(pool.map(run, jobs))
         validated: dict[tuple[int, str], validate.Validated] = {}
         for (soort, _, items), outcomes in zip(jobs, outcomes_per_job, strict=True):
             for (i, _), v in zip(items, outcomes, strict=True):
                 validated[(i, soort)] = v
-        return [[_batch(soort, validated[(i, soort)], hashing[i].result().get(soort))
+        pseudonyms = hashing.result()
+        return [[_batch(soort, validated[(i, soort)], pseudonyms.get((i, soort)))
                  for soort in p.tables] for i, p in enumerate(pending)]
 
 
-def _pseudonyms(p: Prepared, key: bytes) -> dict[str, pd.Series]:
-    """The pseudonym of every delivered client_id of a file, per soort, by source line."""
-    return {soort: pseudonym.pseudonymise(key, p.name.centrumgemeente, t.frame["client_id"])
-            for soort, t in p.tables.items() if "client_id" in t.frame}
+def _pseudonyms(pending: list[Prepared], key: bytes) -> dict[tuple[int, str], pd.Series]:
+    """The pseudonym of every delivered client_id of every pending file, by (file, soort),
+    indexed by source line: one hashing call for the whole batch."""
+    where = [(i, soort) for i, p in enumerate(pending) for soort, t in p.tables.items()
+             if "client_id" in t.frame]
+    hashed = pseudonym.pseudonymise_many(key, [
+        (pending[i].name.centrumgemeente, pending[i].tables[soort].frame["client_id"])
+        for i, soort in where])
+    return dict(zip(where, hashed, strict=True))
 
 
 def _write(con, p: Prepared, batches) -> tuple[list[FileResult], pd.DataFrame]:
@@ -236,8 +246,16 @@ def _write(con, p: Prepared, batches) -> tuple[list[FileResult], pd.DataFrame]:
     return results, report
 
 
+_EMPTY_REPORT = pd.DataFrame(columns=REPORT_COLUMNS)
+
+
 def _empty_report() -> pd.DataFrame:
-    return pd.DataFrame(columns=REPORT_COLUMNS)
+    """No rejection lines (one shared empty frame: building one costs milliseconds)."""
+    return _EMPTY_REPORT
+
+
+_EMPTY_QUARANTINE = pd.DataFrame(columns=["bronregel", "kolom", "regel", "melding", "oplossing",
+                                          "record"])
 
 
 def _by_line(values: pd.Series, lines: pd.Index) -> pd.Series:
@@ -282,15 +300,19 @@ def _batch(soort: str, v: validate.Validated, pseudonyms: pd.Series | None):
     ``pseudonyms`` holds the pseudonym of every line's client_id."""
     model = MODELS[soort]
     rows = validate.typed(v.good, model)
-    rejected = v.rejected_rows.copy()
     if "client_id" in rows:
-        rows.pop("client_id")
-        rows.insert(0, "client_pseudoniem", _by_line(pseudonyms, rows.index))
-        rejected["client_id"] = _by_line(pseudonyms, rejected.index)
-        rejected = rejected.rename(columns={"client_id": "client_pseudoniem"})
-    records = rejected.apply(validate.record_json, axis=1) if len(rejected) else pd.Series(
-        dtype="string")
-    quarantine = v.failures.drop(columns=["waarde"]).copy()
-    quarantine["record"] = quarantine["bronregel"].map(records) if len(quarantine) else []
+        rows = pd.DataFrame(
+            {"client_pseudoniem": _by_line(pseudonyms, rows.index),
+             **{c: rows[c] for c in rows.columns if c != "client_id"}}, index=rows.index)
+    if not len(v.failures):  # most files: nothing quarantined, nothing more to do
+        quarantine = _EMPTY_QUARANTINE
+    else:
+        rejected = v.rejected_rows.copy()
+        if "client_id" in rejected:
+            rejected["client_id"] = _by_line(pseudonyms, rejected.index)
+            rejected = rejected.rename(columns={"client_id": "client_pseudoniem"})
+        records = rejected.apply(validate.record_json, axis=1)
+        quarantine = v.failures.drop(columns=["waarde"]).copy()
+        quarantine["record"] = quarantine["bronregel"].map(records)
     batch = load.SoortBatch(soort, rows, quarantine, v.rows_read, v.warnings)
     return batch, v.failures
