@@ -252,6 +252,7 @@ def open_notebook(db_file: Path | None, port: int | None, browser: bool, err: Co
     The warehouse is handed to the kernel as OPVANGMONITOR_DB, made absolute, because the
     kernel runs in notebooks/ where the default relative path would point nowhere."""
     import os
+    import signal
     import subprocess
 
     root = Path(__file__).resolve().parents[1]
@@ -272,7 +273,14 @@ def open_notebook(db_file: Path | None, port: int | None, browser: bool, err: Co
     cmd += [] if browser else ["--no-browser"]
     # containers and CI run as root, where JupyterLab refuses to start without this
     cmd += ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    proc = subprocess.Popen(cmd, cwd=notebooks, env=env)
+    # A stop signal for this command stops JupyterLab too (Ctrl-C reaches both anyway):
+    # otherwise the server would be left running, holding its port and the kernel.
+    previous = signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
     try:
-        return subprocess.call(cmd, cwd=notebooks, env=env)
+        return proc.wait()
     except KeyboardInterrupt:
+        proc.wait()
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 
+import psutil
 import pytest
 
 from tests.conftest import SAMPLE
@@ -77,11 +78,17 @@ def test_notebook_command_serves_jupyterlab_with_the_project_kernel(wh, tmp_path
         notebook = json.loads(body)["content"]
         assert notebook["metadata"]["kernelspec"]["name"] == "opvangmonitor"
     finally:
+        server = psutil.Process(proc.pid).children(recursive=True)
         proc.terminate()
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+        # stopping the command stops JupyterLab too: no server is left holding the port
+        _, alive = psutil.wait_procs(server, timeout=20)
+        for leftover in alive:
+            leftover.kill()
+    assert server and not alive, f"JupyterLab kept running after the command stopped: {alive}"
 
 
 def test_exploration_notebook_opens_the_configured_warehouse_and_says_so(wh, tmp_path):

@@ -22,6 +22,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.ingest.text_table import arrow_text
+
 KEY_BYTES = 32
 
 
@@ -83,7 +85,7 @@ def pseudonymise_many(key: bytes, parts: list[tuple[str, pd.Series]]) -> list[pd
     text = pa.large_string()
     prefix = pa.concat_arrays([pa.repeat(pa.scalar(f"{cg}:", text), len(ids))
                                for cg, ids in parts])
-    cid = pa.chunked_array([pa.array(ids, type=text, from_pandas=True) for _, ids in parts],
+    cid = pa.chunked_array([chunk for _, ids in parts for chunk in arrow_text(ids).chunks],
                            type=text).combine_chunks()
     # The message, 'CG:client_id', missing where the id is; a client has several rows
     # (aanmeldingen, verblijven), so each distinct message is hashed once.

@@ -114,3 +114,14 @@ def _text_frame(header: list[str], rows: list[list[str]], lines: list[int]) -> p
     frame = pd.DataFrame(cols, index=pd.Index(lines, name="bronregel"), dtype=TEXT_DTYPE)
     frame = frame.apply(lambda s: s.str.strip())
     return frame.replace("", pd.NA)
+
+
+def arrow_text(values: pd.Series):
+    """A column as Arrow text (large_string). An Arrow-backed column is taken as it is:
+    ``pa.array`` would convert it through Python objects (about a second per million)."""
+    import pyarrow as pa
+
+    array = values.array
+    if isinstance(array, pd.arrays.ArrowStringArray):
+        return array._pa_array.cast(pa.large_string())
+    return pa.chunked_array([pa.array(values, type=pa.large_string(), from_pandas=True)])
