@@ -46,7 +46,7 @@ REDENEN_EINDE = (
 BELEMMERINGEN = ("geen_woning", "geen_vervolghulp", "niet_terug_naar_herkomst", "financien",
                  "verblijfsstatus")
 
-# Digits are written [0-9]: a regex \\d also matches other scripts' digits.
+# Digits are written [0-9]: a regex \d also matches other scripts' digits.
 CLIENT_ID_PATTERN = r"[A-Za-z0-9_\-]{1,64}"
 ISO_DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 GEMEENTE_PATTERN = r"GM[0-9]{4}|BUITENLAND"

@@ -45,11 +45,19 @@ SEPARATOR = "|"
 col = pl.col
 
 
+def belemmeringen_delen(column: str) -> pl.Expr:
+    """'geen_woning | financien' -> ['geen_woning', 'financien']; empty parts dropped.
+    The one reading of the delivered text: the rule below and the warehouse's list
+    column (:func:`split_belemmeringen`) both use it."""
+    parts = pl.col(column).str.split(SEPARATOR).list.eval(pl.element().str.strip_chars())
+    return parts.list.eval(pl.element().filter(pl.element() != ""))
+
+
 def split_belemmeringen(s: pd.Series) -> pd.Series:
-    """'geen_woning|financien' -> ['geen_woning', 'financien']; empty -> [] (for the
-    warehouse's list column; the rule below reads the text the same way)."""
-    return s.fillna("").str.split(SEPARATOR, regex=False).map(
-        lambda xs: [x.strip() for x in xs if x.strip()])
+    """The delivered text as lists for the warehouse; empty or missing -> []."""
+    frame = pl.DataFrame({"b": s.fillna("").to_list()}, schema={"b": pl.String})
+    return pd.Series(frame.select(belemmeringen_delen("b"))["b"].to_list(), index=s.index,
+                     dtype=object)
 
 
 class UitstroomModel(ClientModel):
@@ -78,8 +86,7 @@ class UitstroomModel(ClientModel):
 
     @pa.check("belemmeringen", name="belemmeringen_waarde")
     def _belemmeringen(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        parts = col(data.key).str.split(SEPARATOR).list.eval(pl.element().str.strip_chars())
-        allowed = parts.list.eval((pl.element() == "") | pl.element().is_in(BELEMMERINGEN))
+        allowed = belemmeringen_delen(data.key).list.eval(pl.element().is_in(BELEMMERINGEN))
         return value_rule(data, allowed.list.all())
 
     @pa.check("gemeente_bestemming", name="gemeente_bestemming_vorm")

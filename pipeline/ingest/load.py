@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from pipeline.ingest.names import DeliveryName
+from pipeline.ingest.text_table import arrow_text
 from pipeline.warehouse.db import scalar, transaction
 
 LOAD_COLUMNS = (
@@ -152,9 +153,8 @@ def arrow_rows(rows: pd.DataFrame) -> pa.Table:
     and are taken as they are (``pa.Table.from_pandas`` costs ~3 ms per small file)."""
     columns = {"bronregel": pa.array(rows.index.to_numpy(), type=pa.int64())}
     for c in rows.columns:
-        values = rows[c].array
-        columns[c] = (values._pa_array if isinstance(values, pd.arrays.ArrowStringArray)
-                      else pa.array(rows[c].to_list()))
+        columns[c] = (arrow_text(rows[c]) if isinstance(rows[c].array, pd.arrays.ArrowStringArray)
+                      else pa.array(rows[c].to_list()))  # the list column of belemmeringen
     return pa.table(columns)
 
 

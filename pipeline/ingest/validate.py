@@ -18,7 +18,7 @@ import polars as pl
 import pyarrow
 
 from pipeline.ingest.names import DeliveryName
-from pipeline.ingest.text_table import TextTable
+from pipeline.ingest.text_table import TextTable, arrow_text
 from schemas import schema_of
 from schemas.common import (
     BRON,
@@ -64,8 +64,8 @@ def prepare(items: list[tuple[TextTable, DeliveryName]], model: ModuleType) -> p
         frame = table.frame
         tables.append(pyarrow.table(
             {LINE: pyarrow.array(frame.index.to_numpy(), type=pyarrow.int64()),
-             **{c: (pyarrow.chunked_array(frame[c].array._pa_array).cast(text) if c in frame
-                    else pyarrow.nulls(len(frame), text)) for c in cols}}))
+             **{c: (arrow_text(frame[c]) if c in frame else pyarrow.nulls(len(frame), text))
+                for c in cols}}))
     sizes = [t.num_rows for t in tables]
     batch = pl.from_arrow(pyarrow.concat_tables(tables)) if tables else pl.DataFrame()
 
@@ -147,7 +147,7 @@ def validate_many(items: list[tuple[TextTable, DeliveryName]], model: ModuleType
     except pa.errors.SchemaErrors as exc:
         failures.append(_describe(exc.failure_cases, model, batch))
     fail = (pd.concat(failures, ignore_index=True) if failures
-            else pd.DataFrame(columns=["rij", "kolom", "regel", "melding", "oplossing", "waarde"]))
+            else pd.DataFrame(columns=_CASE_COLUMNS))
     fail = fail.drop_duplicates(["rij", "regel"])
     rij = fail["rij"].to_numpy(int)
     fail["bron"] = item_of[rij]
@@ -186,6 +186,8 @@ def text_frame(frame: pl.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 FAILURE_COLUMNS = ["bronregel", "kolom", "regel", "melding", "oplossing", "waarde"]
+#: A failure while validating a batch: ``rij`` is its position in the batch.
+_CASE_COLUMNS = ["rij", "kolom", "regel", "melding", "oplossing", "waarde"]
 
 
 def _shape_failures(table: TextTable, lines_kept: np.ndarray, offset: int) -> pd.DataFrame:
@@ -201,8 +203,7 @@ def _shape_failures(table: TextTable, lines_kept: np.ndarray, offset: int) -> pd
             out.append({"rij": offset + int(k), "kolom": None, "regel": regel,
                         "melding": f"{rule.melding} ({detail})", "oplossing": rule.oplossing,
                         "waarde": None})
-    return pd.DataFrame(out, columns=["rij", "kolom", "regel", "melding", "oplossing",
-                                      "waarde"]).astype({"rij": "int64"})
+    return pd.DataFrame(out, columns=_CASE_COLUMNS).astype({"rij": "int64"})
 
 
 def _describe(cases: pl.DataFrame, model: ModuleType, frame: pl.DataFrame) -> pd.DataFrame:
@@ -239,8 +240,7 @@ def _describe(cases: pl.DataFrame, model: ModuleType, frame: pl.DataFrame) -> pd
             "oplossing": rule.oplossing,
             "waarde": waarde,
         })
-    return pd.DataFrame(out, columns=["rij", "kolom", "regel", "melding", "oplossing",
-                                      "waarde"])
+    return pd.DataFrame(out, columns=_CASE_COLUMNS)
 
 
 def record_json(row: pd.Series) -> str:
