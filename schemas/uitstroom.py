@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pandera.polars as pa
 import polars as pl
 
@@ -45,19 +44,18 @@ SEPARATOR = "|"
 col = pl.col
 
 
-def belemmeringen_delen(column: str) -> pl.Expr:
+def belemmeringen_delen(column: str | pl.Expr) -> pl.Expr:
     """'geen_woning | financien' -> ['geen_woning', 'financien']; empty parts dropped.
     The one reading of the delivered text: the rule below and the warehouse's list
-    column (:func:`split_belemmeringen`) both use it."""
-    parts = pl.col(column).str.split(SEPARATOR).list.eval(pl.element().str.strip_chars())
+    column (``LIST_COLUMNS``) both use it."""
+    text = pl.col(column) if isinstance(column, str) else column
+    parts = text.str.split(SEPARATOR).list.eval(pl.element().str.strip_chars())
     return parts.list.eval(pl.element().filter(pl.element() != ""))
 
 
-def split_belemmeringen(s: pd.Series) -> pd.Series:
-    """The delivered text as lists for the warehouse; empty or missing -> []."""
-    frame = pl.DataFrame({"b": s.fillna("").to_list()}, schema={"b": pl.String})
-    return pd.Series(frame.select(belemmeringen_delen("b"))["b"].to_list(), index=s.index,
-                     dtype=object)
+#: Columns the warehouse keeps as a list, and how the delivered text is read into one
+#: (empty or missing: an empty list).
+LIST_COLUMNS = {"belemmeringen": belemmeringen_delen}
 
 
 class UitstroomModel(ClientModel):

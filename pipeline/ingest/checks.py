@@ -95,8 +95,10 @@ def check_no_bsn(client_ids: pd.Series) -> None:
     """Refuse the file when any client_id could be a BSN (9 digits passing the 11-proef)."""
     import pyarrow.compute as pc
 
-    # in Arrow, not pandas: ~0.2 ms instead of ~3 ms for a small file
-    nine = pc.fill_null(pc.match_substring_regex(arrow_text(client_ids), r"^[0-9]{9}$"),
+    # in Arrow, not pandas (~0.2 ms instead of ~3 ms for a small file), and without a
+    # regular expression (a million ids: 15 ms instead of 0.2 s)
+    ids = arrow_text(client_ids)
+    nine = pc.fill_null(pc.and_(pc.equal(pc.binary_length(ids), 9), pc.ascii_is_decimal(ids)),
                         False).to_numpy()
     candidates = client_ids[nine]
     hits = [line for line, v in candidates.items() if passes_elfproef(v)]

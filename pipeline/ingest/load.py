@@ -16,7 +16,6 @@ import pandas as pd
 import pyarrow as pa
 
 from pipeline.ingest.names import DeliveryName
-from pipeline.ingest.text_table import arrow_text
 from pipeline.warehouse.db import scalar, transaction
 
 LOAD_COLUMNS = (
@@ -30,7 +29,7 @@ class SoortBatch:
     """The validated content of one soort of one file, ready to write."""
 
     soort: str
-    rows: pd.DataFrame          # typed rows incl. client_pseudoniem, index = bronregel
+    rows: pa.Table              # bronregel, client_pseudoniem and the contract's columns
     quarantine: pd.DataFrame    # bronregel, kolom, regel, melding, oplossing, record
     rows_read: int
     warnings: list[str] = field(default_factory=list)
@@ -115,10 +114,9 @@ def _write_batch(con, file: str, sha256: str, name: DeliveryName, b: SoortBatch)
     load_id = _insert_load(con, file, sha256, name, b.soort, "loaded", b.rows_read,
                            len(b.rows), n_bad, message)
     fault_point("before_rows")
-    # As an Arrow table: DuckDB scans Arrow columns without converting pandas' strings
-    # row by row, and casts the ISO date and number text to the table's types on insert.
-    rows = arrow_rows(b.rows)
-    con.register("_batch_rows", rows)
+    # As an Arrow table: DuckDB scans Arrow columns without converting them row by row,
+    # and casts the ISO date and number text to the table's types on insert.
+    con.register("_batch_rows", b.rows)
     try:
         con.execute(f"INSERT INTO raw_{b.soort} BY NAME SELECT ? AS load_id, "
                     "? AS centrumgemeente, ? AS kwartaal, * FROM _batch_rows",
@@ -146,16 +144,6 @@ def _write_batch(con, file: str, sha256: str, name: DeliveryName, b: SoortBatch)
         superseded.append(old_id)
     return {"soort": b.soort, "status": "loaded", "load_id": load_id, "superseded": superseded,
             "message": message}
-
-
-def arrow_rows(rows: pd.DataFrame) -> pa.Table:
-    """The rows with their source line as an Arrow table. Text columns are Arrow already
-    and are taken as they are (``pa.Table.from_pandas`` costs ~3 ms per small file)."""
-    columns = {"bronregel": pa.array(rows.index.to_numpy(), type=pa.int64())}
-    for c in rows.columns:
-        columns[c] = (arrow_text(rows[c]) if isinstance(rows[c].array, pd.arrays.ArrowStringArray)
-                      else pa.array(rows[c].to_list()))  # the list column of belemmeringen
-    return pa.table(columns)
 
 
 def _insert_load(con, file, sha256, name: DeliveryName | None, soort, status, rows_read,

@@ -15,6 +15,7 @@ import hashlib
 import os
 import secrets
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -73,14 +74,26 @@ def pseudonymise(key: bytes, centrumgemeente: str, client_ids: pd.Series) -> pd.
     return pseudonymise_many(key, [(centrumgemeente, client_ids)])[0]
 
 
-def pseudonymise_many(key: bytes, parts: list[tuple[str, pd.Series]]) -> list[pd.Series]:
+@dataclass
+class Memo:
+    """The messages hashed for the previous batch of a run and their pseudonyms.
+
+    Consecutive batches share clients (a client's instroom, verblijf and uitstroom of a
+    quarter, or the next quarter of the same centrumgemeente), and looking a pseudonym up
+    costs a fraction of computing it. Only the last batch is kept, so the memo never
+    outgrows one batch."""
+
+    messages: pa.Array | None = None
+    pseudonyms: pa.Array | None = None
+
+
+def pseudonymise_many(key: bytes, parts: list[tuple[str, pd.Series]], memo: Memo | None = None
+                      ) -> list[pd.Series]:
     """:func:`pseudonymise` for the client ids of many files at once, one DuckDB call for
-    all of them (a call costs milliseconds, a quarter has a thousand files)."""
+    all of them (a call costs milliseconds, a quarter has a thousand files). ``memo``
+    (the same key's, for one run) saves hashing again what the previous call hashed."""
     if not any(len(ids) for _, ids in parts):  # e.g. quarantines that reject nothing
         return [pd.Series([], index=ids.index, dtype="string") for _, ids in parts]
-    if len(key) > _BLOCK:
-        key = hashlib.sha256(key).digest()
-    block = key.ljust(_BLOCK, b"\0")
     text = pa.large_string()
     prefix = pa.concat_arrays([pa.repeat(pa.scalar(f"{cg}:", text), len(ids))
                                for cg, ids in parts])
@@ -89,22 +102,39 @@ def pseudonymise_many(key: bytes, parts: list[tuple[str, pd.Series]]) -> list[pd
     # The message, 'CG:client_id', missing where the id is; a client has several rows
     # (aanmeldingen, verblijven), so each distinct message is hashed once.
     message = pc.binary_join_element_wise(prefix, cid, pa.scalar("", text)).dictionary_encode()
-    ids = pa.table({"m": message.dictionary})
-    con = _connection()
-    con.register("ids", ids)
-    try:
-        out = con.sql(_HMAC_SQL, params={"opad": bytes(b ^ 0x5C for b in block),
-                                         "ipad": bytes(b ^ 0x36 for b in block),
-                                         }).to_arrow_table()
-    finally:
-        con.unregister("ids")
-    hashed = out.column("p").combine_chunks().cast(text).take(message.indices)  # null: null
+    distinct = message.dictionary
+    if memo is not None and memo.messages is not None:
+        known = pc.index_in(distinct, value_set=memo.messages)
+        new = known.is_null()
+        fresh = _hmac(key, distinct.filter(new))
+        hashed = pc.replace_with_mask(memo.pseudonyms.take(known), new, fresh)
+    else:
+        hashed = _hmac(key, distinct)
+    if memo is not None:
+        memo.messages, memo.pseudonyms = distinct, hashed
+    hashed = hashed.take(message.indices)  # a missing id stays missing
     result, start = [], 0
     for _, ids in parts:
         piece = hashed.slice(start, len(ids))
         start += len(ids)
         result.append(pd.Series(pd.arrays.ArrowStringArray(piece), index=ids.index))
     return result
+
+
+def _hmac(key: bytes, messages: pa.Array) -> pa.Array:
+    """HMAC-SHA256 of each message, its first 32 hex characters, as large_string."""
+    if len(key) > _BLOCK:
+        key = hashlib.sha256(key).digest()
+    block = key.ljust(_BLOCK, b"\0")
+    con = _connection()
+    con.register("ids", pa.table({"m": messages}))
+    try:
+        out = con.sql(_HMAC_SQL, params={"opad": bytes(b ^ 0x5C for b in block),
+                                         "ipad": bytes(b ^ 0x36 for b in block),
+                                         }).to_arrow_table()
+    finally:
+        con.unregister("ids")
+    return out.column("p").combine_chunks().cast(pa.large_string())
 
 
 @functools.cache

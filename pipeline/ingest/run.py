@@ -24,7 +24,7 @@ from pipeline.ingest import checks, load, pseudonym, validate
 from pipeline.ingest.names import DeliveryName, FileRejected, find_files, parse_name
 from pipeline.ingest.read_csv import read_csv_file
 from pipeline.ingest.read_xlsx import read_xlsx_sheets
-from pipeline.ingest.text_table import TextTable
+from pipeline.ingest.text_table import TextTable, arrow_text
 from schemas import MODELS
 
 REPORT_COLUMNS = ["bestand", "soort", "bronregel", "kolom", "regel", "probleem", "oplossing",
@@ -102,6 +102,7 @@ def ingest_paths(
     pending: list[Prepared] = []
     pending_rows = 0
     in_flight: list[tuple[list[Prepared], Future]] = []
+    memo = pseudonym.Memo()
 
     def write_in_flight() -> None:
         for batch, validating in in_flight:
@@ -119,7 +120,7 @@ def ingest_paths(
         and writing overlap, while every file still gets its own transaction, in order."""
         nonlocal pending_rows
         if pending:
-            validating = worker.submit(_validate, list(pending), key)
+            validating = worker.submit(_validate, list(pending), key, memo)
             write_in_flight()
             in_flight.append((list(pending), validating))
             pending.clear()
@@ -182,7 +183,8 @@ def _rejected(con, file: str, sha: str, name: DeliveryName | None, exc: FileReje
     return [result], report
 
 
-def _validate(pending: list[Prepared], key: bytes) -> list[list]:
+def _validate(pending: list[Prepared], key: bytes, memo: pseudonym.Memo | None = None
+              ) -> list[list]:
     """One validation pass per soort over all pending files; per file, its soorts' batches
     ready to write (rows typed and pseudonymised, quarantine described).
 
@@ -201,7 +203,7 @@ def _validate(pending: list[Prepared], key: bytes) -> list[list]:
         return validate.validate_many([(p.tables[soort], p.name) for _, p in items], model)
 
     with ThreadPoolExecutor(max_workers=1) as hasher:
-        hashing = hasher.submit(_pseudonyms, pending, key)
+        hashing = hasher.submit(_pseudonyms, pending, key, memo)
         with ThreadPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1) or 1) as pool:
             outcomes_per_job = list(pool.map(run, jobs))
         validated: dict[tuple[int, str], validate.Validated] = {}
@@ -213,14 +215,15 @@ def _validate(pending: list[Prepared], key: bytes) -> list[list]:
                  for soort in p.tables] for i, p in enumerate(pending)]
 
 
-def _pseudonyms(pending: list[Prepared], key: bytes) -> dict[tuple[int, str], pd.Series]:
+def _pseudonyms(pending: list[Prepared], key: bytes, memo: pseudonym.Memo | None = None
+                ) -> dict[tuple[int, str], pd.Series]:
     """The pseudonym of every delivered client_id of every pending file, by (file, soort),
     indexed by source line: one hashing call for the whole batch."""
     where = [(i, soort) for i, p in enumerate(pending) for soort, t in p.tables.items()
              if "client_id" in t.frame]
     hashed = pseudonym.pseudonymise_many(key, [
         (pending[i].name.centrumgemeente, pending[i].tables[soort].frame["client_id"])
-        for i, soort in where])
+        for i, soort in where], memo)
     return dict(zip(where, hashed, strict=True))
 
 
@@ -296,14 +299,14 @@ def _read(path: Path, name: DeliveryName) -> tuple[dict[str, TextTable], list[st
 
 
 def _batch(soort: str, v: validate.Validated, pseudonyms: pd.Series | None):
-    """Typed, pseudonymised rows and quarantine records of one soort of one file;
+    """Pseudonymised rows and quarantine records of one soort of one file;
     ``pseudonyms`` holds the pseudonym of every line's client_id."""
-    model = MODELS[soort]
-    rows = validate.typed(v.good, model)
-    if "client_id" in rows:
-        rows = pd.DataFrame(
-            {"client_pseudoniem": _by_line(pseudonyms, rows.index),
-             **{c: rows[c] for c in rows.columns if c != "client_id"}}, index=rows.index)
+    rows = v.good
+    if "client_id" in rows.column_names:
+        at = rows.column_names.index("client_id")
+        lines = rows.column("bronregel").to_numpy()
+        rows = rows.remove_column(at).add_column(
+            at, "client_pseudoniem", arrow_text(_by_line(pseudonyms, pd.Index(lines))))
     if not len(v.failures):  # most files: nothing quarantined, nothing more to do
         quarantine = _EMPTY_QUARANTINE
     else:
@@ -311,7 +314,7 @@ def _batch(soort: str, v: validate.Validated, pseudonyms: pd.Series | None):
         if "client_id" in rejected:
             rejected["client_id"] = _by_line(pseudonyms, rejected.index)
             rejected = rejected.rename(columns={"client_id": "client_pseudoniem"})
-        records = rejected.apply(validate.record_json, axis=1)
+        records = validate.record_json(rejected)
         quarantine = v.failures.drop(columns=["waarde"]).copy()
         quarantine["record"] = quarantine["bronregel"].map(records)
     batch = load.SoortBatch(soort, rows, quarantine, v.rows_read, v.warnings)

@@ -123,5 +123,6 @@ def arrow_text(values: pd.Series):
 
     array = values.array
     if isinstance(array, pd.arrays.ArrowStringArray):
-        return array._pa_array.cast(pa.large_string())
+        chunked = array._pa_array
+        return chunked if chunked.type == pa.large_string() else chunked.cast(pa.large_string())
     return pa.chunked_array([pa.array(values, type=pa.large_string(), from_pandas=True)])
