@@ -60,11 +60,41 @@ def now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-def is_unchanged(con: duckdb.DuckDBPyConnection, file: str, sha256: str) -> bool:
-    """The same bytes from the same path are already the current load: nothing to do."""
-    return bool(scalar(
-        con, "SELECT count(*) FROM loads WHERE file = ? AND sha256 = ? AND status = 'loaded'",
-        [file, sha256]))
+class CurrentLoads:
+    """Which loads are current (status 'loaded'): read from the warehouse once per run and
+    kept in step with what the run writes. Asking the warehouse twice per file costs more
+    than writing a small delivery's rows, and while a run holds the warehouse no other
+    process can write to it."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._slots: dict[tuple, list[tuple[int, str, str]]] = {}
+        self._files: set[tuple[str, str]] = set()
+        for load_id, file, sha, *slot in con.execute(
+                "SELECT load_id, file, sha256, centrumgemeente, kwartaal, soort FROM loads "
+                "WHERE status = 'loaded' ORDER BY load_id").fetchall():
+            self._slots.setdefault(tuple(slot), []).append((load_id, sha, file))
+            self._files.add((file, sha))
+
+    def unchanged(self, file: str, sha256: str) -> bool:
+        """The same bytes from the same path are already the current load: nothing to do."""
+        return (file, sha256) in self._files
+
+    def of(self, name: DeliveryName, soort: str) -> list[tuple[int, str, str]]:
+        """(load_id, sha256, file) of the current load(s) of a centrumgemeente's quarter
+        and soort."""
+        return list(self._slots.get((name.centrumgemeente, name.kwartaal, soort), []))
+
+    def committed(self, name: DeliveryName, file: str, sha256: str, outcomes: list[dict]
+                  ) -> None:
+        """Take in what a committed transaction changed: new loads replace the old."""
+        for o in outcomes:
+            if o["status"] != "loaded":
+                continue
+            slot = (name.centrumgemeente, name.kwartaal, o["soort"])
+            for _, old_sha, old_file in self._slots.get(slot, []):
+                self._files.discard((old_file, old_sha))
+            self._slots[slot] = [(o["load_id"], sha256, file)]
+            self._files.add((file, sha256))
 
 
 def record_rejection(
@@ -83,24 +113,23 @@ def record_rejection(
 
 def write_file(
     con: duckdb.DuckDBPyConnection, file: str, sha256: str, name: DeliveryName,
-    batches: list[SoortBatch],
+    batches: list[SoortBatch], current: CurrentLoads | None = None,
 ) -> list[dict]:
-    """Load every soort of one file in one transaction; return one outcome per soort."""
+    """Load every soort of one file in one transaction; return one outcome per soort.
+    ``current`` is the run's view of the current loads (read afresh when not given)."""
+    current = current or CurrentLoads(con)
     outcomes = []
     with transaction(con):
         for b in batches:
-            outcomes.append(_write_batch(con, file, sha256, name, b))
+            outcomes.append(_write_batch(con, file, sha256, name, b, current.of(name, b.soort)))
         fault_point("before_commit")
+    current.committed(name, file, sha256, outcomes)
     fault_point("after_commit")
     return outcomes
 
 
-def _write_batch(con, file: str, sha256: str, name: DeliveryName, b: SoortBatch) -> dict:
-    current = con.execute(
-        "SELECT load_id, sha256, file FROM loads WHERE centrumgemeente = ? AND kwartaal = ? "
-        "AND soort = ? AND status = 'loaded'",
-        [name.centrumgemeente, name.kwartaal, b.soort],
-    ).fetchall()
+def _write_batch(con, file: str, sha256: str, name: DeliveryName, b: SoortBatch,
+                 current: list[tuple[int, str, str]]) -> dict:
     if current and current[0][1] == sha256:
         # The same bytes arrived under another path: note it, load nothing.
         message = f"same content as {current[0][2]}, which is already loaded"

@@ -16,6 +16,7 @@ from pipeline.ingest.text_table import (
     TextTable,
     normalise_header,
     table_from_records,
+    trimmed_text,
 )
 
 # A 10 MB cell is not a reason to crash: let the row rules judge it.
@@ -67,8 +68,9 @@ def sniff_delimiter(lines: list[str], known: set[str]) -> str:
     def score(delim: str) -> tuple[int, int]:
         best = (0, 0)
         for line in lines:
-            cells = next(csv.reader([line.replace("\r", "")], delimiter=delim,
-                                    quotechar='"'), [])
+            line = line.replace("\r", "")
+            cells = (line.split(delim) if '"' not in line else  # no quotes: a plain split
+                     next(csv.reader([line], delimiter=delim, quotechar='"'), []))
             best = max(best, (sum(normalise_header(c) in known for c in cells), len(cells)))
         return best
 
@@ -190,8 +192,7 @@ def arrow_text_frame(table, first_line: int) -> pd.DataFrame:
     lines = pa.array(np.arange(first_line, first_line + table.num_rows, dtype=np.int64))
     columns = []
     for col in table.columns:
-        trimmed = pc.utf8_trim_whitespace(col)
-        columns.append(pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed))
+        columns.append(trimmed_text(col))
     if columns:
         keep = columns[0].is_valid()
         for c in columns[1:]:

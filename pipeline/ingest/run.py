@@ -103,11 +103,12 @@ def ingest_paths(
     pending_rows = 0
     in_flight: list[tuple[list[Prepared], Future]] = []
     memo = pseudonym.Memo()
+    current = load.CurrentLoads(con)
 
     def write_in_flight() -> None:
         for batch, validating in in_flight:
             for prepared, batches in zip(batch, validating.result(), strict=True):
-                results, report = _write(con, prepared, batches)
+                results, report = _write(con, prepared, batches, current)
                 run.results.extend(results)
                 reports.append(report)
                 if progress:
@@ -128,7 +129,7 @@ def ingest_paths(
 
     with ThreadPoolExecutor(max_workers=1) as worker:
         for path in find_files(paths):
-            outcome = _prepare(con, path, lidmaatschap, today)
+            outcome = _prepare(con, path, lidmaatschap, today, current)
             if isinstance(outcome, Prepared):
                 pending.append(outcome)
                 pending_rows += outcome.rows
@@ -149,8 +150,8 @@ def ingest_paths(
     return run
 
 
-def _prepare(con, path: Path, lidmaatschap: Mapping[str, str], today: dt.date
-             ) -> Prepared | tuple[list[FileResult], pd.DataFrame]:
+def _prepare(con, path: Path, lidmaatschap: Mapping[str, str], today: dt.date,
+             current: load.CurrentLoads) -> Prepared | tuple[list[FileResult], pd.DataFrame]:
     """Name, whole-file guards and reading; a rejection or no-op is final here."""
     file = str(path)
     data = path.read_bytes()
@@ -160,7 +161,7 @@ def _prepare(con, path: Path, lidmaatschap: Mapping[str, str], today: dt.date
         name = parse_name(path)
         checks.check_centrumgemeente(name, lidmaatschap)
         checks.check_not_future(name, today)
-        if load.is_unchanged(con, file, sha):
+        if current.unchanged(file, sha):
             return [FileResult(file, "unchanged", name.soort, name.centrumgemeente, name.kwartaal,
                                message="already loaded (same content)")], _empty_report()
         tables, warnings = _read(path, name)
@@ -227,9 +228,10 @@ def _pseudonyms(pending: list[Prepared], key: bytes, memo: pseudonym.Memo | None
     return dict(zip(where, hashed, strict=True))
 
 
-def _write(con, p: Prepared, batches) -> tuple[list[FileResult], pd.DataFrame]:
+def _write(con, p: Prepared, batches, current: load.CurrentLoads
+           ) -> tuple[list[FileResult], pd.DataFrame]:
     name, file = p.name, p.file
-    outcomes = load.write_file(con, file, p.sha256, name, [b for b, _ in batches])
+    outcomes = load.write_file(con, file, p.sha256, name, [b for b, _ in batches], current)
     results, reports = [], []
     for (batch, failures), outcome in zip(batches, outcomes, strict=True):
         status = outcome["status"]
