@@ -71,7 +71,7 @@ class DeliveredModel(pa.DataFrameModel):
 
     ctx_kwartaal_start: Text = pa.Field()
     ctx_kwartaal_eind: Text = pa.Field()
-    ctx_bron: Text = pa.Field()
+    ctx_bron: int = pa.Field()
 
     class Config:
         strict = True

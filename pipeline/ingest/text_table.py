@@ -139,14 +139,25 @@ def trimmed_text(values):
 
 def _plain(chunk) -> bool:
     """No byte of the chunk's text lies outside '!'..DEL, so no value can begin or end
-    with whitespace (its whole buffer is looked at: more than its values at worst)."""
-    import numpy as np
+    with whitespace."""
+    return not has_bytes(chunk, (0x00, 0x20), (0x80, 0xFF))
 
-    data = chunk.buffers()[2]
-    if data is None:
-        return True
-    octets = np.frombuffer(data, dtype=np.uint8)
-    return not (octets - np.uint8(0x21) >= np.uint8(0x5F)).any()
+
+def has_bytes(values, *ranges: tuple[int, int]) -> bool:
+    """Whether the Arrow text holds a byte in one of the (inclusive) ranges. Looks at the
+    whole buffer behind each chunk (at worst more than its values): a scan of the bytes
+    costs a fraction of a string function over the values."""
+    import numpy as np
+    import pyarrow as pa
+
+    for chunk in (values.chunks if isinstance(values, pa.ChunkedArray) else [values]):
+        data = chunk.buffers()[2]
+        if data is None:
+            continue
+        octets = np.frombuffer(data, dtype=np.uint8)
+        if any((octets - np.uint8(lo) <= np.uint8(hi - lo)).any() for lo, hi in ranges):
+            return True
+    return False
 
 
 def arrow_text(values: pd.Series):

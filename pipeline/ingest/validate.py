@@ -18,7 +18,7 @@ import polars as pl
 import pyarrow
 
 from pipeline.ingest.names import DeliveryName
-from pipeline.ingest.text_table import TextTable, arrow_text
+from pipeline.ingest.text_table import TextTable, arrow_text, has_bytes
 from schemas import schema_of
 from schemas.common import (
     BRON,
@@ -67,40 +67,48 @@ def prepare(items: list[tuple[TextTable, DeliveryName]], model: ModuleType) -> p
              **{c: (arrow_text(frame[c]) if c in frame else pyarrow.nulls(len(frame), text))
                 for c in cols}}))
     sizes = [t.num_rows for t in tables]
-    batch = pl.from_arrow(pyarrow.concat_tables(tables)) if tables else pl.DataFrame()
+    joined = pyarrow.concat_tables(tables) if tables else None
+    # folding case copies every value: only for a column with something to fold
+    fold = {c for c in cols if joined is not None and (
+        c in model.ENUM_COLUMNS and has_bytes(joined.column(c), (0x41, 0x5A), (0x80, 0xFF))
+        or c in model.CODE_COLUMNS and has_bytes(joined.column(c), (0x61, 0x7A), (0x80, 0xFF)))}
+    batch = pl.from_arrow(joined) if tables else pl.DataFrame()
 
     item = pl.Series(np.repeat(np.arange(len(items), dtype=np.uint32), sizes))
 
     def per_row(values: list[str]) -> pl.Series:
         return pl.Series(values, dtype=pl.String).gather(item)
 
-    # rewriting DD-MM-YYYY costs three regex passes: only for a column that has such dates
+    # rewriting DD-MM-YYYY costs three regex passes: only for a column that may have such
+    # dates (a '-' within its first three characters; ISO dates have it fifth)
     dmy = [c for c in model.DATE_COLUMNS
-           if batch.select(pl.col(c).str.contains(DMY).any()).item()]
-    return batch.select(LINE, *normalised(cols, model, dmy)).with_columns(
+           if batch.select((pl.col(c).str.find("-", literal=True) < 3).any()).item()]
+    return batch.select(LINE, *normalised(cols, model, dmy, fold)).with_columns(
         per_row([n.kwartaal_start.isoformat() for _, n in items]).alias(KWARTAAL_START),
         per_row([n.kwartaal_eind.isoformat() for _, n in items]).alias(KWARTAAL_EIND),
-        per_row([str(i) for i in range(len(items))]).alias(BRON),
+        item.cast(pl.Int64).alias(BRON),
     )
 
 
 DMY = r"^([0-9]{1,2})-([0-9]{1,2})-([0-9]{4})$"
 
 
-def normalised(cols: list[str], model: ModuleType, dmy: list[str]) -> list[pl.Expr]:
+def normalised(cols: list[str], model: ModuleType, dmy: list[str],
+               fold: set[str] | None = None) -> list[pl.Expr]:
     """Rewrite delivered spellings into the one form the schemas check.
 
     Enumerations are matched case-insensitively, codes upper-cased, and ``DD-MM-YYYY``
     dates (in the date columns ``dmy``, which hold some) rewritten to ``YYYY-MM-DD``. A
-    value that fits no form is left as it is, so the schema reports it.
+    value that fits no form is left as it is, so the schema reports it. ``fold`` names
+    the enumeration and code columns whose case may need folding (None: all).
     """
     out = []
     for c in cols:
         e = pl.col(c)
         if c in model.ENUM_COLUMNS:
-            e = e.str.to_lowercase()
+            e = e.str.to_lowercase() if fold is None or c in fold else e
         elif c in model.CODE_COLUMNS:
-            e = e.str.to_uppercase()
+            e = e.str.to_uppercase() if fold is None or c in fold else e
         elif c in dmy:
             day = e.str.extract(DMY, 1).str.zfill(2)
             month = e.str.extract(DMY, 2).str.zfill(2)
@@ -127,16 +135,16 @@ def validate_many(items: list[tuple[TextTable, DeliveryName]], model: ModuleType
     content = list(model.REQUIRED) + list(model.OPTIONAL)
     n = len(items)
     batch = prepare(items, model)
-    rows_read = np.bincount(batch[BRON].cast(pl.Int64).to_numpy(), minlength=n)
+    rows_read = np.bincount(batch[BRON].to_numpy(), minlength=n)
     # a row equal in every delivered column to an earlier one of its file is loaded once;
     # such rows share their key, so whole rows are compared only when some key repeats
     dups = np.zeros(n, dtype=int)
     if batch.select(repeated([BRON, model.KEY]).any()).item():
         dup = ~pl.struct([BRON, *content]).is_first_distinct()
         marked = batch.with_columns(dup.alias("_dup"))
-        dups = np.bincount(marked.filter("_dup")[BRON].cast(pl.Int64).to_numpy(), minlength=n)
+        dups = np.bincount(marked.filter("_dup")[BRON].to_numpy(), minlength=n)
         batch = marked.filter(~pl.col("_dup")).drop("_dup")
-    item_of = batch[BRON].cast(pl.Int64).to_numpy()
+    item_of = batch[BRON].to_numpy()
     line_of = batch[LINE].to_numpy()
     offsets = np.concatenate([[0], np.cumsum(np.bincount(item_of, minlength=n))])
 
