@@ -79,6 +79,26 @@ def test_batch_pseudonyms_equal_those_of_the_previous_version(key):
     assert len(sample) > 5
 
 
+def test_pseudonyms_looked_up_from_the_previous_batch_are_the_same():
+    """A run remembers the last batch's pseudonyms (a large instroom and its verblijf are
+    two batches of one centrumgemeente): what it looks up, and what it hashes anew beside
+    it, equal the definition, with other centrumgemeenten and missing ids in the mix."""
+    key = bytes(range(32))
+    memo = pseudonym.Memo()
+    first = pd.Series(["A1", "A2", None, "A3"], dtype="string")
+    second = pd.Series(["A3", "B9", "A1", None, "A1"], dtype="string", index=range(7, 12))
+    other = pd.Series(["A1", "Z5"], dtype="string")
+    batches = [[("GM0344", first)], [("GM0344", second)],
+               [("GM0363", other), ("GM0344", first)], [("GM0344", second)]]
+    for parts in batches:
+        got = pseudonym.pseudonymise_many(key, parts, memo)
+        for (cg, ids), out in zip(parts, got, strict=True):
+            assert list(out.index) == list(ids.index)
+            assert [None if pd.isna(g) else g for g in out] == [
+                None if pd.isna(c) else reference_pseudonym(key, cg, c) for c in ids]
+    assert memo.centrumgemeenten == {"GM0344"} and len(memo.messages) == 3
+
+
 def test_key_is_created_on_first_use_readable_only_by_owner(tmp_path):
     path = tmp_path / "cfg" / "opvangmonitor" / "pseudoniem.key"
     key = pseudonym.load_or_create_key(path)

@@ -100,8 +100,8 @@ def check_no_bsn(client_ids: pd.Series) -> None:
     ids = arrow_text(client_ids)
     nine = pc.fill_null(pc.and_(pc.equal(pc.binary_length(ids), 9), pc.ascii_is_decimal(ids)),
                         False).to_numpy()
-    candidates = client_ids[nine]
-    hits = [line for line, v in candidates.items() if passes_elfproef(v)]
+    hits = ([line for line, v in client_ids[nine].items() if passes_elfproef(v)]
+            if nine.any() else [])
     if hits:
         shown = ", ".join(str(h) for h in hits[:10]) + (" ..." if len(hits) > 10 else "")
         raise FileRejected(

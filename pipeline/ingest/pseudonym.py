@@ -78,13 +78,16 @@ def pseudonymise(key: bytes, centrumgemeente: str, client_ids: pd.Series) -> pd.
 class Memo:
     """The messages hashed for the previous batch of a run and their pseudonyms.
 
-    Consecutive batches share clients (a client's instroom, verblijf and uitstroom of a
-    quarter, or the next quarter of the same centrumgemeente), and looking a pseudonym up
-    costs a fraction of computing it. Only the last batch is kept, so the memo never
-    outgrows one batch."""
+    Consecutive batches of one centrumgemeente share clients (a large instroom file and
+    its verblijf file are two batches), and looking a pseudonym up costs a fraction of
+    computing it. It is consulted only when every centrumgemeente of a batch was in the
+    last one, and only the last batch is kept, so it never outgrows one batch."""
 
     messages: pa.Array | None = None
     pseudonyms: pa.Array | None = None
+    #: The centrumgemeenten of those messages: a batch of others cannot share a client
+    #: (the message starts with the centrumgemeente), so the look-up is skipped for it.
+    centrumgemeenten: frozenset[str] = frozenset()
 
 
 def pseudonymise_many(key: bytes, parts: list[tuple[str, pd.Series]], memo: Memo | None = None
@@ -103,7 +106,8 @@ def pseudonymise_many(key: bytes, parts: list[tuple[str, pd.Series]], memo: Memo
     # (aanmeldingen, verblijven), so each distinct message is hashed once.
     message = pc.binary_join_element_wise(prefix, cid, pa.scalar("", text)).dictionary_encode()
     distinct = message.dictionary
-    if memo is not None and memo.messages is not None:
+    cgs = frozenset(cg for cg, ids in parts if len(ids))
+    if memo is not None and memo.messages is not None and cgs <= memo.centrumgemeenten:
         known = pc.index_in(distinct, value_set=memo.messages)
         new = known.is_null()
         fresh = _hmac(key, distinct.filter(new))
@@ -111,7 +115,7 @@ def pseudonymise_many(key: bytes, parts: list[tuple[str, pd.Series]], memo: Memo
     else:
         hashed = _hmac(key, distinct)
     if memo is not None:
-        memo.messages, memo.pseudonyms = distinct, hashed
+        memo.messages, memo.pseudonyms, memo.centrumgemeenten = distinct, hashed, cgs
     hashed = hashed.take(message.indices)  # a missing id stays missing
     result, start = [], 0
     for _, ids in parts:

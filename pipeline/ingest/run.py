@@ -240,7 +240,8 @@ def _write(con, p: Prepared, batches, current: load.CurrentLoads
             file, status, batch.soort, name.centrumgemeente, name.kwartaal,
             rows_read=batch.rows_read,
             rows_loaded=len(batch.rows) if loaded else 0,
-            rows_quarantined=int(failures["bronregel"].nunique()) if loaded else 0,
+            rows_quarantined=(int(failures["bronregel"].nunique())
+                              if loaded and len(failures) else 0),
             message=outcome.get("message"),
             warnings=p.warnings + batch.warnings,
         ))

@@ -6,6 +6,7 @@ Judging rows is the schemas' job.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,7 +18,12 @@ from pipeline.ingest.names import FileRejected
 
 def normalise_header(name: object) -> str:
     """'  Client ID ' -> 'client_id'; 'Geboorte-datum' -> 'geboorte_datum'."""
-    text = "" if name is None else str(name)
+    return _normalised("" if name is None else str(name))
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalised(text: str) -> str:
+    """(The same few header names come back in every file.)"""
     text = text.replace("\ufeff", "").strip().lower()
     return re.sub(r"[\s\-]+", "_", text)
 
