@@ -76,7 +76,9 @@ def prepare(items: list[tuple[TextTable, DeliveryName]], model: ModuleType) -> p
 
     item = pl.Series(np.repeat(np.arange(len(items), dtype=np.uint32), sizes))
 
-    def per_row(values: list[str]) -> pl.Series:
+    def per_row(values: list[str]) -> pl.Series | pl.Expr:
+        if len(values) == 1:  # one file: a constant, which Polars does not spell out
+            return pl.lit(values[0], dtype=pl.String)
         return pl.Series(values, dtype=pl.String).gather(item)
 
     # rewriting DD-MM-YYYY costs three regex passes: only for a column that may have such
