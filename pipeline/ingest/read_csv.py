@@ -34,8 +34,7 @@ def decode(data: bytes) -> tuple[str, str]:
             "Export the data again as CSV (UTF-8 or Windows-1252) or as an .xlsx workbook",
             "codering",
         )
-    body, encoding = (data[3:], "utf-8-sig") if data.startswith(b"\xef\xbb\xbf") else (
-        data, "utf-8")
+    body, encoding = _utf8_body(data)
     try:
         return body.decode("utf-8"), encoding
     except UnicodeDecodeError as exc:
@@ -56,6 +55,11 @@ def decode(data: bytes) -> tuple[str, str]:
             "Save the file again as 'CSV UTF-8' from Excel, or as plain Windows-1252 CSV",
             "codering",
         ) from exc
+
+
+def _utf8_body(data: bytes) -> tuple[bytes, str]:
+    """The bytes after a UTF-8 byte-order mark, and the encoding's name with or without it."""
+    return (data[3:], "utf-8-sig") if data.startswith(b"\xef\xbb\xbf") else (data, "utf-8")
 
 
 def _has_utf8_text(data: bytes) -> bool:
@@ -85,8 +89,9 @@ def _head(text: str) -> list[str]:
 
 def read_csv_text(text: str, required: set[str], known: set[str]) -> TextTable:
     """Parse CSV text; every row remembers its line number in the file."""
-    delim = sniff_delimiter(_head(text), known)
-    fast = _read_plain_csv(text.encode("utf-8"), _head(text), delim, required)
+    head = _head(text)
+    delim = sniff_delimiter(head, known)
+    fast = _read_plain_csv(text.encode("utf-8"), head, delim, required)
     if fast is not None:
         return fast
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, quotechar='"')
@@ -116,13 +121,12 @@ def _read_plain_utf8(data: bytes, required: set[str], known: set[str]) -> TextTa
     :func:`decode` names the problem)."""
     if not data or b"\x00" in data or data.isspace():
         return None
-    body, encoding = (data[3:], "utf-8-sig") if data.startswith(b"\xef\xbb\xbf") else (
-        data, "utf-8")
+    body, encoding = _utf8_body(data)
     head = body[:1 << 16]
     if len(body) > len(head):
         head = head[:head.rfind(b"\n") + 1]  # whole lines only: no character cut in two
     try:
-        lines = head.decode("utf-8").split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
+        lines = _head(head.decode("utf-8"))
     except UnicodeDecodeError:
         return None
     table = _read_plain_csv(body, lines, sniff_delimiter(lines, known), required)

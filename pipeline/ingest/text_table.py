@@ -135,18 +135,14 @@ def trimmed_text(values):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
-    trimmed = values if all(map(_plain, chunks)) else pc.utf8_trim_whitespace(values)
+    # no byte at or below the space and none outside ASCII: no value can begin or end
+    # with whitespace
+    plain = not has_bytes(values, (0x00, 0x20), (0x80, 0xFF))
+    trimmed = values if plain else pc.utf8_trim_whitespace(values)
     empty = pc.equal(pc.binary_length(trimmed), 0)
     if not pc.any(empty).as_py():
         return trimmed
     return pc.if_else(empty, pa.scalar(None, trimmed.type), trimmed)
-
-
-def _plain(chunk) -> bool:
-    """No byte of the chunk's text lies outside '!'..DEL, so no value can begin or end
-    with whitespace."""
-    return not has_bytes(chunk, (0x00, 0x20), (0x80, 0xFF))
 
 
 def has_bytes(values, *ranges: tuple[int, int]) -> bool:
