@@ -9,22 +9,32 @@ from __future__ import annotations
 
 import copy
 import functools
+import importlib
 from types import ModuleType
 
-from schemas import capaciteit, instroom, uitstroom, verblijf
+from schemas.formaat import KOLOMMEN, SOORTEN
 
-MODELS: dict[str, ModuleType] = {
-    "instroom": instroom,
-    "verblijf": verblijf,
-    "uitstroom": uitstroom,
-    "capaciteit": capaciteit,
-}
-SOORTEN: tuple[str, ...] = tuple(MODELS)
+__all__ = ["KOLOMMEN", "MODELS", "SOORTEN", "columns", "model_of", "models", "schema_of"]
+
+
+@functools.cache
+def models() -> dict[str, ModuleType]:
+    """The module of each soort, in the order of ``SOORTEN``. Imported on first use, not with
+    the package: they bring pandera and Polars (about a second), which reading a file or
+    running a report does not need (``schemas.formaat`` holds what they do need)."""
+    return {soort: importlib.import_module(f"schemas.{soort}") for soort in SOORTEN}
+
+
+def __getattr__(name: str):
+    # ``from schemas import MODELS`` keeps working, and loads the models only then.
+    if name == "MODELS":
+        return models()
+    raise AttributeError(f"module 'schemas' has no attribute {name!r}")
 
 
 def model_of(soort: str):
     """The pandera DataFrameModel class of a soort."""
-    mod = MODELS[soort]
+    mod = models()[soort]
     return next(v for k, v in vars(mod).items()
                 if k.endswith("Model") and getattr(v, "__module__", None) == mod.__name__)
 

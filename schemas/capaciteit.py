@@ -16,16 +16,18 @@ from schemas.common import (
     required_rule,
     value_rule,
 )
+from schemas.formaat import KOLOMMEN
 from schemas.keys import no_key_conflict
 
 SOORT = "capaciteit"
-KEY = "opvangvorm"
-REQUIRED = ("opvangvorm", "plaatsen")
-OPTIONAL: tuple[str, ...] = ()
-DATE_COLUMNS: tuple[str, ...] = ()
-INT_COLUMNS = ("plaatsen",)
-ENUM_COLUMNS = ("opvangvorm",)
-CODE_COLUMNS: tuple[str, ...] = ()
+_K = KOLOMMEN[SOORT]  # the columns, as the delivery format lists them (schemas/formaat.py)
+KEY = _K.key
+REQUIRED = _K.required
+OPTIONAL = _K.optional
+DATE_COLUMNS = _K.dates
+INT_COLUMNS = _K.ints
+ENUM_COLUMNS = _K.enums
+CODE_COLUMNS = _K.codes
 
 
 class CapaciteitModel(DeliveredModel):

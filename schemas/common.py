@@ -29,22 +29,17 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api import extensions
 
-OPVANGVORMEN = ("crisisopvang", "residentieel", "ambulant")
-RESIDENTIELE_OPVANGVORMEN = ("crisisopvang", "residentieel")
-UITKOMSTEN = ("geplaatst", "doorverwezen", "niet_geplaatst", "in_behandeling")
-VERWIJZERS = (
-    "veilig_thuis", "politie", "wijkteam", "huisarts_ggz", "andere_opvang", "zelfmelder", "overig",
+# The value domains are the delivery format's vocabulary, re-exported for the models.
+from schemas.formaat import (  # noqa: F401
+    BELEMMERINGEN,
+    BESTEMMINGEN,
+    GESLACHTEN,
+    OPVANGVORMEN,
+    REDENEN_EINDE,
+    RESIDENTIELE_OPVANGVORMEN,
+    UITKOMSTEN,
+    VERWIJZERS,
 )
-GESLACHTEN = ("v", "m", "x")
-BESTEMMINGEN = (
-    "zelfstandig_wonen", "terug_naar_partner", "familie_netwerk", "andere_vrouwenopvang",
-    "maatschappelijke_opvang", "zorginstelling", "buitenland", "onbekend",
-)
-REDENEN_EINDE = (
-    "doelen_behaald", "voortijdig_vertrokken", "overgeplaatst", "regels_overtreden", "overig",
-)
-BELEMMERINGEN = ("geen_woning", "geen_vervolghulp", "niet_terug_naar_herkomst", "financien",
-                 "verblijfsstatus")
 
 # Digits are written [0-9]: a regex \d also matches other scripts' digits.
 CLIENT_ID_PATTERN = r"[A-Za-z0-9_\-]{1,64}"

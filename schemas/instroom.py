@@ -28,17 +28,19 @@ from schemas.common import (
     row_rule,
     value_rule,
 )
+from schemas.formaat import KOLOMMEN
 from schemas.gemeenten import gemeente_rule, known_gemeente
 from schemas.keys import no_key_conflict
 
 SOORT = "instroom"
-KEY = "aanmelding_id"
-REQUIRED = ("client_id", "aanmelding_id", "aanmelddatum", "uitkomst", "opvangvorm", "geslacht")
-OPTIONAL = ("plaatsingsdatum", "gemeente_herkomst", "verwijzer", "geboortejaar", "aantal_kinderen")
-DATE_COLUMNS = ("aanmelddatum", "plaatsingsdatum")
-INT_COLUMNS = ("geboortejaar", "aantal_kinderen")
-ENUM_COLUMNS = ("uitkomst", "opvangvorm", "verwijzer", "geslacht")
-CODE_COLUMNS = ("gemeente_herkomst",)
+_K = KOLOMMEN[SOORT]  # the columns, as the delivery format lists them (schemas/formaat.py)
+KEY = _K.key
+REQUIRED = _K.required
+OPTIONAL = _K.optional
+DATE_COLUMNS = _K.dates
+INT_COLUMNS = _K.ints
+ENUM_COLUMNS = _K.enums
+CODE_COLUMNS = _K.codes
 
 col = pl.col
 

@@ -8,7 +8,7 @@ format's (``schemas.common``); these are only their words.
 
 from __future__ import annotations
 
-from schemas.common import BELEMMERINGEN, BESTEMMINGEN, OPVANGVORMEN
+from schemas.formaat import BELEMMERINGEN, BESTEMMINGEN, OPVANGVORMEN
 
 
 def getal(x: float | int | None, decimalen: int = 0) -> str | None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from schemas.common import OPVANGVORMEN, RESIDENTIELE_OPVANGVORMEN
+from schemas.formaat import OPVANGVORMEN, RESIDENTIELE_OPVANGVORMEN
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 

@@ -26,17 +26,19 @@ from schemas.common import (
     row_rule,
     value_rule,
 )
+from schemas.formaat import KOLOMMEN
 from schemas.gemeenten import gemeente_rule, known_gemeente
 from schemas.keys import no_key_conflict
 
 SOORT = "uitstroom"
-KEY = "verblijf_id"
-REQUIRED = ("client_id", "verblijf_id", "uitstroomdatum", "bestemming", "reden_einde")
-OPTIONAL = ("gemeente_bestemming", "belemmeringen")
-DATE_COLUMNS = ("uitstroomdatum",)
-INT_COLUMNS: tuple[str, ...] = ()
-ENUM_COLUMNS = ("bestemming", "reden_einde", "belemmeringen")
-CODE_COLUMNS = ("gemeente_bestemming",)
+_K = KOLOMMEN[SOORT]  # the columns, as the delivery format lists them (schemas/formaat.py)
+KEY = _K.key
+REQUIRED = _K.required
+OPTIONAL = _K.optional
+DATE_COLUMNS = _K.dates
+INT_COLUMNS = _K.ints
+ENUM_COLUMNS = _K.enums
+CODE_COLUMNS = _K.codes
 
 #: How belemmeringen are delivered: values separated by |, spaces around them ignored.
 SEPARATOR = "|"

@@ -22,16 +22,18 @@ from schemas.common import (
     row_rule,
     value_rule,
 )
+from schemas.formaat import KOLOMMEN
 from schemas.keys import no_key_conflict
 
 SOORT = "verblijf"
-KEY = "verblijf_id"
-REQUIRED = ("client_id", "verblijf_id", "startdatum", "opvangvorm")
-OPTIONAL = ("einddatum", "aanmelding_id")
-DATE_COLUMNS = ("startdatum", "einddatum")
-INT_COLUMNS: tuple[str, ...] = ()
-ENUM_COLUMNS = ("opvangvorm",)
-CODE_COLUMNS: tuple[str, ...] = ()
+_K = KOLOMMEN[SOORT]  # the columns, as the delivery format lists them (schemas/formaat.py)
+KEY = _K.key
+REQUIRED = _K.required
+OPTIONAL = _K.optional
+DATE_COLUMNS = _K.dates
+INT_COLUMNS = _K.ints
+ENUM_COLUMNS = _K.enums
+CODE_COLUMNS = _K.codes
 
 col = pl.col
 

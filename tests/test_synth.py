@@ -23,7 +23,7 @@ from pipeline.synth import targets as targets
 from pipeline.synth.export import OPTIONAL, XlsxStream, cut_last_rows
 from pipeline.synth.generator import HEADERS, build_regios, generate
 from pipeline.synth.model import Kwartaal, Organisatie, Regio
-from schemas.common import (
+from schemas.formaat import (
     BELEMMERINGEN,
     BESTEMMINGEN,
     GESLACHTEN,

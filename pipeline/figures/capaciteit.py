@@ -41,7 +41,7 @@ from pipeline.figures.erlang import (
 from pipeline.figures.kerncijfers import check_scope, fetch, inwoners, norm_istanbul
 from pipeline.figures.survival import km_restricted_mean
 from pipeline.periods import Periode, parse_periode
-from schemas.common import RESIDENTIELE_OPVANGVORMEN
+from schemas.formaat import RESIDENTIELE_OPVANGVORMEN
 
 Z95 = NormalDist().inv_cdf(0.975)
 #: The simulation's assumption for residentieel: an aanmelding waits at most this many days

@@ -13,7 +13,7 @@ from rich.table import Table
 from pipeline.figures.survival import km_median
 from pipeline.periods import Periode, parse_periode
 from schemas import labels
-from schemas.common import BESTEMMINGEN, OPVANGVORMEN, RESIDENTIELE_OPVANGVORMEN
+from schemas.formaat import BESTEMMINGEN, OPVANGVORMEN, RESIDENTIELE_OPVANGVORMEN
 
 HERKOMST = ("eigen_regio", "andere_regio", "buitenland", "onbekend")
 SCOPE = "($cg IS NULL OR centrumgemeente = $cg)"

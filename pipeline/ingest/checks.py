@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from types import ModuleType
 
 import pandas as pd
 
 from pipeline.ingest.names import DeliveryName, FileRejected
 from pipeline.ingest.text_table import arrow_text
+from schemas.formaat import Kolommen
 
 IDENTIFYING_COLUMNS = frozenset({
     "bsn", "naam", "voornaam", "achternaam", "adres", "straat", "huisnummer", "postcode",
@@ -38,20 +38,20 @@ def check_identifying_columns(header: Iterable[str]) -> None:
         )
 
 
-def check_required_columns(header: Iterable[str], model: ModuleType) -> None:
-    missing = [c for c in model.REQUIRED if c not in set(header)]
+def check_required_columns(header: Iterable[str], kolommen: Kolommen) -> None:
+    missing = [c for c in kolommen.required if c not in set(header)]
     if missing:
         raise FileRejected(
-            f"required column(s) missing for {model.SOORT}: {', '.join(missing)}",
-            f"Add the column(s) to the header; a {model.SOORT} file needs "
-            f"{', '.join(model.REQUIRED)}",
+            f"required column(s) missing for {kolommen.soort}: {', '.join(missing)}",
+            f"Add the column(s) to the header; a {kolommen.soort} file needs "
+            f"{', '.join(kolommen.required)}",
             "kolom_ontbreekt",
         )
 
 
-def unknown_columns(header: Iterable[str], model: ModuleType) -> list[str]:
+def unknown_columns(header: Iterable[str], kolommen: Kolommen) -> list[str]:
     """Columns the contract does not know; they are ignored with a warning."""
-    known = set(model.REQUIRED) | set(model.OPTIONAL)
+    known = set(kolommen.required) | set(kolommen.optional)
     return [h for h in header if h and h not in known]
 
 

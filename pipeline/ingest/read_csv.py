@@ -9,6 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from pipeline.ingest.names import FileRejected
 from pipeline.ingest.text_table import (
@@ -146,9 +149,6 @@ def _read_plain_csv(utf8: bytes, head: list[str], delim: str, required: set[str]
     it, which is dropped like any such row, so every other row keeps its line number.
     ``head`` holds the text of the first lines, where the header is looked for.
     """
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
     if b'"' in utf8 or (b"\r" in utf8 and utf8.count(b"\r") != utf8.count(b"\r\n")):
         return None
     records = [(i, line.rstrip("\r").split(delim)) for i, line in enumerate(head, start=1)]
@@ -190,9 +190,6 @@ def arrow_text_frame(table, first_line: int) -> pd.DataFrame:
     """Trim every cell, make empty cells missing and drop rows with nothing in them, in
     Arrow (pandas' own ``str.strip`` calls the same trim, one column at a time through
     pandas), then hand the text over as pandas columns indexed by their line number."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     lines = pa.array(np.arange(first_line, first_line + table.num_rows, dtype=np.int64))
     columns = []
     for col in table.columns:

@@ -15,17 +15,21 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from pipeline.ingest import checks, load, pseudonym, validate
+from pipeline.ingest import checks, load, pseudonym
 from pipeline.ingest.names import DeliveryName, FileRejected, find_files, parse_name
 from pipeline.ingest.read_csv import read_csv_file
 from pipeline.ingest.read_xlsx import read_xlsx_sheets
 from pipeline.ingest.text_table import TextTable, arrow_text
-from schemas import MODELS
+from schemas.formaat import KOLOMMEN
+
+if TYPE_CHECKING:
+    from pipeline.ingest import validate
 
 REPORT_COLUMNS = ["bestand", "soort", "bronregel", "kolom", "regel", "probleem", "oplossing",
                   "waarde"]
@@ -128,6 +132,7 @@ def ingest_paths(
             pending_rows = 0
 
     with ThreadPoolExecutor(max_workers=1) as worker:
+        worker.submit(load_rules)  # while the first file is read
         for path in find_files(paths):
             outcome = _prepare(con, path, lidmaatschap, today, current)
             if isinstance(outcome, Prepared):
@@ -148,6 +153,19 @@ def ingest_paths(
         run.report = pd.concat(reports, ignore_index=True)
         run.report["bronregel"] = run.report["bronregel"].astype("Int64")
     return run
+
+
+def load_rules() -> None:
+    """Import the row rules: the pandera models and the validation that runs them.
+
+    They bring pandera, Polars and pandas, about a second of imports. The loader runs this
+    first on its validation thread, so the imports overlap the reading of the first file
+    (mostly Arrow, which does not hold the interpreter); until a batch is validated nothing
+    needs them."""
+    from pipeline.ingest import validate  # noqa: F401
+    from schemas import models
+
+    models()
 
 
 def _prepare(con, path: Path, lidmaatschap: Mapping[str, str], today: dt.date,
@@ -193,8 +211,11 @@ def _validate(pending: list[Prepared], key: bytes, memo: pseudonym.Memo | None =
     (Polars, DuckDB): the validation of each soort, and the pseudonyms of every delivered
     client_id, which do not depend on the validation's outcome. pandera keeps its state
     per context, not per process."""
+    from pipeline.ingest import validate
+    from schemas import models
+
     jobs = []
-    for soort, model in MODELS.items():
+    for soort, model in models().items():
         items = [(i, p) for i, p in enumerate(pending) if soort in p.tables]
         if items:
             jobs.append((soort, model, items))
@@ -273,11 +294,11 @@ def _by_line(values: pd.Series, lines: pd.Index) -> pd.Series:
 def _read(path: Path, name: DeliveryName) -> tuple[dict[str, TextTable], list[str]]:
     """Read the file's table(s) and apply the whole-file guards to each."""
     warnings: list[str] = []
-    required = {soort: set(m.REQUIRED) for soort, m in MODELS.items()}
+    required = {soort: set(k.required) for soort, k in KOLOMMEN.items()}
     if name.soort is not None:
-        model = MODELS[name.soort]
+        kolommen = KOLOMMEN[name.soort]
         tables = {name.soort: read_csv_file(path, required[name.soort],
-                                            set(model.REQUIRED) | set(model.OPTIONAL))}
+                                            set(kolommen.required) | set(kolommen.optional))}
     else:
         tables, others = read_xlsx_sheets(path, required)
         if others:
@@ -288,12 +309,12 @@ def _read(path: Path, name: DeliveryName) -> tuple[dict[str, TextTable], list[st
                 "Name each sheet after its soort", "kolom_ontbreekt",
             )
     for soort, table in tables.items():
-        model = MODELS[soort]
+        kolommen = KOLOMMEN[soort]
         checks.check_identifying_columns(table.header)
-        checks.check_required_columns(table.header, model)
+        checks.check_required_columns(table.header, kolommen)
         if "client_id" in table.frame:
             checks.check_no_bsn(table.frame["client_id"])
-        unknown = checks.unknown_columns(table.header, model)
+        unknown = checks.unknown_columns(table.header, kolommen)
         if unknown:
             warnings.append(f"{soort}: column(s) ignored, not in the delivery format: "
                             f"{', '.join(unknown)}")
@@ -304,6 +325,8 @@ def _read(path: Path, name: DeliveryName) -> tuple[dict[str, TextTable], list[st
 def _batch(soort: str, v: validate.Validated, pseudonyms: pd.Series | None):
     """Pseudonymised rows and quarantine records of one soort of one file;
     ``pseudonyms`` holds the pseudonym of every line's client_id."""
+    from pipeline.ingest import validate
+
     rows = v.good
     if "client_id" in rows.column_names:
         at = rows.column_names.index("client_id")

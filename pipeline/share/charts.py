@@ -16,7 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from schemas.common import RESIDENTIELE_OPVANGVORMEN  # noqa: E402
+from schemas.formaat import RESIDENTIELE_OPVANGVORMEN  # noqa: E402
 from schemas.labels import OPVANGVORM  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",

@@ -35,7 +35,7 @@ from pipeline.share.audit import (
     protect,
 )
 from pipeline.share.disclosure import MARK, TOTAAL, Rules, klasse_bereik, klassen
-from schemas.common import BELEMMERINGEN, OPVANGVORMEN
+from schemas.formaat import BELEMMERINGEN, OPVANGVORMEN
 
 #: The national scope, in cell names as in the reports.
 LANDELIJK = "landelijk"

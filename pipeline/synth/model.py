@@ -51,7 +51,7 @@ from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from schemas.common import BELEMMERINGEN, BESTEMMINGEN, REDENEN_EINDE, VERWIJZERS
+from schemas.formaat import BELEMMERINGEN, BESTEMMINGEN, REDENEN_EINDE, VERWIJZERS
 
 # --- Tuning knobs (see the module docstring) -----------------------------------------------
 
