@@ -71,3 +71,63 @@ def test_raw_tables_hold_exactly_the_delivered_columns_of_the_schemas():
         delivered = [("client_pseudoniem" if c == "client_id" else c) for c in columns(soort)]
         assert [c for c in raw if c not in ("load_id", "bronregel", "centrumgemeente",
                                             "kwartaal")] == delivered, soort
+
+
+def test_the_column_lists_of_the_format_are_the_fields_of_the_models():
+    # the reader checks headers against schemas/formaat.py, the models check the rows: the
+    # two lists are one, and the models take theirs from it
+    from schemas import KOLOMMEN, MODELS, SOORTEN, columns
+
+    assert tuple(MODELS) == SOORTEN == tuple(KOLOMMEN)
+    for soort, kolommen in KOLOMMEN.items():
+        model = MODELS[soort]
+        assert set(columns(soort)) == set(kolommen.required) | set(kolommen.optional), soort
+        assert (model.REQUIRED, model.OPTIONAL, model.KEY) == (
+            kolommen.required, kolommen.optional, kolommen.key), soort
+        groups = kolommen.dates + kolommen.ints + kolommen.enums + kolommen.codes
+        assert set(groups) <= set(columns(soort)), soort
+
+
+def _run_python(code: str, env: dict | None = None) -> str:
+    """``code`` in a fresh interpreter (nothing imported yet), without the allocator setting
+    this process inherited or made, plus ``env``."""
+    import os
+    import subprocess
+    import sys
+
+    clean = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, env={**clean, **(env or {})})
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip()
+
+
+def test_reading_a_delivery_does_not_load_the_row_rules(tmp_path):
+    # the loader imports pandera and Polars on its validation thread while the first file
+    # is read (ingest.run.load_rules): reading, the reference data and the workflow must not
+    # need them, or that second of imports is paid before the first file again
+    csv = tmp_path / "GM0344_2025Q1_verblijf.csv"
+    csv.write_text("client_id;verblijf_id;startdatum;opvangvorm\nC1;V1;2025-01-02;ambulant\n",
+                   encoding="utf-8")
+    loaded = _run_python(
+        "import sys\n"
+        "from pathlib import Path\n"
+        "import pipeline.workflow\n"
+        "from pipeline.ingest import run\n"
+        "from pipeline.ingest.names import parse_name\n"
+        "from schemas.reference_tables import load_reference\n"
+        "load_reference()\n"
+        f"p = Path({str(csv)!r})\n"
+        "tables, _ = run._read(p, parse_name(p))\n"
+        "assert len(tables['verblijf'].frame) == 1\n"
+        "print(sorted(m for m in ('pandera', 'polars') if m in sys.modules))\n")
+    assert loaded == "[]"
+
+
+def test_polars_keeps_freed_memory_a_while_unless_the_user_chose(tmp_path):
+    # pipeline/__init__.py sets Polars' documented allocator override before Polars starts
+    code = "import os, pipeline, polars; print(os.environ['_RJEM_MALLOC_CONF'])"
+    ours = _run_python(code)
+    assert ours.endswith(",dirty_decay_ms:5000,muzzy_decay_ms:5000")  # after Polars' 500
+    theirs = _run_python(code, {"_RJEM_MALLOC_CONF": "dirty_decay_ms:100"})
+    assert theirs.endswith(",dirty_decay_ms:100") and "5000" not in theirs

@@ -207,8 +207,11 @@ def arrow_text_frame(table, first_line: int) -> pd.DataFrame:
         index=pd.Index(lines.to_numpy(), name="bronregel"))
 
 
-def read_csv_file(path: Path, required: set[str], known: set[str]) -> TextTable:
-    data = path.read_bytes()
+def read_csv_file(path: Path, required: set[str], known: set[str],
+                  data: bytes | None = None) -> TextTable:
+    """A delivered CSV as a text table; ``data`` is the file's bytes when the caller has
+    read them already (the loader has, for the file's checksum)."""
+    data = path.read_bytes() if data is None else data
     fast = _read_plain_utf8(data, required, known)
     if fast is not None:
         return fast

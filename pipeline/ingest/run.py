@@ -182,7 +182,7 @@ def _prepare(con, path: Path, lidmaatschap: Mapping[str, str], today: dt.date,
         if current.unchanged(file, sha):
             return [FileResult(file, "unchanged", name.soort, name.centrumgemeente, name.kwartaal,
                                message="already loaded (same content)")], _empty_report()
-        tables, warnings = _read(path, name)
+        tables, warnings = _read(path, name, data)
     except FileRejected as exc:
         return _rejected(con, file, sha, name, exc)
     return Prepared(file, sha, name, tables, warnings)
@@ -291,14 +291,17 @@ def _by_line(values: pd.Series, lines: pd.Index) -> pd.Series:
     return pd.Series(values.array.take(at), index=lines)
 
 
-def _read(path: Path, name: DeliveryName) -> tuple[dict[str, TextTable], list[str]]:
-    """Read the file's table(s) and apply the whole-file guards to each."""
+def _read(path: Path, name: DeliveryName, data: bytes | None = None
+          ) -> tuple[dict[str, TextTable], list[str]]:
+    """Read the file's table(s) and apply the whole-file guards to each; ``data`` is the
+    file's bytes when they were read already (a CSV is then not read twice)."""
     warnings: list[str] = []
     required = {soort: set(k.required) for soort, k in KOLOMMEN.items()}
     if name.soort is not None:
         kolommen = KOLOMMEN[name.soort]
         tables = {name.soort: read_csv_file(path, required[name.soort],
-                                            set(kolommen.required) | set(kolommen.optional))}
+                                            set(kolommen.required) | set(kolommen.optional),
+                                            data)}
     else:
         tables, others = read_xlsx_sheets(path, required)
         if others:
