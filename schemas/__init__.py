@@ -1,8 +1,8 @@
 """The row rules of the delivery format: one pandera model per soort.
 
 ``MODELS[soort]`` gives the module of a soort; each module exposes ``SOORT``, ``KEY``,
-``REQUIRED``, ``OPTIONAL``, the column groups the reader normalises, the pandera
-model and ``RULES`` (check name -> plain-language text).
+``REQUIRED``, the pandera model and ``RULES`` (check name -> plain-language text). A soort's
+columns and the groups the reader normalises are ``KOLOMMEN[soort]`` (``schemas/formaat.py``).
 """
 
 from __future__ import annotations

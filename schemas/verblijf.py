@@ -26,14 +26,9 @@ from schemas.formaat import KOLOMMEN
 from schemas.keys import no_key_conflict
 
 SOORT = "verblijf"
-_K = KOLOMMEN[SOORT]  # the columns, as the delivery format lists them (schemas/formaat.py)
-KEY = _K.key
-REQUIRED = _K.required
-OPTIONAL = _K.optional
-DATE_COLUMNS = _K.dates
-INT_COLUMNS = _K.ints
-ENUM_COLUMNS = _K.enums
-CODE_COLUMNS = _K.codes
+# the columns are the delivery format's (schemas/formaat.py); the rules below name them
+KEY = KOLOMMEN[SOORT].key
+REQUIRED = KOLOMMEN[SOORT].required
 
 col = pl.col
 

@@ -82,8 +82,7 @@ def test_the_column_lists_of_the_format_are_the_fields_of_the_models():
     for soort, kolommen in KOLOMMEN.items():
         model = MODELS[soort]
         assert set(columns(soort)) == set(kolommen.required) | set(kolommen.optional), soort
-        assert (model.REQUIRED, model.OPTIONAL, model.KEY) == (
-            kolommen.required, kolommen.optional, kolommen.key), soort
+        assert (model.REQUIRED, model.KEY) == (kolommen.required, kolommen.key), soort
         groups = kolommen.dates + kolommen.ints + kolommen.enums + kolommen.codes
         assert set(groups) <= set(columns(soort)), soort
 

@@ -27,11 +27,12 @@ from schemas.common import (
     ROW_SHAPE_RULES,
     RowRule,
 )
+from schemas.formaat import KOLOMMEN, Kolommen
 from schemas.keys import repeated
 
 #: Columns whose values may be shown in a rejection report: closed value domains only.
 #: Free-text ids and client_id are never echoed.
-SHOWABLE_KINDS = ("DATE_COLUMNS", "INT_COLUMNS", "ENUM_COLUMNS", "CODE_COLUMNS")
+SHOWABLE_KINDS = ("dates", "ints", "enums", "codes")
 
 UNKNOWN_RULE = RowRule(None, "the row breaks a rule of the delivery format",
                     "Check the row against the delivery format.")
@@ -57,7 +58,8 @@ def prepare(items: list[tuple[TextTable, DeliveryName]], model: ModuleType) -> p
     columns empty), spellings normalised, with each row's source line and context columns
     (the file it came from, its quarter's first and last day). Built once for the batch:
     a step per file costs milliseconds, which adds up over a quarter's thousand files."""
-    cols = list(model.REQUIRED) + list(model.OPTIONAL)
+    kolommen = KOLOMMEN[model.SOORT]
+    cols = list(kolommen.required) + list(kolommen.optional)
     text = pyarrow.large_string()
     tables = []
     for table, _ in items:
@@ -70,8 +72,8 @@ def prepare(items: list[tuple[TextTable, DeliveryName]], model: ModuleType) -> p
     joined = pyarrow.concat_tables(tables) if tables else None
     # folding case copies every value: only for a column with something to fold
     fold = {c for c in cols if joined is not None and (
-        c in model.ENUM_COLUMNS and has_bytes(joined.column(c), (0x41, 0x5A), (0x80, 0xFF))
-        or c in model.CODE_COLUMNS and has_bytes(joined.column(c), (0x61, 0x7A), (0x80, 0xFF)))}
+        c in kolommen.enums and has_bytes(joined.column(c), (0x41, 0x5A), (0x80, 0xFF))
+        or c in kolommen.codes and has_bytes(joined.column(c), (0x61, 0x7A), (0x80, 0xFF)))}
     batch = pl.from_arrow(joined) if tables else pl.DataFrame()
 
     item = pl.Series(np.repeat(np.arange(len(items), dtype=np.uint32), sizes))
@@ -83,9 +85,9 @@ def prepare(items: list[tuple[TextTable, DeliveryName]], model: ModuleType) -> p
 
     # rewriting DD-MM-YYYY costs three regex passes: only for a column that may have such
     # dates (a '-' within its first three characters; ISO dates have it fifth)
-    dmy = [c for c in model.DATE_COLUMNS
+    dmy = [c for c in kolommen.dates
            if batch.select((pl.col(c).str.find("-", literal=True) < 3).any()).item()]
-    return batch.select(LINE, *normalised(cols, model, dmy, fold)).with_columns(
+    return batch.select(LINE, *normalised(cols, kolommen, dmy, fold)).with_columns(
         per_row([n.kwartaal_start.isoformat() for _, n in items]).alias(KWARTAAL_START),
         per_row([n.kwartaal_eind.isoformat() for _, n in items]).alias(KWARTAAL_EIND),
         item.cast(pl.Int64).alias(BRON),
@@ -95,7 +97,7 @@ def prepare(items: list[tuple[TextTable, DeliveryName]], model: ModuleType) -> p
 DMY = r"^([0-9]{1,2})-([0-9]{1,2})-([0-9]{4})$"
 
 
-def normalised(cols: list[str], model: ModuleType, dmy: list[str],
+def normalised(cols: list[str], kolommen: Kolommen, dmy: list[str],
                fold: set[str] | None = None) -> list[pl.Expr]:
     """Rewrite delivered spellings into the one form the schemas check.
 
@@ -107,9 +109,9 @@ def normalised(cols: list[str], model: ModuleType, dmy: list[str],
     out = []
     for c in cols:
         e = pl.col(c)
-        if c in model.ENUM_COLUMNS:
+        if c in kolommen.enums:
             e = e.str.to_lowercase() if fold is None or c in fold else e
-        elif c in model.CODE_COLUMNS:
+        elif c in kolommen.codes:
             e = e.str.to_uppercase() if fold is None or c in fold else e
         elif c in dmy:
             day = e.str.extract(DMY, 1).str.zfill(2)
@@ -134,14 +136,15 @@ def validate_many(items: list[tuple[TextTable, DeliveryName]], model: ModuleType
     Rows keep their file (``ctx_bron``) and source line, so every result is reported per
     file exactly as if each had been validated alone.
     """
-    content = list(model.REQUIRED) + list(model.OPTIONAL)
+    kolommen = KOLOMMEN[model.SOORT]
+    content = list(kolommen.required) + list(kolommen.optional)
     n = len(items)
     batch = prepare(items, model)
     rows_read = np.bincount(batch[BRON].to_numpy(), minlength=n)
     # a row equal in every delivered column to an earlier one of its file is loaded once;
     # such rows share their key, so whole rows are compared only when some key repeats
     dups = np.zeros(n, dtype=int)
-    if batch.select(repeated([BRON, model.KEY]).any()).item():
+    if batch.select(repeated([BRON, kolommen.key]).any()).item():
         dup = ~pl.struct([BRON, *content]).is_first_distinct()
         marked = batch.with_columns(dup.alias("_dup"))
         dups = np.bincount(marked.filter("_dup")[BRON].to_numpy(), minlength=n)
@@ -195,7 +198,8 @@ def warehouse_rows(frame: pl.DataFrame, model: ModuleType) -> pyarrow.Table:
     the contract's columns as text. Dates and numbers stay ISO text, which the warehouse
     casts on insert (every one is valid by now; DuckDB's cast is many times faster), and a
     column the model reads as a list (``LIST_COLUMNS``) becomes one."""
-    content = list(model.REQUIRED) + list(model.OPTIONAL)
+    kolommen = KOLOMMEN[model.SOORT]
+    content = list(kolommen.required) + list(kolommen.optional)
     lists = getattr(model, "LIST_COLUMNS", {})
     columns = [pl.col(LINE)] + [
         lists[c](pl.col(c).fill_null("")).alias(c) if c in lists else pl.col(c)
@@ -235,7 +239,7 @@ def _shape_failures(table: TextTable, lines_kept: np.ndarray, offset: int) -> pd
 
 def _describe(cases: pl.DataFrame, model: ModuleType, frame: pl.DataFrame) -> pd.DataFrame:
     """Turn pandera's failure cases into plain-language rows, one per (row, rule)."""
-    showable = {c for kind in SHOWABLE_KINDS for c in getattr(model, kind)}
+    showable = {c for kind in SHOWABLE_KINDS for c in getattr(KOLOMMEN[model.SOORT], kind)}
     if cases["index"].null_count():
         # A failure that is not about a row (e.g. a column of the wrong type) means the
         # loader prepared the frame wrongly: that is our bug, not the delivery's.

@@ -27,12 +27,12 @@ from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 from pipeline.synth.model import Nummering
-from schemas import MODELS, SOORTEN, columns
+from schemas import KOLOMMEN, SOORTEN, columns
 
 #: Column order and optional columns per soort: the schemas' (aanleverformaat section 2).
 HEADERS: dict[str, list[str]] = {s: list(columns(s)) for s in SOORTEN}
-OPTIONAL = {s: MODELS[s].OPTIONAL for s in SOORTEN}
-DATE_COLUMNS = frozenset(c for s in SOORTEN for c in MODELS[s].DATE_COLUMNS)
+OPTIONAL = {s: KOLOMMEN[s].optional for s in SOORTEN}
+DATE_COLUMNS = frozenset(c for s in SOORTEN for c in KOLOMMEN[s].dates)
 FIXED_TIME = (2025, 1, 1, 0, 0, 0)
 
 #: Location names some organisations put in their verblijf_id (text, any characters).
