@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from schemas.formaat import RESIDENTIELE_OPVANGVORMEN  # noqa: E402
-from schemas.labels import OPVANGVORM  # noqa: E402
+from schemas.labels import OPVANGVORM, getal  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
              "#000000"]
@@ -58,6 +58,13 @@ def _values(series: pd.Series) -> pd.Series:
     return pd.to_numeric(series, errors="coerce")
 
 
+def aantallen_as(axis) -> None:
+    """A count axis: whole numbers only, thousands with a dot as in the tables (4.800, not
+    4800: the reports go to Dutch readers)."""
+    axis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    axis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: getal(x)))
+
+
 def tijdreeks(df: pd.DataFrame, titel: str, peildatum: str, referentie: str):
     """Aanmeldingen, nieuwe verblijven, uitstroom and stand per quarter (protected frame)."""
     fig, ax = plt.subplots()
@@ -76,7 +83,7 @@ def tijdreeks(df: pd.DataFrame, titel: str, peildatum: str, referentie: str):
     ax.set_ylabel("Aantal")
     ax.legend(frameon=False, fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5),
               title="x op de as: verborgen aantal" if verborgen else None, title_fontsize=7)
-    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    aantallen_as(ax.yaxis)
     ax.set_ylim(bottom=0)
     footnote(fig, peildatum, referentie)
     return fig
@@ -102,8 +109,7 @@ def staaf(labels: list[str], waarden: list, titel: str, ylabel: str, peildatum: 
         if isinstance(w, str):  # hidden: say so where the bar would be
             (ax.text(0, i, f" {w}", va="center") if horizontaal
              else ax.text(i, 0, w, ha="center", va="bottom"))
-    (ax.xaxis if horizontaal else ax.yaxis).set_major_locator(
-        matplotlib.ticker.MaxNLocator(integer=True))
+    aantallen_as(ax.xaxis if horizontaal else ax.yaxis)
     ax.set_title(titel)
     footnote(fig, peildatum, referentie)
     return fig
@@ -197,7 +203,7 @@ def plaatsen(df: pd.DataFrame, titel: str, peildatum: str, referentie: str):
     ax.set_xticks(pos, [OPVANGVORM[v] for v in df["opvangvorm"]])
     ax.set_ylabel("Plaatsen")
     ax.set_ylim(bottom=0)
-    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    aantallen_as(ax.yaxis)
     ax.legend(frameon=False, fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
     ax.set_title(titel)
     footnote(fig, peildatum, referentie)
@@ -232,8 +238,7 @@ def funnel(punten: pd.DataFrame, p0: float, titel: str, basis: str, peildatum: s
     for r in punten[buiten].itertuples():
         ax.annotate(r.naam, (r.basis, r.aandeel * 100), xytext=(4, 3),
                     textcoords="offset points", fontsize=7)
-    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
-        lambda x, _: f"{x:,.0f}".replace(",", ".")))
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: getal(x)))
     ax.set_xlim(0, n_max)
     ax.set_xlabel(basis)
     ax.set_ylabel("Aandeel (%)")
