@@ -42,7 +42,8 @@ def model_of(soort: str):
 @functools.cache
 def columns(soort: str) -> tuple[str, ...]:
     """The delivered columns of a soort in the delivery format's order: the model's fields,
-    without the context columns the loader adds. Every other column list derives from it."""
+    without the context columns the loader adds. Which columns there are is
+    ``KOLOMMEN[soort]`` (a test keeps the two the same); this gives their order."""
     from schemas.common import CONTEXT_COLUMNS
 
     return tuple(c for c in model_of(soort).to_schema().columns if c not in CONTEXT_COLUMNS)

@@ -6,7 +6,6 @@ import pandera.polars as pa
 import polars as pl
 
 from schemas.common import (
-    RESIDENTIELE_OPVANGVORMEN,
     DeliveredModel,
     RowRule,
     Text,
@@ -16,7 +15,7 @@ from schemas.common import (
     required_rule,
     value_rule,
 )
-from schemas.formaat import KOLOMMEN
+from schemas.formaat import KOLOMMEN, RESIDENTIELE_OPVANGVORMEN
 from schemas.keys import no_key_conflict
 
 SOORT = "capaciteit"

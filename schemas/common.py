@@ -29,18 +29,6 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api import extensions
 
-# The value domains are the delivery format's vocabulary, re-exported for the models.
-from schemas.formaat import (  # noqa: F401
-    BELEMMERINGEN,
-    BESTEMMINGEN,
-    GESLACHTEN,
-    OPVANGVORMEN,
-    REDENEN_EINDE,
-    RESIDENTIELE_OPVANGVORMEN,
-    UITKOMSTEN,
-    VERWIJZERS,
-)
-
 # Digits are written [0-9]: a regex \d also matches other scripts' digits.
 CLIENT_ID_PATTERN = r"[A-Za-z0-9_\-]{1,64}"
 ISO_DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"

@@ -45,6 +45,12 @@ class Kolommen:
     enums: tuple[str, ...] = ()
     codes: tuple[str, ...] = ()
 
+    @property
+    def delivered(self) -> tuple[str, ...]:
+        """Every column the format knows: the required ones, then the optional ones (the
+        order of the loader's frames and of a quarantined row's record)."""
+        return self.required + self.optional
+
 
 #: Per soort, in the order of the delivery format (and of ``schemas.MODELS``).
 KOLOMMEN: dict[str, Kolommen] = {k.soort: k for k in (

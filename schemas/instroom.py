@@ -8,12 +8,8 @@ import polars as pl
 from schemas.common import (
     CLIENT_ID_RULE,
     GEMEENTE_PATTERN,
-    GESLACHTEN,
     KWARTAAL_EIND,
     KWARTAAL_START,
-    OPVANGVORMEN,
-    UITKOMSTEN,
-    VERWIJZERS,
     ClientModel,
     RowRule,
     Text,
@@ -28,7 +24,7 @@ from schemas.common import (
     row_rule,
     value_rule,
 )
-from schemas.formaat import KOLOMMEN
+from schemas.formaat import GESLACHTEN, KOLOMMEN, OPVANGVORMEN, UITKOMSTEN, VERWIJZERS
 from schemas.gemeenten import gemeente_rule, known_gemeente
 from schemas.keys import no_key_conflict
 

@@ -3,7 +3,7 @@ and the Dutch way of writing numbers (3.725; 2,0; 70%).
 
 One home, so a chart, a table and a sentence never name one thing two ways, and the terminal
 and a report never write one number two ways. The codes themselves are the delivery
-format's (``schemas.common``); these are only their words.
+format's (``schemas.formaat``); these are only their words.
 """
 
 from __future__ import annotations

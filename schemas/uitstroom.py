@@ -6,13 +6,10 @@ import pandera.polars as pa
 import polars as pl
 
 from schemas.common import (
-    BELEMMERINGEN,
-    BESTEMMINGEN,
     CLIENT_ID_RULE,
     GEMEENTE_PATTERN,
     KWARTAAL_EIND,
     KWARTAAL_START,
-    REDENEN_EINDE,
     ClientModel,
     RowRule,
     Text,
@@ -26,7 +23,7 @@ from schemas.common import (
     row_rule,
     value_rule,
 )
-from schemas.formaat import KOLOMMEN
+from schemas.formaat import BELEMMERINGEN, BESTEMMINGEN, KOLOMMEN, REDENEN_EINDE
 from schemas.gemeenten import gemeente_rule, known_gemeente
 from schemas.keys import no_key_conflict
 

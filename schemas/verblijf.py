@@ -9,7 +9,6 @@ from schemas.common import (
     CLIENT_ID_RULE,
     KWARTAAL_EIND,
     KWARTAAL_START,
-    OPVANGVORMEN,
     ClientModel,
     RowRule,
     Text,
@@ -22,7 +21,7 @@ from schemas.common import (
     row_rule,
     value_rule,
 )
-from schemas.formaat import KOLOMMEN
+from schemas.formaat import KOLOMMEN, OPVANGVORMEN
 from schemas.keys import no_key_conflict
 
 SOORT = "verblijf"

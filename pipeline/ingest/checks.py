@@ -51,7 +51,7 @@ def check_required_columns(header: Iterable[str], kolommen: Kolommen) -> None:
 
 def unknown_columns(header: Iterable[str], kolommen: Kolommen) -> list[str]:
     """Columns the contract does not know; they are ignored with a warning."""
-    known = set(kolommen.required) | set(kolommen.optional)
+    known = set(kolommen.delivered)
     return [h for h in header if h and h not in known]
 
 

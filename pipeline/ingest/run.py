@@ -31,6 +31,9 @@ from schemas.formaat import KOLOMMEN
 if TYPE_CHECKING:
     from pipeline.ingest import validate
 
+#: Per soort, the columns a file must have: what the reader looks for to find the header.
+REQUIRED_COLUMNS = {soort: set(k.required) for soort, k in KOLOMMEN.items()}
+
 REPORT_COLUMNS = ["bestand", "soort", "bronregel", "kolom", "regel", "probleem", "oplossing",
                   "waarde"]
 
@@ -296,14 +299,11 @@ def _read(path: Path, name: DeliveryName, data: bytes | None = None
     """Read the file's table(s) and apply the whole-file guards to each; ``data`` is the
     file's bytes when they were read already (a CSV is then not read twice)."""
     warnings: list[str] = []
-    required = {soort: set(k.required) for soort, k in KOLOMMEN.items()}
     if name.soort is not None:
-        kolommen = KOLOMMEN[name.soort]
-        tables = {name.soort: read_csv_file(path, required[name.soort],
-                                            set(kolommen.required) | set(kolommen.optional),
-                                            data)}
+        tables = {name.soort: read_csv_file(path, REQUIRED_COLUMNS[name.soort],
+                                            set(KOLOMMEN[name.soort].delivered), data)}
     else:
-        tables, others = read_xlsx_sheets(path, required)
+        tables, others = read_xlsx_sheets(path, REQUIRED_COLUMNS)
         if others:
             warnings.append(f"sheet(s) ignored, not a soort: {', '.join(others)}")
         if not tables:

@@ -59,7 +59,7 @@ def prepare(items: list[tuple[TextTable, DeliveryName]], model: ModuleType) -> p
     (the file it came from, its quarter's first and last day). Built once for the batch:
     a step per file costs milliseconds, which adds up over a quarter's thousand files."""
     kolommen = KOLOMMEN[model.SOORT]
-    cols = list(kolommen.required) + list(kolommen.optional)
+    cols = list(kolommen.delivered)
     text = pyarrow.large_string()
     tables = []
     for table, _ in items:
@@ -137,7 +137,7 @@ def validate_many(items: list[tuple[TextTable, DeliveryName]], model: ModuleType
     file exactly as if each had been validated alone.
     """
     kolommen = KOLOMMEN[model.SOORT]
-    content = list(kolommen.required) + list(kolommen.optional)
+    content = list(kolommen.delivered)
     n = len(items)
     batch = prepare(items, model)
     rows_read = np.bincount(batch[BRON].to_numpy(), minlength=n)
@@ -198,8 +198,7 @@ def warehouse_rows(frame: pl.DataFrame, model: ModuleType) -> pyarrow.Table:
     the contract's columns as text. Dates and numbers stay ISO text, which the warehouse
     casts on insert (every one is valid by now; DuckDB's cast is many times faster), and a
     column the model reads as a list (``LIST_COLUMNS``) becomes one."""
-    kolommen = KOLOMMEN[model.SOORT]
-    content = list(kolommen.required) + list(kolommen.optional)
+    content = KOLOMMEN[model.SOORT].delivered
     lists = getattr(model, "LIST_COLUMNS", {})
     columns = [pl.col(LINE)] + [
         lists[c](pl.col(c).fill_null("")).alias(c) if c in lists else pl.col(c)
