@@ -167,7 +167,7 @@ def _read_plain_csv(utf8: bytes, head: list[str], delim: str, required: set[str]
         return None
     try:
         table = pacsv.read_csv(
-            io.BytesIO(utf8),
+            pa.BufferReader(utf8),  # the bytes as they are (io.BytesIO copies every block)
             read_options=pacsv.ReadOptions(skip_rows=header_line, column_names=header,
                                            block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=delim, quote_char=False,

@@ -148,16 +148,40 @@ def trimmed_text(values):
 def has_bytes(values, *ranges: tuple[int, int]) -> bool:
     """Whether the Arrow text holds a byte in one of the (inclusive) ranges. Looks at the
     whole buffer behind each chunk (at worst more than its values): a scan of the bytes
-    costs a fraction of a string function over the values."""
+    costs a fraction of a string function over the values.
+
+    A range from 0 or up to 255 is one minimum or maximum over the bytes; any other is
+    tested a block at a time, so no temporary array as large as the column is made (fresh
+    memory for it costs more than the test)."""
     import numpy as np
     import pyarrow as pa
 
     for chunk in (values.chunks if isinstance(values, pa.ChunkedArray) else [values]):
         data = chunk.buffers()[2]
-        if data is None:
+        if data is None or not data.size:
             continue
         octets = np.frombuffer(data, dtype=np.uint8)
-        if any((octets - np.uint8(lo) <= np.uint8(hi - lo)).any() for lo, hi in ranges):
+        for lo, hi in ranges:
+            if lo == 0 and octets.min() <= hi or hi == 0xFF and octets.max() >= lo:
+                return True
+            if lo != 0 and hi != 0xFF and _bytes_between(octets, lo, hi):
+                return True
+    return False
+
+
+_BLOCK = 1 << 18
+
+
+def _bytes_between(octets, lo: int, hi: int) -> bool:
+    import numpy as np
+
+    shifted = np.empty(min(_BLOCK, len(octets)), dtype=np.uint8)
+    inside = np.empty(len(shifted), dtype=bool)
+    for start in range(0, len(octets), _BLOCK):
+        part = octets[start:start + _BLOCK]
+        n = len(part)
+        np.subtract(part, np.uint8(lo), out=shifted[:n])
+        if np.less_equal(shifted[:n], np.uint8(hi - lo), out=inside[:n]).any():
             return True
     return False
 

@@ -28,7 +28,7 @@ from schemas.common import (
     RowRule,
 )
 from schemas.formaat import KOLOMMEN, Kolommen
-from schemas.keys import repeated
+from schemas.keys import all_distinct
 
 #: Columns whose values may be shown in a rejection report: closed value domains only.
 #: Free-text ids and client_id are never echoed.
@@ -144,7 +144,7 @@ def validate_many(items: list[tuple[TextTable, DeliveryName]], model: ModuleType
     # a row equal in every delivered column to an earlier one of its file is loaded once;
     # such rows share their key, so whole rows are compared only when some key repeats
     dups = np.zeros(n, dtype=int)
-    if batch.select(repeated([BRON, kolommen.key]).any()).item():
+    if not batch.select(all_distinct([BRON, kolommen.key])).item():
         dup = ~pl.struct([BRON, *content]).is_first_distinct()
         marked = batch.with_columns(dup.alias("_dup"))
         dups = np.bincount(marked.filter("_dup")[BRON].to_numpy(), minlength=n)
@@ -203,7 +203,9 @@ def warehouse_rows(frame: pl.DataFrame, model: ModuleType) -> pyarrow.Table:
     columns = [pl.col(LINE)] + [
         lists[c](pl.col(c).fill_null("")).alias(c) if c in lists else pl.col(c)
         for c in content]
-    return frame.select(columns).to_arrow(compat_level=pl.CompatLevel.oldest())
+    # Polars' own string layout (Arrow's string_view), which DuckDB reads as it is: the
+    # older layout would copy every value once more
+    return frame.select(columns).to_arrow(compat_level=pl.CompatLevel.newest())
 
 
 def text_frame(frame: pl.DataFrame, columns: list[str]) -> pd.DataFrame:
