@@ -79,24 +79,35 @@ def test_batch_pseudonyms_equal_those_of_the_previous_version(key):
     assert len(sample) > 5
 
 
-def test_pseudonyms_looked_up_from_the_previous_batch_are_the_same():
-    """A run remembers the last batch's pseudonyms (a large instroom and its verblijf are
-    two batches of one centrumgemeente): what it looks up, and what it hashes anew beside
-    it, equal the definition, with other centrumgemeenten and missing ids in the mix."""
+@pytest.mark.parametrize("limit", [pseudonym.MEMO_LIMIT, 4])
+def test_pseudonyms_looked_up_from_earlier_batches_are_the_same(monkeypatch, limit):
+    """A run remembers the pseudonyms it made (a large instroom and its verblijf are two
+    batches of one centrumgemeente): what it looks up, and what it hashes anew beside it,
+    equal the definition, with other centrumgemeenten, missing ids and all-known batches in
+    the mix; also when the memo is full and starts over (limit 4)."""
+    monkeypatch.setattr(pseudonym, "MEMO_LIMIT", limit)
     key = bytes(range(32))
     memo = pseudonym.Memo()
     first = pd.Series(["A1", "A2", None, "A3"], dtype="string")
     second = pd.Series(["A3", "B9", "A1", None, "A1"], dtype="string", index=range(7, 12))
+    known = pd.Series(["A2", "A1", "A1"], dtype="string", index=range(3, 6))
     other = pd.Series(["A1", "Z5"], dtype="string")
-    batches = [[("GM0344", first)], [("GM0344", second)],
-               [("GM0363", other), ("GM0344", first)], [("GM0344", second)]]
+    batches = [[("GM0344", first)], [("GM0344", second)], [("GM0344", known)],
+               [("GM0363", other), ("GM0344", first)], [("GM0344", second)],
+               [("GM0344", second), ("GM0363", other)]]
+    sizes = []
     for parts in batches:
         got = pseudonym.pseudonymise_many(key, parts, memo)
+        sizes.append(len(memo.messages))
         for (cg, ids), out in zip(parts, got, strict=True):
             assert list(out.index) == list(ids.index)
             assert [None if pd.isna(g) else g for g in out] == [
                 None if pd.isna(c) else reference_pseudonym(key, cg, c) for c in ids]
-    assert memo.centrumgemeenten == {"GM0344"} and len(memo.messages) == 3
+    assert memo.centrumgemeenten == {"GM0344", "GM0363"}
+    # B9 joins the memo, an all-known batch adds nothing, GM0363 starts it afresh; a memo
+    # that would outgrow its limit holds only the batch's new messages (B9; then the four
+    # not among them)
+    assert sizes == ([3, 4, 4, 5, 6, 6] if limit > 6 else [3, 4, 4, 5, 1, 4])
 
 
 def test_key_is_created_on_first_use_readable_only_by_owner(tmp_path):

@@ -76,12 +76,13 @@ def pseudonymise(key: bytes, centrumgemeente: str, client_ids: pd.Series) -> pd.
 
 @dataclass
 class Memo:
-    """The messages hashed for the previous batch of a run and their pseudonyms.
+    """Messages hashed earlier in a run and their pseudonyms.
 
     Consecutive batches of one centrumgemeente share clients (a large instroom file and
     its verblijf file are two batches), and looking a pseudonym up costs a fraction of
-    computing it. It is consulted only when every centrumgemeente of a batch was in the
-    last one, and only the last batch is kept, so it never outgrows one batch."""
+    computing it. It is consulted only when every centrumgemeente of a batch is in it; a
+    batch of others starts it afresh. It grows with the new clients of later batches up
+    to :data:`MEMO_LIMIT` messages, then holds only the newest batch's."""
 
     messages: pa.Array | None = None
     pseudonyms: pa.Array | None = None
@@ -90,11 +91,15 @@ class Memo:
     centrumgemeenten: frozenset[str] = frozenset()
 
 
+#: At most this many messages in a :class:`Memo` (~60 bytes each with their pseudonyms).
+MEMO_LIMIT = 1_000_000
+
+
 def pseudonymise_many(key: bytes, parts: list[tuple[str, pd.Series]], memo: Memo | None = None
                       ) -> list[pd.Series]:
     """:func:`pseudonymise` for the client ids of many files at once, one DuckDB call for
     all of them (a call costs milliseconds, a quarter has a thousand files). ``memo``
-    (the same key's, for one run) saves hashing again what the previous call hashed."""
+    (the same key's, for one run) saves hashing again what an earlier call hashed."""
     if not any(len(ids) for _, ids in parts):  # e.g. quarantines that reject nothing
         return [pd.Series([], index=ids.index, dtype="string") for _, ids in parts]
     text = pa.large_string()
@@ -102,27 +107,57 @@ def pseudonymise_many(key: bytes, parts: list[tuple[str, pd.Series]], memo: Memo
                                for cg, ids in parts])
     cid = pa.chunked_array([chunk for _, ids in parts for chunk in arrow_text(ids).chunks],
                            type=text).combine_chunks()
-    # The message, 'CG:client_id', missing where the id is; a client has several rows
-    # (aanmeldingen, verblijven), so each distinct message is hashed once.
-    message = pc.binary_join_element_wise(prefix, cid, pa.scalar("", text)).dictionary_encode()
-    distinct = message.dictionary
+    # The message, 'CG:client_id', missing where the id is.
+    message = pc.binary_join_element_wise(prefix, cid, pa.scalar("", text))
     cgs = frozenset(cg for cg, ids in parts if len(ids))
     if memo is not None and memo.messages is not None and cgs <= memo.centrumgemeenten:
-        known = pc.index_in(distinct, value_set=memo.messages)
-        new = known.is_null()
-        fresh = _hmac(key, distinct.filter(new))
-        hashed = pc.replace_with_mask(memo.pseudonyms.take(known), new, fresh)
+        hashed = _looked_up(key, message, memo)
     else:
-        hashed = _hmac(key, distinct)
-    if memo is not None:
-        memo.messages, memo.pseudonyms, memo.centrumgemeenten = distinct, hashed, cgs
-    hashed = hashed.take(message.indices)  # a missing id stays missing
+        hashed = _hashed(key, message)
+        if memo is not None:
+            memo.messages, memo.pseudonyms, memo.centrumgemeenten = (
+                hashed.dictionary, hashed.values, cgs)
+        hashed = hashed.pseudonyms
     result, start = [], 0
     for _, ids in parts:
         piece = hashed.slice(start, len(ids))
         start += len(ids)
         result.append(pd.Series(pd.arrays.ArrowStringArray(piece), index=ids.index))
     return result
+
+
+@dataclass
+class _Hashed:
+    pseudonyms: pa.Array   # per message
+    dictionary: pa.Array   # the distinct messages
+    values: pa.Array       # their pseudonyms
+
+
+def _hashed(key: bytes, message: pa.Array) -> _Hashed:
+    """Hash each distinct message once (a client has several rows: aanmeldingen,
+    verblijven); a missing message stays missing."""
+    encoded = message.dictionary_encode()
+    values = _hmac(key, encoded.dictionary)
+    return _Hashed(values.take(encoded.indices), encoded.dictionary, values)
+
+
+def _looked_up(key: bytes, message: pa.Array, memo: Memo) -> pa.Array:
+    """Every message looked up in the memo as it is, row by row: when (nearly) all are
+    there, one look-up per row costs less than first finding the distinct messages. Only
+    those not found are hashed, and join the memo."""
+    known = pc.index_in(message, value_set=memo.messages)
+    hashed = memo.pseudonyms.take(known)  # missing where not found or no id
+    unknown = pc.and_(known.is_null(), message.is_valid())
+    if not pc.any(unknown).as_py():
+        return hashed
+    fresh = _hashed(key, message.filter(unknown))
+    hashed = pc.replace_with_mask(hashed, unknown, fresh.pseudonyms)
+    if len(memo.messages) + len(fresh.dictionary) <= MEMO_LIMIT:
+        memo.messages = pa.concat_arrays([memo.messages, fresh.dictionary])
+        memo.pseudonyms = pa.concat_arrays([memo.pseudonyms, fresh.values])
+    else:
+        memo.messages, memo.pseudonyms = fresh.dictionary, fresh.values
+    return hashed
 
 
 def _hmac(key: bytes, messages: pa.Array) -> pa.Array:

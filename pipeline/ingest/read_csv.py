@@ -173,7 +173,8 @@ def _read_plain_csv(utf8: bytes, head: list[str], delim: str, required: set[str]
             parse_options=pacsv.ParseOptions(delimiter=delim, quote_char=False,
                                              ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in header}, strings_can_be_null=False,
+                # large_string: the type pandas keeps Arrow text in (it would cast to it)
+                column_types={h: pa.large_string() for h in header}, strings_can_be_null=False,
                 quoted_strings_can_be_null=False),
         )
     except pa.ArrowInvalid:
