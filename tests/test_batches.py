@@ -1,9 +1,9 @@
 """How a run is cut into batches changes nothing in the warehouse.
 
-The loader validates files in batches, two batches at a time, and the batches share a
-pseudonym memo that they take turns with. A run cut into one batch per file must load
-exactly what a run of one batch loads: the same rows, pseudonyms, quarantine and load
-history, in the same order.
+The loader validates files in batches, one batch while it writes the one before, and the
+batches share a pseudonym memo. A run cut into one batch per file must load exactly what a
+run of one batch loads: the same rows, pseudonyms, quarantine and load history, in the
+same order.
 """
 
 from __future__ import annotations

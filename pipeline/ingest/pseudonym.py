@@ -15,8 +15,7 @@ import hashlib
 import os
 import secrets
 import stat
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -90,8 +89,6 @@ class Memo:
     #: The centrumgemeenten of those messages: a batch of others cannot share a client
     #: (the message starts with the centrumgemeente), so the look-up is skipped for it.
     centrumgemeenten: frozenset[str] = frozenset()
-    #: Held while a batch uses the memo: the loader validates two batches at a time.
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
 
 #: At most this many messages in a :class:`Memo` (~60 bytes each with their pseudonyms).
@@ -113,17 +110,14 @@ def pseudonymise_many(key: bytes, parts: list[tuple[str, pd.Series]], memo: Memo
     # The message, 'CG:client_id', missing where the id is.
     message = pc.binary_join_element_wise(prefix, cid, pa.scalar("", text))
     cgs = frozenset(cg for cg, ids in parts if len(ids))
-    if memo is None:
-        hashed = _hashed(key, message).pseudonyms
+    if memo is not None and memo.messages is not None and cgs <= memo.centrumgemeenten:
+        hashed = _looked_up(key, message, memo)
     else:
-        with memo.lock:
-            if memo.messages is not None and cgs <= memo.centrumgemeenten:
-                hashed = _looked_up(key, message, memo)
-            else:
-                fresh = _hashed(key, message)
-                memo.messages, memo.pseudonyms, memo.centrumgemeenten = (
-                    fresh.dictionary, fresh.values, cgs)
-                hashed = fresh.pseudonyms
+        hashed = _hashed(key, message)
+        if memo is not None:
+            memo.messages, memo.pseudonyms, memo.centrumgemeenten = (
+                hashed.dictionary, hashed.values, cgs)
+        hashed = hashed.pseudonyms
     result, start = [], 0
     for _, ids in parts:
         piece = hashed.slice(start, len(ids))

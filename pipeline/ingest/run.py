@@ -125,10 +125,7 @@ def ingest_paths(
     def flush() -> None:
         """Validate the pending files in the background, and meanwhile write the batch
         validated before them (the connection stays on this thread): reading, validating
-        and writing overlap, while every file still gets its own transaction, in order.
-        Two workers: a batch starts as soon as it is read, not when the one before it is
-        done (whose last steps use one core), so at most two batches are validated at once
-        (the pseudonym memo lets them take turns)."""
+        and writing overlap, while every file still gets its own transaction, in order."""
         nonlocal pending_rows
         if pending:
             validating = worker.submit(_validate, list(pending), key, memo)
@@ -137,7 +134,7 @@ def ingest_paths(
             pending.clear()
             pending_rows = 0
 
-    with ThreadPoolExecutor(max_workers=2) as worker:
+    with ThreadPoolExecutor(max_workers=1) as worker:
         worker.submit(load_rules)  # while the first file is read
         for path in find_files(paths):
             outcome = _prepare(con, path, lidmaatschap, today, current)
