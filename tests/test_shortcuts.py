@@ -61,3 +61,22 @@ def test_all_distinct_agrees_with_finding_repeated_rows(rows):
                          schema={"ctx_bron": pl.Int64, "k": pl.String})
     expected = len(set(rows)) == len(rows)  # missing equals missing, as in a set
     assert frame.select(all_distinct(["ctx_bron", "k"])).item() is expected
+
+
+cells = st.lists(st.one_of(st.none(), st.text(alphabet=" \tab\u00e9\u00a0-1", max_size=5)),
+                 max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(chunks=st.lists(cells, min_size=1, max_size=3), start=st.integers(0, 3))
+def test_trimmed_text_trims_and_makes_empty_missing(chunks, start):
+    """Trimmed text: each value stripped of whitespace, an empty one missing; also for a
+    slice, for several chunks and for text that already has missing values."""
+    array = pa.chunked_array([pa.array(c, pa.large_string()) for c in chunks],
+                             type=pa.large_string())
+    values = [v for c in chunks for v in c][start:]
+    array = array.slice(start)
+    got = text_table.trimmed_text(array)
+    got.validate(full=True)
+    assert got.to_pylist() == [None if v is None or not v.strip() else v.strip()
+                               for v in values]

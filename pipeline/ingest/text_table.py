@@ -142,7 +142,23 @@ def trimmed_text(values):
     empty = pc.equal(pc.binary_length(trimmed), 0)
     if not pc.any(empty).as_py():
         return trimmed
-    return pc.if_else(empty, pa.scalar(None, trimmed.type), trimmed)
+    if isinstance(trimmed, pa.ChunkedArray):
+        return pa.chunked_array([_empty_missing(c) for c in trimmed.chunks], trimmed.type)
+    return _empty_missing(trimmed)
+
+
+def _empty_missing(values):
+    """The same text with its empty values missing. A new validity bitmap over the same
+    bytes where it can (no missing values yet, not a slice): ``if_else`` would copy the
+    text of the whole column."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    empty = pc.equal(pc.binary_length(values), 0)
+    if values.null_count or values.offset:
+        return pc.if_else(empty, pa.scalar(None, values.type), values)
+    return pa.Array.from_buffers(values.type, len(values),
+                                 [pc.invert(empty).buffers()[1], *values.buffers()[1:]])
 
 
 def has_bytes(values, *ranges: tuple[int, int]) -> bool:
