@@ -51,3 +51,19 @@ def test_one_batch_per_file_loads_what_one_batch_loads(tmp_path):
     one, per_file = outcomes["one"], outcomes["per_file"]
     assert len(one[0]) > 4 and one[1]["quarantine"] and one[1]["raw_verblijf"]
     assert per_file == one
+
+
+def test_a_run_checkpoints_once_at_its_end_and_restores_the_setting(tmp_path):
+    """During a run DuckDB checkpoints less often (load.fewer_checkpoints); afterwards the
+    connection's own setting is back and the run's log is folded into the database file."""
+    path = tmp_path / "monitor.duckdb"
+    con = db.connect(path)
+    con.execute("SET checkpoint_threshold = '24MiB'")
+    before = con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0]
+    run = ingest_paths(con, [SAMPLE], bytes(range(32)), load_reference().lidmaatschap,
+                       today=TODAY)
+    assert any(r.status == "loaded" for r in run.results)
+    assert con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0] == before
+    wal = path.with_name(path.name + ".wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    con.close()

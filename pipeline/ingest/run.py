@@ -134,7 +134,7 @@ def ingest_paths(
             pending.clear()
             pending_rows = 0
 
-    with ThreadPoolExecutor(max_workers=1) as worker:
+    with ThreadPoolExecutor(max_workers=1) as worker, load.fewer_checkpoints(con):
         worker.submit(load_rules)  # while the first file is read
         for path in find_files(paths):
             outcome = _prepare(con, path, lidmaatschap, today, current)
