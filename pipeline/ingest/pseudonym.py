@@ -113,11 +113,11 @@ def pseudonymise_many(key: bytes, parts: list[tuple[str, pd.Series]], memo: Memo
     if memo is not None and memo.messages is not None and cgs <= memo.centrumgemeenten:
         hashed = _looked_up(key, message, memo)
     else:
-        hashed = _hashed(key, message)
+        fresh = _hashed(key, message)
         if memo is not None:
             memo.messages, memo.pseudonyms, memo.centrumgemeenten = (
-                hashed.dictionary, hashed.values, cgs)
-        hashed = hashed.pseudonyms
+                fresh.dictionary, fresh.values, cgs)
+        hashed = fresh.pseudonyms
     result, start = [], 0
     for _, ids in parts:
         piece = hashed.slice(start, len(ids))

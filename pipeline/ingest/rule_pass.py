@@ -21,7 +21,7 @@ from pandera.api.polars.container import DataFrameSchema
 from pandera.api.polars.types import PolarsData
 
 #: The failure cases, as pandera's ``failure_cases`` carries them (the columns we read).
-FAILURE_CASE_COLUMNS = ("check", "column", "index")
+FAILURE_CASES = {"check": pl.String, "column": pl.String, "index": pl.Int64}
 
 
 class UnsupportedSchema(TypeError):
@@ -64,12 +64,9 @@ def failure_cases(schema: DataFrameSchema, frame: pl.DataFrame) -> pl.DataFrame:
         failed = result.select(pl.arg_where(~pl.col("ok")).alias("index"))
         if failed.height:
             parts.append(failed.select(pl.lit(check).alias("check"),
-                                       pl.lit(column, dtype=pl.String).alias("column"),
-                                       pl.col("index").cast(pl.Int64)))
-    if not parts:
-        return pl.DataFrame(schema={"check": pl.String, "column": pl.String,
-                                    "index": pl.Int64})
-    return pl.concat(parts)
+                                       pl.lit(column).alias("column"),
+                                       "index").cast(FAILURE_CASES))
+    return pl.concat(parts) if parts else pl.DataFrame(schema=FAILURE_CASES)
 
 
 def _outcome(check, lf: pl.LazyFrame, key: str) -> pl.LazyFrame:

@@ -139,22 +139,21 @@ def trimmed_text(values):
     # with whitespace
     plain = not has_bytes(values, (0x00, 0x20), (0x80, 0xFF))
     trimmed = values if plain else pc.utf8_trim_whitespace(values)
-    empty = pc.equal(pc.binary_length(trimmed), 0)
-    if not pc.any(empty).as_py():
+    chunks = trimmed.chunks if isinstance(trimmed, pa.ChunkedArray) else [trimmed]
+    empties = [pc.equal(pc.binary_length(c), 0) for c in chunks]
+    if not any(pc.any(e).as_py() for e in empties):
         return trimmed
-    if isinstance(trimmed, pa.ChunkedArray):
-        return pa.chunked_array([_empty_missing(c) for c in trimmed.chunks], trimmed.type)
-    return _empty_missing(trimmed)
+    out = [_empty_missing(c, e) for c, e in zip(chunks, empties, strict=True)]
+    return pa.chunked_array(out, trimmed.type) if isinstance(trimmed, pa.ChunkedArray) else out[0]
 
 
-def _empty_missing(values):
-    """The same text with its empty values missing. A new validity bitmap over the same
+def _empty_missing(values, empty):
+    """The same text with its ``empty`` values missing. A new validity bitmap over the same
     bytes where it can (no missing values yet, not a slice): ``if_else`` would copy the
     text of the whole column."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    empty = pc.equal(pc.binary_length(values), 0)
     if values.null_count or values.offset:
         return pc.if_else(empty, pa.scalar(None, values.type), values)
     return pa.Array.from_buffers(values.type, len(values),
@@ -178,9 +177,13 @@ def has_bytes(values, *ranges: tuple[int, int]) -> bool:
             continue
         octets = np.frombuffer(data, dtype=np.uint8)
         for lo, hi in ranges:
-            if lo == 0 and octets.min() <= hi or hi == 0xFF and octets.max() >= lo:
-                return True
-            if lo != 0 and hi != 0xFF and _bytes_between(octets, lo, hi):
+            if lo == 0:
+                found = octets.min() <= hi
+            elif hi == 0xFF:
+                found = octets.max() >= lo
+            else:
+                found = _bytes_between(octets, lo, hi)
+            if found:
                 return True
     return False
 
