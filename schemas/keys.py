@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pandera.polars as pa
 import polars as pl
 
@@ -34,5 +36,9 @@ def all_distinct(columns: list[str]) -> pl.Expr:
     False means some rows *may* repeat (equal rows, or in about one run in 10^10 two
     different rows with the same hash), and the caller then compares the rows themselves.
     A set of hashes is a fraction of what finding the repeated rows costs: that builds a
-    group for every row (0.02 against 0.07 s and ~100 MB of fresh memory per 10^6 keys)."""
-    return pl.struct(columns).hash().n_unique() == pl.len()
+    group for every row (0.02 against 0.07 s and ~100 MB of fresh memory per 10^6 keys).
+    A row's hash combines its columns' own hashes (each with its own seed, so swapped
+    values do not cancel): hashing the row as a struct first encodes every row into a new
+    buffer, twice the time."""
+    hashes = [pl.col(c).hash(seed=i) for i, c in enumerate(columns)]
+    return functools.reduce(pl.Expr.xor, hashes).n_unique() == pl.len()
