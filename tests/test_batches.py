@@ -9,7 +9,9 @@ same order.
 from __future__ import annotations
 
 import duckdb
+import pytest
 
+from pipeline.ingest import run as run_module
 from pipeline.ingest.run import ingest_paths
 from pipeline.warehouse import db
 from schemas.reference_tables import load_reference
@@ -32,7 +34,13 @@ def contents(path) -> dict[str, list[tuple]]:
         con.close()
 
 
-def test_one_batch_per_file_loads_what_one_batch_loads(tmp_path):
+@pytest.mark.parametrize("alongside", [False, True], ids=["in_turn", "alongside"])
+def test_one_batch_per_file_loads_what_one_batch_loads(tmp_path, monkeypatch, alongside):
+    """Also when every batch is validated beside the one before it, as batches of large
+    files are (``run.ALONGSIDE_FILE_ROWS``; these files are small, so the threshold is
+    lowered): the two then share the pseudonym memo."""
+    if alongside:
+        monkeypatch.setattr(run_module, "ALONGSIDE_FILE_ROWS", 0)
     extra = tmp_path / "extra"
     paths = [SAMPLE, write_delivery(extra, "instroom", [
         row("instroom"), row("instroom", aanmelding_id="A2", geslacht="onbekend"),

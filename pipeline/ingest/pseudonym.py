@@ -15,7 +15,8 @@ import hashlib
 import os
 import secrets
 import stat
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -89,6 +90,9 @@ class Memo:
     #: The centrumgemeenten of those messages: a batch of others cannot share a client
     #: (the message starts with the centrumgemeente), so the look-up is skipped for it.
     centrumgemeenten: frozenset[str] = frozenset()
+    #: Held while a batch uses the memo: the loader may validate two batches at once, and
+    #: the second then finds the first one's clients instead of hashing them again.
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
 
 #: At most this many messages in a :class:`Memo` (~60 bytes each with their pseudonyms).
@@ -110,14 +114,17 @@ def pseudonymise_many(key: bytes, parts: list[tuple[str, pd.Series]], memo: Memo
     # The message, 'CG:client_id', missing where the id is.
     message = pc.binary_join_element_wise(prefix, cid, pa.scalar("", text))
     cgs = frozenset(cg for cg, ids in parts if len(ids))
-    if memo is not None and memo.messages is not None and cgs <= memo.centrumgemeenten:
-        hashed = _looked_up(key, message, memo)
+    if memo is None:
+        hashed = _hashed(key, message).pseudonyms
     else:
-        fresh = _hashed(key, message)
-        if memo is not None:
-            memo.messages, memo.pseudonyms, memo.centrumgemeenten = (
-                fresh.dictionary, fresh.values, cgs)
-        hashed = fresh.pseudonyms
+        with memo.lock:
+            if memo.messages is not None and cgs <= memo.centrumgemeenten:
+                hashed = _looked_up(key, message, memo)
+            else:
+                fresh = _hashed(key, message)
+                memo.messages, memo.pseudonyms, memo.centrumgemeenten = (
+                    fresh.dictionary, fresh.values, cgs)
+                hashed = fresh.pseudonyms
     result, start = [], 0
     for _, ids in parts:
         piece = hashed.slice(start, len(ids))
