@@ -515,6 +515,10 @@ def bench(
         "--twee-bestanden", help="Also measure two files (instroom and verblijf) of this many "
         "rows each against DuckDB's read_csv of the same files (default 1000000, 20000 with "
         "--quick; 0 for none).", show_default=False)] = None,
+    capaciteit: Annotated[bool, typer.Option(
+        "--capaciteit/--geen-capaciteit", help="Time capaciteit (formulas and simulation) on "
+        "each scale's warehouse; at --schaal 100 the simulation alone takes more than ten "
+        "minutes.")] = True,
 ) -> None:
     """Measure ingest against DuckDB's read_csv and plain pandas, with peak memory, the
     latency of kerncijfers and capaciteit (formulas and simulation) and a quarter's report
@@ -555,7 +559,8 @@ def bench(
     result = run_bench(schalen, (first, last), out_dir,
                        echo=lambda line: out.print(line, highlight=False),
                        rapporten_bij=bij or None,
-                       rapport_scopes=["GM0344", "landelijk"] if quick else None)
+                       rapport_scopes=["GM0344", "landelijk"] if quick else None,
+                       capaciteit=capaciteit)
     out.print(f"Results: {result['path']}; chart: {result['chart']}", highlight=False)
 
 

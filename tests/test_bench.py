@@ -64,3 +64,19 @@ def test_bench_redraws_the_chart_from_bench_json(wh, tmp_path):
                            "--grafiek", str(png)], capture_output=True, text=True, env=wh.env())
     assert proc.returncode == 0, proc.stderr
     assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_bench_can_leave_out_the_capaciteit_latency(tmp_path):
+    """--geen-capaciteit: a run at 10^7 rows need not wait ten minutes for the capacity
+    simulation; the ingest measures are all still taken."""
+    from pipeline.bench import run_bench
+
+    lines: list[str] = []
+    result = run_bench([0.02], ("2025Q1", "2025Q1"), tmp_path / "out", echo=lines.append,
+                       rapporten_bij=None, capaciteit=False)
+    [entry] = result["schalen"]
+    assert entry["capaciteit"] is None
+    assert entry["ingest"]["rows"] == entry["duckdb"]["rows"] > 0
+    assert "capaciteit not measured" in lines[0]
+    saved = json.loads((tmp_path / "out" / "bench.json").read_text())
+    assert saved["schalen"][0]["capaciteit"] is None
