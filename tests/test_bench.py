@@ -46,6 +46,10 @@ def test_bench_quick_runs_and_writes_every_measure(wh, tmp_path):
     assert two["ingest"]["rows"] == 40_000 - 40
     assert two["load_over_floor"] == round(two["ingest"]["load_seconds"]
                                            / two["duckdb"]["seconds"], 2)
+    # ours is a median of three too, each run into its own warehouse (all load the rows)
+    runs = two["ingest"]["runs_load_seconds"]
+    assert len(runs) == 3 and two["ingest"]["load_seconds"] == sorted(runs)[1]
+    assert len(entry["ingest"]["runs_load_seconds"]) == 3
     # the cost-curve chart is written beside bench.json
     assert (tmp_path / "performance_kosten.png").read_bytes()[:4] == b"\x89PNG"
 
