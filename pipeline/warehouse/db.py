@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
@@ -39,6 +40,12 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
                 "it to finish or close it, then try again."
             ) from exc
         raise
+    # DuckDB draws its own progress bar on standard output for a query of more than two
+    # seconds (the rebuild at ten times national volume); it would break --json output
+    # and the CLI's own progress lines. In a Jupyter kernel without ipywidgets DuckDB has it
+    # off already and refuses to change the setting at all.
+    with contextlib.suppress(duckdb.InvalidInputException):
+        con.execute("SET enable_progress_bar = false")
     if not read_only:
         ensure_raw_schema(con)
     install_macros(con)
@@ -78,6 +85,51 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     """
     rows = con.execute(sql, params or []).fetchall()
     return rows[0][0] if rows else None
+
+
+#: DuckDB's way of showing a size (``current_setting('memory_limit')``): '953.6 MiB'.
+_SIZE = re.compile(r"([0-9.]+)\s*(bytes|KiB|MiB|GiB|TiB|PiB)")
+_UNIT = {"bytes": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40, "PiB": 2**50}
+
+
+def size_bytes(shown: str) -> float:
+    """Bytes of a size as DuckDB shows it ('18.8 GiB'); unreadable text counts as no limit."""
+    m = _SIZE.fullmatch(shown.strip())
+    return float(m[1]) * _UNIT[m[2]] if m else float("inf")
+
+
+@contextlib.contextmanager
+def memory_at_most(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
+    """DuckDB's buffers stay under ``limit`` inside the block and spill the rest to its
+    temporary folder beside the warehouse. DuckDB's own limit is 80% of the machine's
+    memory, and it uses what it may: the rebuild of the models at 10^7 rows held ~1 GB
+    more than it needed (docs/performance.md). A connection already held to less keeps
+    its limit, and the limit it had is back afterwards."""
+    before = _memory_limit(con)
+    try:
+        con.execute(f"SET memory_limit = '{limit}'")
+        if size_bytes(_memory_limit(con)) > size_bytes(before):
+            _restore_memory_limit(con, before)
+        yield
+    finally:
+        _restore_memory_limit(con, before)
+
+
+def _memory_limit(con: duckdb.DuckDBPyConnection) -> str:
+    return scalar(con, "SELECT current_setting('memory_limit')")
+
+
+def _restore_memory_limit(con: duckdb.DuckDBPyConnection, before: str) -> None:
+    """DuckDB shows a limit cut to a tenth ('18.8 GiB' for 18.83), so setting what it
+    showed would lower the limit a little with every build. DuckDB's default comes back
+    exactly by RESET; another limit comes back as the middle of the tenth it showed,
+    which DuckDB shows the same again."""
+    con.execute("RESET memory_limit")
+    if _memory_limit(con) == before:
+        return
+    m = _SIZE.fullmatch(before)
+    middle = f"{float(m[1]) + 0.05}{m[2]}" if m and m[2] != "bytes" else before
+    con.execute(f"SET memory_limit = '{middle}'")
 
 
 @contextlib.contextmanager

@@ -1,0 +1,60 @@
+"""The warehouse's connection: what every connection of ours is set to, and the memory a
+rebuild of the models may take (pipeline/warehouse/db.py)."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from pipeline import warehouse
+from pipeline.warehouse import db
+
+
+def _memory_limit(con) -> str:
+    return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+
+def test_a_build_runs_under_its_memory_limit_and_restores_the_connections(tiny, monkeypatch):
+    """warehouse.build holds DuckDB to BUILD_MEMORY_LIMIT: far too small a limit makes the
+    build fail (and roll back), which it could not if the limit were not applied; after a
+    build, failed or not, the connection has its own limit again."""
+    tiny.verblijf("V1", "2025-01-01", "2025-01-11")
+    before = _memory_limit(tiny.con)
+    monkeypatch.setattr(warehouse, "BUILD_MEMORY_LIMIT", "1MB")
+    with pytest.raises(duckdb.OutOfMemoryException, match="(could not|failed to) allocate"):
+        warehouse.build(tiny.con)
+    assert _memory_limit(tiny.con) == before
+    monkeypatch.undo()
+    warehouse.build(tiny.con)
+    assert _memory_limit(tiny.con) == before
+    assert tiny.con.execute("SELECT count(*) FROM trajecten").fetchone()[0] == 1
+
+
+def test_memory_at_most_never_raises_a_lower_limit(tmp_path):
+    con = db.connect(tmp_path / "monitor.duckdb")
+    con.execute("SET memory_limit = '100MB'")
+    low = _memory_limit(con)
+    with db.memory_at_most(con, "1GB"):
+        assert _memory_limit(con) == low
+    con.execute("SET memory_limit = '4GB'")
+    four = _memory_limit(con)
+    for _ in range(3):  # a limit DuckDB shows cut to a tenth does not creep down per build
+        with db.memory_at_most(con, "1GB"):
+            assert db.size_bytes(_memory_limit(con)) == pytest.approx(1e9, rel=1e-3)
+        assert _memory_limit(con) == four
+    con.close()
+
+
+@pytest.mark.parametrize(("shown", "expected"), [
+    ("953.6 MiB", 953.6 * 2**20), ("18.8 GiB", 18.8 * 2**30), ("976.5 KiB", 976.5 * 1024),
+    ("100 bytes", 100.0), ("something else", float("inf"))])
+def test_size_bytes_reads_duckdbs_sizes(shown, expected):
+    assert db.size_bytes(shown) == pytest.approx(expected)
+
+
+def test_no_connection_of_ours_draws_duckdbs_progress_bar(tmp_path):
+    """DuckDB draws a progress bar on standard output for a query of more than two seconds;
+    it would land in the middle of --json output."""
+    con = db.connect(tmp_path / "monitor.duckdb")
+    assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0] is False
+    con.close()
