@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from pipeline.ingest.names import DeliveryName
-from pipeline.warehouse.db import scalar, transaction
+from pipeline.warehouse.db import scalar, setting, transaction
 
 LOAD_COLUMNS = (
     "load_id", "file", "sha256", "centrumgemeente", "kwartaal", "soort", "status", "rows_read",
@@ -111,14 +111,10 @@ RUN_CHECKPOINT_THRESHOLD = "128MB"
 def fewer_checkpoints(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Checkpoint at most every ``RUN_CHECKPOINT_THRESHOLD`` during a run, and once at its
     end, so the run leaves the warehouse as compact as before; the setting the connection
-    had is restored (as DuckDB shows it, to a tenth of a MiB). Every file still commits
-    on its own: a crash loses no committed file (DuckDB replays its log)."""
-    before = scalar(con, "SELECT current_setting('checkpoint_threshold')")
-    con.execute(f"SET checkpoint_threshold = '{RUN_CHECKPOINT_THRESHOLD}'")
-    try:
+    had is restored. Every file still commits on its own: a crash loses no committed file
+    (DuckDB replays its log)."""
+    with setting(con, "checkpoint_threshold", RUN_CHECKPOINT_THRESHOLD):
         yield
-    finally:
-        con.execute(f"SET checkpoint_threshold = '{before}'")
     con.execute("CHECKPOINT")
 
 

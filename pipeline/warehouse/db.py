@@ -87,9 +87,10 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     return rows[0][0] if rows else None
 
 
-#: DuckDB's way of showing a size (``current_setting('memory_limit')``): '953.6 MiB'.
-_SIZE = re.compile(r"([0-9.]+)\s*(bytes|KiB|MiB|GiB|TiB|PiB)")
-_UNIT = {"bytes": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40, "PiB": 2**50}
+#: A size as DuckDB shows it ('953.6 MiB') or takes it ('1GB'): binary and decimal units.
+_SIZE = re.compile(r"([0-9.]+)\s*(bytes|[KMGTP]i?B)")
+_UNIT = {"bytes": 1} | {f"{p}iB": 2 ** (10 * i) for i, p in enumerate("KMGTP", 1)} | {
+    f"{p}B": 10 ** (3 * i) for i, p in enumerate("KMGTP", 1)}
 
 
 def size_bytes(shown: str) -> float:
@@ -98,38 +99,47 @@ def size_bytes(shown: str) -> float:
     return float(m[1]) * _UNIT[m[2]] if m else float("inf")
 
 
+def current_setting(con: duckdb.DuckDBPyConnection, name: str):
+    return scalar(con, f"SELECT current_setting('{name}')")
+
+
+@contextlib.contextmanager
+def setting(con: duckdb.DuckDBPyConnection, name: str, value: str) -> Iterator[None]:
+    """A DuckDB setting for the block only; the connection's own value is back afterwards,
+    also when the block fails."""
+    before = current_setting(con, name)
+    con.execute(f"SET {name} = '{value}'")
+    try:
+        yield
+    finally:
+        _restore_setting(con, name, before)
+
+
+def _restore_setting(con: duckdb.DuckDBPyConnection, name: str, before: str) -> None:
+    """DuckDB shows a size cut to a tenth ('18.8 GiB' for 18.83), so setting what it showed
+    would lower the value a little with every use. DuckDB's default comes back exactly by
+    RESET; another size comes back as the middle of the tenth it showed, which DuckDB shows
+    the same again."""
+    con.execute(f"RESET {name}")
+    if current_setting(con, name) == before:
+        return
+    m = _SIZE.fullmatch(str(before))
+    middle = f"{float(m[1]) + 0.05}{m[2]}" if m and m[2] != "bytes" else before
+    con.execute(f"SET {name} = '{middle}'")
+
+
 @contextlib.contextmanager
 def memory_at_most(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
     """DuckDB's buffers stay under ``limit`` inside the block and spill the rest to its
     temporary folder beside the warehouse. DuckDB's own limit is 80% of the machine's
     memory, and it uses what it may: the rebuild of the models at 10^7 rows held ~1 GB
     more than it needed (docs/performance.md). A connection already held to less keeps
-    its limit, and the limit it had is back afterwards."""
-    before = _memory_limit(con)
-    try:
-        con.execute(f"SET memory_limit = '{limit}'")
-        if size_bytes(_memory_limit(con)) > size_bytes(before):
-            _restore_memory_limit(con, before)
+    its limit."""
+    if size_bytes(limit) >= size_bytes(current_setting(con, "memory_limit")):
         yield
-    finally:
-        _restore_memory_limit(con, before)
-
-
-def _memory_limit(con: duckdb.DuckDBPyConnection) -> str:
-    return scalar(con, "SELECT current_setting('memory_limit')")
-
-
-def _restore_memory_limit(con: duckdb.DuckDBPyConnection, before: str) -> None:
-    """DuckDB shows a limit cut to a tenth ('18.8 GiB' for 18.83), so setting what it
-    showed would lower the limit a little with every build. DuckDB's default comes back
-    exactly by RESET; another limit comes back as the middle of the tenth it showed,
-    which DuckDB shows the same again."""
-    con.execute("RESET memory_limit")
-    if _memory_limit(con) == before:
         return
-    m = _SIZE.fullmatch(before)
-    middle = f"{float(m[1]) + 0.05}{m[2]}" if m and m[2] != "bytes" else before
-    con.execute(f"SET memory_limit = '{middle}'")
+    with setting(con, "memory_limit", limit):
+        yield
 
 
 @contextlib.contextmanager
