@@ -22,8 +22,8 @@ demo: $(STAMP) ## synthetic deliveries -> ingest -> key figures (the main job)
 notebook: $(STAMP) ## JupyterLab on notebooks/ with verkenning.ipynb (the demo warehouse by default)
 	$(VENV)/bin/opvangmonitor notebook
 
-test: $(STAMP) ## the whole test suite (what CI runs)
-	$(VENV)/bin/python -m pytest
+test: $(STAMP) ## the whole test suite (what CI runs), on both cores
+	$(VENV)/bin/python -m pytest -n 2
 
 test-fast: $(STAMP) ## unit and integration tests without the slow ones (under a minute)
 	$(VENV)/bin/python -m pytest -m "not slow and not e2e" -n 2

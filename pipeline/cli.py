@@ -417,17 +417,17 @@ def audit(
     """Audit everything the reports of a period publish together, as an attacker holding
     all 36 reports would: every hidden small count must still reach 0 or the threshold,
     and keep a range as wide as the band of small counts, in an integer program over all
-    published relations. Writes nothing. Exit 1 if any small count can be narrowed (the
+    published relations. Writes nothing but the release cache beside the warehouse (reused
+    by report and export). Exit 1 if any small count can be narrowed (the
     release would then be refused)."""
     from pipeline.figures.monitor import Monitor
     from pipeline.share.audit import ProtectionError
     from pipeline.share.disclosure import Rules
-    from pipeline.share.release import build_publication, protect_publication
+    from pipeline.share.release_cache import audited
 
     try:
         with Monitor.open(config.db_path(db)) as m:
-            pub, _ = build_publication(m, periode, Rules(drempel))
-        summary = protect_publication(pub, Rules(drempel)).summary()
+            summary = audited(m, periode, Rules(drempel)).release.audit
     except ProtectionError as exc:
         summary = exc.result.summary()
     except (FileNotFoundError, RuntimeError, ValueError, KeyError) as exc:
@@ -472,7 +472,7 @@ def export(
     from pipeline.share.audit import ProtectionError
     from pipeline.share.disclosure import Rules
     from pipeline.share.export import write_export
-    from pipeline.share.release import compute_release
+    from pipeline.share.release_cache import audited
 
     if formaat not in ("csv", "parquet"):
         raise fail(f"--formaat {formaat!r}: use csv or parquet")
@@ -480,7 +480,7 @@ def export(
     try:
         with err.status(f"Protecting and auditing the release of {periode}..."), \
                 Monitor.open(config.db_path(db)) as m:
-            release = compute_release(m, periode, Rules(drempel))
+            release = audited(m, periode, Rules(drempel)).release
         write_export(release, path, formaat)
     except ProtectionError as exc:
         raise fail(f"the release of {periode} cannot be protected, nothing written: {exc}",

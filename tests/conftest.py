@@ -184,20 +184,32 @@ RELEASED_SCOPES = ["GM0344", "GM0400", "landelijk"]
 
 
 @pytest.fixture(scope="session")
-def released(tmp_path_factory):
+def released(tmp_path_factory, worker_id):
     """Two quarters of synthetic data at schaal 0.1, ingested, and the reports of 2025Q2 for
     RELEASED_SCOPES rendered with the site index: (warehouse, period folder, results).
-    Rendered once per test process; the report, site and browser tests read it."""
+    Rendered once per test run: under `pytest -n 2` the first worker to ask renders it under
+    a lock in the run's shared temporary folder and the other waits and reads it (the
+    report, site, browser and cache tests only read it). Protecting the release fills the
+    release cache beside its warehouse, which the tests of the release then read."""
+    import fcntl
+    import pickle
+
     from pipeline.share.render import render_reports
     from pipeline.synth.generator import generate
 
-    tmp = tmp_path_factory.mktemp("rapport")
-    generate(tmp / "raw", seed=3, kwartalen=("2025Q1", "2025Q2"), schaal=0.1)
-    wh = Warehouse(tmp)
-    wh.ingest(tmp / "raw")
-    out = tmp / "reports"
-    results = render_reports(wh.path, P("2025Q2"), RELEASED_SCOPES, out, workers=2)
-    return wh, out / "2025Q2", results
+    root = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        root = root.parent  # the folder all workers of this run share
+    tmp, done = root / "released", root / "released.pickle"
+    with open(root / "released.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            generate(tmp / "raw", seed=3, kwartalen=("2025Q1", "2025Q2"), schaal=0.1)
+            Warehouse(tmp).ingest(tmp / "raw")
+            results = render_reports(Warehouse(tmp).path, P("2025Q2"), RELEASED_SCOPES,
+                                     tmp / "reports", workers=2)
+            done.write_bytes(pickle.dumps(results))
+    return Warehouse(tmp), tmp / "reports" / "2025Q2", pickle.loads(done.read_bytes())
 
 
 #: Fixtures that give a test a real DuckDB warehouse on disk, and the calls that make one.
@@ -236,3 +248,5 @@ def pytest_collection_modifyitems(config, items):
             raise pytest.UsageError(f"{item.nodeid} has more than one category: {own}")
         if not own:
             item.add_marker("integration" if _builds_warehouse(item) else "unit")
+
+

@@ -26,15 +26,13 @@ pytestmark = pytest.mark.e2e
 def release(released):
     """The release the reports were rendered from, and the publication the audit passed."""
     from pipeline.figures.monitor import Monitor
-    from pipeline.share.release import build_publication, compute_release, protect_publication
+    from pipeline.share.release_cache import audited
 
     wh, _, _ = released
     with Monitor.open(wh.path) as m:
-        rel = compute_release(m, P("2025Q2"), Rules())
-        pub, parts = build_publication(m, P("2025Q2"), Rules())
+        rel, pub, parts = audited(m, P("2025Q2"), Rules())
         namen = dict(zip(m.centrumgemeenten()["gm_code"], m.centrumgemeenten()["gm_naam"],
                          strict=True))
-    protect_publication(pub, Rules())
     return rel, pub, parts, namen
 
 

@@ -139,13 +139,29 @@ class Parts(NamedTuple):
     kaart: pd.Series
 
 
+class Audited(NamedTuple):
+    """A protected release with the publication its audit passed: ``publication.shown``
+    says how each cell is published, ``parts`` where the reports lay each cell out."""
+
+    release: Release
+    publication: Publication
+    parts: Parts
+
+
 def compute_release(m, periode: Periode, rules: Rules) -> Release:
     """Every figure of the release, computed once, protected and audited together."""
+    return audited_release(m, periode, rules).release
+
+
+def audited_release(m, periode: Periode, rules: Rules) -> Audited:
+    """The release and the publication it was protected as (raises ProtectionError when no
+    protection passes the audit). :mod:`pipeline.share.release_cache` keeps it per
+    warehouse state, so report, audit, export and the site read one computation."""
     pub, parts = build_publication(m, periode, rules)
     result = protect_publication(pub, rules)
     figures = {figure_of(n) for n, v in pub.shown.items() if v[0] == CLASS}
     k = parts.raw[LANDELIJK]
-    return Release(
+    release = Release(
         periode, rules, {g: _render(parts.views[g], pub) for g in GROUPS},
         {s: _render(parts.views[f"reeks:{s}"], pub) for s in SERIES}, parts.raw,
         k["peildatum"] or "", k["referentie_versie"] or "",
@@ -154,6 +170,7 @@ def compute_release(m, periode: Periode, rules: Rules) -> Release:
         kaart=parts.kaart if f"kaart|{LANDELIJK}" in figures else None,
         audit=result.summary(), curves=_curves(m, periode, list(parts.raw), rules),
         capaciteit=m.capaciteit(periode))
+    return Audited(release, pub, parts)
 
 
 def build_publication(m, periode: Periode, rules: Rules) -> tuple[Publication, Parts]:

@@ -28,10 +28,8 @@ from pathlib import Path
 from pipeline.config import DREMPEL
 from pipeline.periods import Periode
 from pipeline.share.disclosure import Rules
-from pipeline.share.release import (
-    LANDELIJK,
-    compute_release,
-)
+from pipeline.share.release import LANDELIJK
+from pipeline.share.release_cache import audited
 from pipeline.share.site import write_site
 from pipeline.share.templates import pagina
 
@@ -149,7 +147,7 @@ def render_reports(db: Path, periode: Periode, centrumgemeenten: list[str] | Non
 
     rules = Rules(drempel)
     with Monitor.open(db) as m:
-        release = compute_release(m, periode, rules)
+        release = audited(m, periode, rules).release
         c = m.centrumgemeenten()
         namen = dict(zip(c["gm_code"], c["gm_naam"], strict=True))
         scopes = (list(m.centrumgemeenten()["gm_code"]) + [LANDELIJK]
