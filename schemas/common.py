@@ -87,14 +87,34 @@ class RowRule:
     oplossing: str
 
 
+def named_check(fn, name: str):
+    """``fn`` under the rule's name. pandera takes a decorated check's name from its keywords
+    once, then from the function's name: with both the rule's, the rule keeps its name however
+    often pandera builds a model from it."""
+    fn.__name__ = fn.__qualname__ = name
+    return fn
+
+
 def row_check(name: str, kolom: str, melding: str, oplossing: str):
     """A rule between columns: a pandera check of the whole frame called ``name``, and its
     words (``RowRule``), which the soort's ``RULES`` reads from the model."""
     def decorate(fn):
-        check = pa.dataframe_check(name=name)(fn)
+        check = pa.dataframe_check(name=name)(named_check(fn, name))
         check.__row_rule__ = (name, RowRule(kolom, melding, oplossing))
         return check
     return decorate
+
+
+def quarter_check(kolom: str, oplossing: str, name: str | None = None):
+    """The rule that the date in ``kolom`` lies in the quarter of the delivery, called
+    ``<kolom>_in_kwartaal`` unless ``name`` says otherwise. A row whose date is not valid is
+    left to the date's own rule."""
+    def inside(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        date = pl.col(kolom)
+        inside = (date >= pl.col(KWARTAAL_START)) & (date <= pl.col(KWARTAAL_EIND))
+        return row_rule(data, ~applicable(kolom) | inside.fill_null(False))
+    return row_check(name or f"{kolom}_in_kwartaal", kolom,
+                     f"{kolom} is outside the quarter of this delivery", oplossing)(inside)
 
 
 def is_valid_date(column: str) -> pl.Expr:
@@ -128,14 +148,6 @@ def not_before(later: str, earlier: str) -> pl.Expr:
     """The date in ``later`` is on or after the one in ``earlier``; judged only where both
     dates are valid."""
     return ~applicable(earlier, later) | (pl.col(later) >= pl.col(earlier)).fill_null(False)
-
-
-def in_quarter(column: str) -> pl.Expr:
-    """The date in ``column`` lies in the quarter of the delivery; a row whose date is not
-    valid is left to that date's own rule."""
-    date = pl.col(column)
-    inside = (date >= pl.col(KWARTAAL_START)) & (date <= pl.col(KWARTAAL_EIND))
-    return ~applicable(column) | inside.fill_null(False)
 
 
 def duplicate_key_rule(key: str) -> RowRule:

@@ -10,8 +10,8 @@ from schemas.common import (
     KWARTAAL_START,
     RowRule,
     as_int,
-    in_quarter,
     not_before,
+    quarter_check,
     row_check,
     row_rule,
 )
@@ -24,12 +24,9 @@ col = pl.col
 
 
 class InstroomModel(columns_model(SOORT)):
-    @row_check("aanmelddatum_in_kwartaal", "aanmelddatum",
-               "aanmelddatum is outside the quarter of this delivery",
-               "Deliver the aanmelding in the file of the quarter it was received, or correct "
-               "the date.")
-    def _aanmelddatum_in_kwartaal(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        return row_rule(data, in_quarter("aanmelddatum"))
+    _aanmelddatum_in_kwartaal = quarter_check(
+        "aanmelddatum", "Deliver the aanmelding in the file of the quarter it was received, or "
+        "correct the date.")
 
     @row_check("plaatsingsdatum_alleen_bij_geplaatst", "plaatsingsdatum",
                "plaatsingsdatum must be filled when uitkomst is geplaatst, and empty otherwise",

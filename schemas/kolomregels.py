@@ -37,6 +37,7 @@ from schemas.common import (
     duplicate_key_rule,
     fullmatch,
     is_valid_date,
+    named_check,
     value_rule,
 )
 from schemas.formaat import (
@@ -147,14 +148,6 @@ def rules_of(model: type[DeliveredModel]) -> dict[str, RowRule]:
     return {**generated_rules(model.__soort__), **dict(r for r in own if r is not None)}
 
 
-def _named(fn: Callable, name: str) -> Callable:
-    # pandera takes a decorated check's name from its keywords once, then from the
-    # function's name: both are the rule's name, so the rule keeps it however often
-    # pandera builds the model
-    fn.__name__ = fn.__qualname__ = name
-    return fn
-
-
 def columns_model(soort: str) -> type[DeliveredModel]:
     """A pandera model of a soort's delivered columns (text; nullable unless required), with
     each column's own rules and the duplicate-key rule. The soort's model subclasses it and
@@ -166,9 +159,9 @@ def columns_model(soort: str) -> type[DeliveredModel]:
         namespace["__annotations__"][kolom.naam] = Text
         namespace[kolom.naam] = pa.Field(nullable=not kolom.verplicht)
         for rule in column_rules(kolom):
-            check = _named(lambda cls, data, rule=rule: rule.check(data), rule.naam)
+            check = named_check(lambda cls, data, rule=rule: rule.check(data), rule.naam)
             namespace[f"_{rule.naam}"] = pa.check(kolom.naam, name=rule.naam)(check)
     key_rule = f"{kolommen.key}_dubbel"
-    namespace["_key"] = pa.dataframe_check(name=key_rule)(_named(
+    namespace["_key"] = pa.dataframe_check(name=key_rule)(named_check(
         lambda cls, data: no_key_conflict(data, kolommen.key), key_rule))
     return type(f"{soort.capitalize()}Kolommen", (DeliveredModel,), namespace)

@@ -11,8 +11,8 @@ from schemas.common import (
     KWARTAAL_EIND,
     RowRule,
     applicable,
-    in_quarter,
     not_before,
+    quarter_check,
     row_check,
     row_rule,
 )
@@ -35,13 +35,10 @@ class VerblijfModel(columns_model(SOORT)):
     def _eind_na_start(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return row_rule(data, not_before("einddatum", "startdatum"))
 
-    @row_check("einddatum_buiten_kwartaal", "einddatum",
-               "einddatum is outside the quarter of this delivery",
-               "An episode that ended before the quarter does not belong in this delivery; one "
-               "that ends after the quarter is still running at quarter end: leave einddatum "
-               "empty.")
-    def _eind_in_kwartaal(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        return row_rule(data, in_quarter("einddatum"))
+    _eind_in_kwartaal = quarter_check(
+        "einddatum", "An episode that ended before the quarter does not belong in this "
+        "delivery; one that ends after the quarter is still running at quarter end: leave "
+        "einddatum empty.", name="einddatum_buiten_kwartaal")
 
 
 RULES: dict[str, RowRule] = rules_of(VerblijfModel)

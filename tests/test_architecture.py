@@ -106,6 +106,7 @@ def test_each_columns_own_rules_are_generated_from_the_format_and_have_words():
         names += [f"not_nullable:{c}" for c, column in schema.columns.items()
                   if not column.nullable and c not in CONTEXT_COLUMNS]
         assert sorted(names) == sorted(MODELS[soort].RULES), soort
+        assert all(r.melding and r.oplossing for r in MODELS[soort].RULES.values()), soort
         assert schema.checks[-1].name == f"{kolommen.key}_dubbel", soort
 
 
