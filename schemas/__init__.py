@@ -1,8 +1,10 @@
 """The row rules of the delivery format: one pandera model per soort.
 
-``MODELS[soort]`` gives the module of a soort; each module exposes ``SOORT``, ``KEY``,
-``REQUIRED``, the pandera model and ``RULES`` (check name -> plain-language text). A soort's
-columns and the groups the reader normalises are ``KOLOMMEN[soort]`` (``schemas/formaat.py``).
+``MODELS[soort]`` gives the module of a soort; each module exposes ``SOORT``, the pandera
+model and ``RULES`` (check name -> plain-language text). A soort's
+columns, their types, value lists and lengths, and the groups the reader normalises are
+``KOLOMMEN[soort]`` (``schemas/formaat.py``); each column's own rules are generated from it
+(``schemas/kolomregels.py``), the rules between columns are written in the model.
 """
 
 from __future__ import annotations

@@ -1,7 +1,10 @@
-"""Building blocks shared by the four row models: value domains and the rule texts.
+"""Building blocks shared by the four row models: patterns, the model's frame, how a rule
+reads its values, and the texts of rules every model has.
 
 The pandera models in this package are the single home of every row rule of the
-delivery format (aanleverformaat.md section 2). They run on Polars frames
+delivery format (aanleverformaat.md section 2): each column's own rules generated from its
+declaration in ``schemas/formaat.py`` (``schemas/kolomregels.py``), the rules between
+columns written in ``schemas/<soort>.py``. They run on Polars frames
 (``pandera.polars``): each rule is a Polars expression, so a million rows are checked
 in parallel without a Python call per row (issue 17 chose Polars over pandas and over
 the Ibis backend on measurements; docs/performance.md). The loader hands them frames of
@@ -27,10 +30,8 @@ from dataclasses import dataclass
 import pandas as pd
 import pandera.polars as pa
 import polars as pl
-from pandera.api import extensions
 
 # Digits are written [0-9]: a regex \d also matches other scripts' digits.
-CLIENT_ID_PATTERN = r"[A-Za-z0-9_\-]{1,64}"
 ISO_DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 GEMEENTE_PATTERN = r"GM[0-9]{4}|BUITENLAND"
 INTEGER_PATTERN = r"[+-]?[0-9]+"
@@ -77,19 +78,6 @@ def row_rule(data: pa.PolarsData, ok: pl.Expr) -> pl.LazyFrame:
     return data.lazyframe.select(ok.fill_null(False).alias("ok"))
 
 
-@extensions.register_check_method()
-def client_id_vorm(data: pa.PolarsData) -> pl.LazyFrame:
-    """The client_id shape rule, registered once so every model names it the same way
-    (pandera renames a decorated check inherited by a second model)."""
-    return value_rule(data, fullmatch(data.key, CLIENT_ID_PATTERN))
-
-
-class ClientModel(DeliveredModel):
-    """Record types delivered per client: client_id and its shape rule."""
-
-    client_id: Text = pa.Field(nullable=False, client_id_vorm=())
-
-
 @dataclass(frozen=True)
 class RowRule:
     """A row rule in plain words: which column, what is wrong, how to fix it."""
@@ -97,6 +85,36 @@ class RowRule:
     kolom: str | None
     melding: str
     oplossing: str
+
+
+def named_check(fn, name: str):
+    """``fn`` under the rule's name. pandera takes a decorated check's name from its keywords
+    once, then from the function's name: with both the rule's, the rule keeps its name however
+    often pandera builds a model from it."""
+    fn.__name__ = fn.__qualname__ = name
+    return fn
+
+
+def row_check(name: str, kolom: str, melding: str, oplossing: str):
+    """A rule between columns: a pandera check of the whole frame called ``name``, and its
+    words (``RowRule``), which the soort's ``RULES`` reads from the model."""
+    def decorate(fn):
+        check = pa.dataframe_check(name=name)(named_check(fn, name))
+        check.__row_rule__ = (name, RowRule(kolom, melding, oplossing))
+        return check
+    return decorate
+
+
+def quarter_check(kolom: str, oplossing: str, name: str | None = None):
+    """The rule that the date in ``kolom`` lies in the quarter of the delivery, called
+    ``<kolom>_in_kwartaal`` unless ``name`` says otherwise. A row whose date is not valid is
+    left to the date's own rule."""
+    def inside(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        date = pl.col(kolom)
+        inside = (date >= pl.col(KWARTAAL_START)) & (date <= pl.col(KWARTAAL_EIND))
+        return row_rule(data, ~applicable(kolom) | inside.fill_null(False))
+    return row_check(name or f"{kolom}_in_kwartaal", kolom,
+                     f"{kolom} is outside the quarter of this delivery", oplossing)(inside)
 
 
 def is_valid_date(column: str) -> pl.Expr:
@@ -126,24 +144,10 @@ def applicable(*columns: str) -> pl.Expr:
     return ok
 
 
-def date_rules(kolom: str, label: str) -> dict[str, RowRule]:
-    return {
-        f"{kolom}_is_datum": RowRule(
-            kolom, f"{label} is not a valid date",
-            f"Write {kolom} as YYYY-MM-DD or DD-MM-YYYY, and check that the day exists.",
-        ),
-    }
-
-
-def required_rule(kolom: str) -> RowRule:
-    return RowRule(kolom, f"required value {kolom} is missing", f"Fill in {kolom} for this row.")
-
-
-def enum_rule(kolom: str, values: tuple[str, ...]) -> RowRule:
-    return RowRule(
-        kolom, f"{kolom} is not one of the allowed values",
-        f"Use one of: {', '.join(values)}.",
-    )
+def not_before(later: str, earlier: str) -> pl.Expr:
+    """The date in ``later`` is on or after the one in ``earlier``; judged only where both
+    dates are valid."""
+    return ~applicable(earlier, later) | (pl.col(later) >= pl.col(earlier)).fill_null(False)
 
 
 def duplicate_key_rule(key: str) -> RowRule:
@@ -170,8 +174,3 @@ ROW_SHAPE_RULES: dict[str, RowRule] = {
     ),
 }
 
-
-CLIENT_ID_RULE = RowRule(
-    "client_id", "client_id has characters other than letters, digits, _ and -, "
-    "or is longer than 64", "Deliver the organisation's pseudonymous client key as is.",
-)

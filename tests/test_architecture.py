@@ -82,9 +82,45 @@ def test_the_column_lists_of_the_format_are_the_fields_of_the_models():
     for soort, kolommen in KOLOMMEN.items():
         model = MODELS[soort]
         assert set(columns(soort)) == set(kolommen.required) | set(kolommen.optional), soort
-        assert (model.REQUIRED, model.KEY) == (kolommen.required, kolommen.key), soort
+        assert model.SOORT == soort
         groups = kolommen.dates + kolommen.ints + kolommen.enums + kolommen.codes
         assert set(groups) <= set(columns(soort)), soort
+
+
+
+def test_each_columns_own_rules_are_generated_from_the_format_and_have_words():
+    # schemas/formaat.py declares every column's type, value list, length and range once;
+    # the models' column checks are exactly the ones generated from it, and every check of a
+    # model (generated or written between columns) has its words in RULES
+    from schemas import KOLOMMEN, MODELS, model_of
+    from schemas.common import CONTEXT_COLUMNS
+    from schemas.kolomregels import column_rules
+
+    for soort, kolommen in KOLOMMEN.items():
+        schema = model_of(soort).to_schema()
+        declared = {k.naam: [r.naam for r in column_rules(k)] for k in kolommen.kolommen}
+        checked = {c: [check.name for check in column.checks]
+                   for c, column in schema.columns.items() if c not in CONTEXT_COLUMNS}
+        assert checked == declared, soort
+        names = [n for ns in declared.values() for n in ns] + [c.name for c in schema.checks]
+        names += [f"not_nullable:{c}" for c, column in schema.columns.items()
+                  if not column.nullable and c not in CONTEXT_COLUMNS]
+        assert sorted(names) == sorted(MODELS[soort].RULES), soort
+        assert all(r.melding and r.oplossing for r in MODELS[soort].RULES.values()), soort
+        assert schema.checks[-1].name == f"{kolommen.key}_dubbel", soort
+
+
+def test_a_generated_rule_keeps_its_name_however_often_pandera_builds_it():
+    # pandera takes a decorated check's name from its keywords only once: a second model
+    # built from the same checks would report the function's name instead
+    from schemas.kolomregels import columns_model
+
+    base = columns_model("verblijf")
+    first, second = type("EenModel", (base,), {}), type("AnderModel", (base,), {})
+    for model in (base, first, second):
+        schema = model.to_schema()
+        assert [c.name for c in schema.columns["startdatum"].checks] == ["startdatum_is_datum"]
+        assert [c.name for c in schema.checks] == ["verblijf_id_dubbel"]
 
 
 def _run_python(code: str, env: dict | None = None) -> str:

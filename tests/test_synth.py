@@ -20,7 +20,7 @@ import pytest
 from pipeline.periods import kwartalen_between, quarter_bounds
 from pipeline.periods import parse_periode as P
 from pipeline.synth import targets as targets
-from pipeline.synth.export import OPTIONAL, XlsxStream, cut_last_rows
+from pipeline.synth.delivery_files import OPTIONAL, XlsxStream, cut_last_rows
 from pipeline.synth.generator import HEADERS, build_regios, generate
 from pipeline.synth.model import Kwartaal, Organisatie, Regio
 from schemas.formaat import (

@@ -29,6 +29,7 @@ from schemas.common import (
 )
 from schemas.formaat import KOLOMMEN, Kolommen
 from schemas.keys import all_distinct
+from schemas.kolomregels import lijst_delen
 
 #: Columns whose values may be shown in a rejection report: closed value domains only.
 #: Free-text ids and client_id are never echoed.
@@ -198,12 +199,11 @@ def warehouse_rows(frame: pl.DataFrame, model: ModuleType) -> pyarrow.Table:
     """Rows that passed, as the Arrow table the loader inserts: each row's source line and
     the contract's columns as text. Dates and numbers stay ISO text, which the warehouse
     casts on insert (every one is valid by now; DuckDB's cast is many times faster), and a
-    column the model reads as a list (``LIST_COLUMNS``) becomes one."""
-    content = KOLOMMEN[model.SOORT].delivered
-    lists = getattr(model, "LIST_COLUMNS", {})
+    column the format declares a list (``Kolommen.lists``) becomes one."""
+    kolommen = KOLOMMEN[model.SOORT]
     columns = [pl.col(LINE)] + [
-        lists[c](pl.col(c).fill_null("")).alias(c) if c in lists else pl.col(c)
-        for c in content]
+        lijst_delen(pl.col(c).fill_null("")).alias(c) if c in kolommen.lists else pl.col(c)
+        for c in kolommen.delivered]
     # Polars' own string layout (Arrow's string_view), which DuckDB reads as it is: the
     # older layout would copy every value once more
     return frame.select(columns).to_arrow(compat_level=pl.CompatLevel.newest())

@@ -18,23 +18,11 @@ import json
 from pathlib import Path
 
 from pipeline.synth.generator import HEADERS, write_xlsx
+from pipeline.synth.valid_rows import VALID
+from schemas.formaat import KOLOMMEN
 
 CG = "GM0344"
 KW = "2025Q1"
-
-VALID = {
-    "instroom": {"client_id": "D1", "aanmelding_id": "DA1", "aanmelddatum": "2025-01-10",
-                 "uitkomst": "geplaatst", "plaatsingsdatum": "2025-01-12",
-                 "opvangvorm": "crisisopvang", "gemeente_herkomst": "GM0344",
-                 "verwijzer": "politie", "geslacht": "v", "geboortejaar": "1990",
-                 "aantal_kinderen": "1"},
-    "verblijf": {"client_id": "D1", "verblijf_id": "DV1", "startdatum": "2025-01-12",
-                 "einddatum": "2025-02-01", "opvangvorm": "crisisopvang", "aanmelding_id": "DA1"},
-    "uitstroom": {"client_id": "D1", "verblijf_id": "DV1", "uitstroomdatum": "2025-02-01",
-                  "bestemming": "zelfstandig_wonen", "gemeente_bestemming": "GM0344",
-                  "reden_einde": "doelen_behaald", "belemmeringen": "geen_woning"},
-    "capaciteit": {"opvangvorm": "crisisopvang", "plaatsen": "10"},
-}
 
 #: Row defects: (soort, rule id, change to the valid row, description).
 ROW_DEFECTS = [
@@ -94,9 +82,9 @@ def _csv(rows: list[list[str]], delimiter: str = ";") -> bytes:
 
 def _row(soort: str, i: int, change: dict) -> list[str]:
     r = dict(VALID[soort])
-    key = {"instroom": "aanmelding_id", "verblijf": "verblijf_id", "uitstroom": "verblijf_id"}
-    if soort in key:
-        r[key[soort]] = f"{r[key[soort]]}-{i}"
+    if soort != "capaciteit":  # capaciteit's key is its opvangvorm: one row each
+        key = KOLOMMEN[soort].key
+        r[key] = f"{r[key]}-{i}"
     r.update(change)
     return [r[h] for h in HEADERS[soort]]
 

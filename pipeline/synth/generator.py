@@ -5,8 +5,8 @@ and the benchmarks need data that looks and behaves like the real thing. Nothing
 is real: each centrumgemeente's organisation is simulated day by day
 (:mod:`pipeline.synth.model`), sized by its share of the population and calibrated to
 published national figures (:mod:`pipeline.synth.targets`), and its quarters are written
-the way that organisation exports them (:mod:`pipeline.synth.export`): an episode in every
-quarter it touches, running ones without einddatum; aanmeldingen with all outcomes;
+the way that organisation exports them (:mod:`pipeline.synth.delivery_files`): an episode in
+every quarter it touches, running ones without einddatum; aanmeldingen with all outcomes;
 uitstroom with destinations and obstacles; capaciteit for most quarters.
 
 Now and then an organisation re-delivers: its first export of a quarter missed the last
@@ -30,7 +30,7 @@ from pathlib import Path
 
 from pipeline.periods import kwartalen_between, quarter_bounds
 from pipeline.synth import targets as targets
-from pipeline.synth.export import (  # noqa: F401  (HEADERS, write_xlsx: public from here)
+from pipeline.synth.delivery_files import (  # noqa: F401  (HEADERS, write_xlsx: public from here)
     HEADERS,
     KwartaalLevering,
     cut_last_rows,
