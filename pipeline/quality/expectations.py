@@ -9,6 +9,7 @@ analytics are switched off so nothing reaches the terminal or the network.
 
 from __future__ import annotations
 
+import functools
 import os
 
 import pandas as pd
@@ -20,14 +21,25 @@ RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 0,
                  "include_unexpected_rows": False, "exclude_unexpected_values": True}
 
 
+@functools.cache
+def _batch_definition():
+    """One ephemeral context per process (a run of the quality rules, or a test session):
+    it holds no data between validations, only the pandas source every frame passes."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    asset = context.data_sources.add_pandas("kwaliteit").add_dataframe_asset("regel")
+    return asset.add_batch_definition_whole_dataframe("frame")
+
+
 class GxValidator:
-    """One ephemeral context per run, with every rule's expectation built up front."""
+    """Every rule's expectation built up front, validated in the process's one context."""
 
     def __init__(self, rules: list[QualityRule]) -> None:
         os.environ["GX_ANALYTICS_ENABLED"] = "false"
-        import great_expectations as gx
         import great_expectations.expectations as gxe
-        from great_expectations.data_context.types.base import ProgressBarsConfig
 
         self.expectations = {}
         problems = []
@@ -40,10 +52,7 @@ class GxValidator:
                                 f"parameters: {' '.join(str(exc).split())}")
         if problems:
             raise RulesError("the quality rules cannot be used:\n  " + "\n  ".join(problems))
-        self.context = gx.get_context(mode="ephemeral")
-        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        asset = self.context.data_sources.add_pandas("kwaliteit").add_dataframe_asset("regel")
-        self.batch_definition = asset.add_batch_definition_whole_dataframe("frame")
+        self.batch_definition = _batch_definition()
 
     def validate(self, rule: QualityRule, frame: pd.DataFrame) -> tuple[bool, int, int]:
         """(success, element_count, unexpected_count) of the rule's expectation on the frame's
