@@ -312,8 +312,8 @@ def _bezetting(con, p: Periode) -> dict[tuple[str, str], tuple[float, float]]:
     of P has a capaciteit delivery."""
     rows = fetch(con, """
         WITH k AS (
-            SELECT centrumgemeente, opvangvorm, plaatsen, kwartaal_begin(kwartaal) AS b,
-                   kwartaal_einde(kwartaal) AS e
+            SELECT centrumgemeente, opvangvorm, capaciteitsdagen,
+                   kwartaal_begin(kwartaal) AS b, kwartaal_einde(kwartaal) AS e
             FROM capaciteit WHERE list_contains($kw, kwartaal)
         ), lig AS (
             SELECT k.centrumgemeente, k.opvangvorm, k.b,
@@ -323,7 +323,7 @@ def _bezetting(con, p: Periode) -> dict[tuple[str, str], tuple[float, float]]:
              AND overlapt(v.startdatum, v.einddatum, k.b, k.e)
             GROUP BY ALL
         )
-        SELECT k.centrumgemeente, k.opvangvorm, sum(k.plaatsen * (k.e - k.b + 1)),
+        SELECT k.centrumgemeente, k.opvangvorm, sum(k.capaciteitsdagen),
                sum(k.e - k.b + 1), sum(lig.ligdagen)
         FROM k JOIN lig USING (centrumgemeente, opvangvorm, b)
         GROUP BY ALL""", {"kw": list(p.kwartalen)})
@@ -337,7 +337,8 @@ def _stays(con, p: Periode) -> dict[tuple[str, str], tuple[list, list]]:
     out: dict[tuple[str, str], tuple[list, list]] = {}
     for c, vorm, dur, event in fetch(con, """
             SELECT v.centrumgemeente, v.opvangvorm,
-                   coalesce(v.einddatum, r.peildatum) - v.startdatum, v.einddatum IS NOT NULL
+                   duur_tot_peildatum(v.startdatum, v.einddatum, r.peildatum),
+                   v.einddatum IS NOT NULL
             FROM verblijven AS v JOIN peildata AS r USING (centrumgemeente)
             JOIN (SELECT centrumgemeente, kwartaal_begin(min(kwartaal)) AS eerste
                   FROM stg_leveringen GROUP BY ALL) AS f USING (centrumgemeente)

@@ -11,7 +11,7 @@ import duckdb
 from rich.table import Table
 
 from pipeline.figures.survival import km_median
-from pipeline.periods import Periode, parse_periode
+from pipeline.periods import Periode
 from schemas import labels
 from schemas.formaat import BESTEMMINGEN, OPVANGVORMEN, RESIDENTIELE_OPVANGVORMEN
 
@@ -248,19 +248,18 @@ def capaciteit_dagen(con, p: Periode, cg: str | None) -> dict[str, float] | None
     if not fetch(con, "SELECT capaciteit_bekend($cg, $kw)", params)[0][0]:
         return None
     rows = fetch(con, """
-        SELECT centrumgemeente, kwartaal, opvangvorm, plaatsen FROM capaciteit
+        SELECT opvangvorm, capaciteitsdagen FROM capaciteit
         WHERE list_contains($kw, kwartaal) AND ($cg IS NULL OR centrumgemeente = $cg)""",
                  params)
-    days = {k: parse_periode(k).days for k in p.kwartalen}
     out = dict.fromkeys(RESIDENTIELE_OPVANGVORMEN, 0.0)
-    for _, kwartaal, vorm, plaatsen in rows:
-        out[vorm] += plaatsen * days[kwartaal]
+    for vorm, dagen in rows:
+        out[vorm] += dagen
     return out
 
 
 def verblijfsduur_data(con, params: dict) -> dict[str, tuple[list, list]]:
     rows = fetch(con, """
-        SELECT v.opvangvorm, coalesce(v.einddatum, r.peildatum) - v.startdatum,
+        SELECT v.opvangvorm, duur_tot_peildatum(v.startdatum, v.einddatum, r.peildatum),
                v.einddatum IS NOT NULL
         FROM verblijven AS v JOIN peildata AS r USING (centrumgemeente)
         WHERE v.residentieel AND v.startdatum BETWEEN $s AND $e
@@ -275,8 +274,7 @@ def verblijfsduur_data(con, params: dict) -> dict[str, tuple[list, list]]:
 
 def trajectduur_data(con, params: dict) -> tuple[list, list]:
     rows = fetch(con, """
-        SELECT CASE WHEN t.lopend THEN r.peildatum ELSE t.einddatum END - t.startdatum,
-               NOT t.lopend
+        SELECT duur_tot_peildatum(t.startdatum, t.einddatum, r.peildatum), NOT t.lopend
         FROM trajecten AS t JOIN peildata AS r USING (centrumgemeente)
         WHERE t.startdatum BETWEEN $s AND $e
           AND ($cg IS NULL OR t.centrumgemeente = $cg)""", params)
