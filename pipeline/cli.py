@@ -122,8 +122,8 @@ def build(db: DbOption = None, lidmaatschap: MembershipOption = None) -> None:
     """Rebuild the derived tables (staging, core, marts) from the loaded rows and the reference
     data. Ingest does this itself; use it after replacing the reference data or after
     upgrading opvangmonitor (a warehouse built by other models is refused until then)."""
+    from pipeline.warehouse import rebuild
     from pipeline.warehouse.db import connect
-    from pipeline.workflow import rebuild
     from schemas.reference_tables import load_reference
 
     try:

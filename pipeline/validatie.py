@@ -28,11 +28,10 @@ import pandas as pd
 from pipeline.figures.capaciteit import Doel, capaciteit
 from pipeline.ingest import pseudonym
 from pipeline.ingest.names import find_files
-from pipeline.ingest.run import ingest_paths
+from pipeline.ingest.run import ingest_into
 from pipeline.periods import Periode, parse_periode
 from pipeline.synth.generator import generate
 from pipeline.warehouse import db
-from pipeline.workflow import rebuild
 from schemas.reference_tables import load_reference
 
 #: Deliveries start this many quarters before P, so the stays of P's residentieel clients
@@ -85,11 +84,9 @@ def valideer(werk: Path, periode: str = "2025", centrumgemeenten: Collection[str
     con = db.connect(werk / "monitor.duckdb")
     try:
         key = pseudonym.load_or_create_key(werk / "pseudoniem.key")
-        run = ingest_paths(con, find_files([werk / "bij_eigen_plaatsen"]), key,
-                           ref.lidmaatschap)
+        run = ingest_into(con, find_files([werk / "bij_eigen_plaatsen"]), key, ref)
         if run.exit_code != 0:
             raise RuntimeError("synth's files did not load cleanly; see the ingest report")
-        rebuild(con, ref)
         model = capaciteit(con, p, doel=doel, simulatie=True)
     finally:
         con.close()
