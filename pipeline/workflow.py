@@ -138,7 +138,8 @@ def run_demo(settings: config.Settings, out_dir: Path, out: Console, err: Consol
              kwartalen: tuple[str, str] = ("2024Q1", "2025Q4"), schaal: float = 1.0) -> int:
     """The one-command tour: synthetic deliveries -> ingest -> national key figures ->
     reports of the latest quarter."""
-    from pipeline.figures.kerncijfers import kerncijfers, render_kerncijfers
+    from pipeline.cli_render import render_kerncijfers
+    from pipeline.figures.kerncijfers import kerncijfers
     from pipeline.synth.generator import generate
 
     err.print(f"1/4 Writing synthetic deliveries for 35 centrumgemeenten to {out_dir} ...")

@@ -8,11 +8,9 @@ suppressed; whatever is written for sharing applies disclosure control on top.
 from __future__ import annotations
 
 import duckdb
-from rich.table import Table
 
 from pipeline.figures.survival import km_median
 from pipeline.periods import Periode
-from schemas import labels
 from schemas.formaat import BESTEMMINGEN, OPVANGVORMEN, RESIDENTIELE_OPVANGVORMEN
 
 HERKOMST = ("eigen_regio", "andere_regio", "buitenland", "onbekend")
@@ -279,41 +277,3 @@ def trajectduur_data(con, params: dict) -> tuple[list, list]:
         WHERE t.startdatum BETWEEN $s AND $e
           AND ($cg IS NULL OR t.centrumgemeente = $cg)""", params)
     return [r[0] for r in rows], [r[1] for r in rows]
-
-
-def _fmt(key: str, v: object) -> str:
-    if v is None:
-        return "–"
-    if key == "dekking":
-        return ", ".join(f"{k} {d['geleverd']}/{d['centrumgemeenten']}" for k, d in v.items())
-    if key.startswith(("aandeel", "bezetting")):
-        return labels.procent(v, 1)
-    return labels.getal(v, 1 if isinstance(v, float) else 0)
-
-
-def render_kerncijfers(d: dict) -> Table:
-    """A readable table with Dutch labels (numbers in Dutch notation)."""
-    scope = d["centrumgemeente"] or "landelijk"
-    table = Table(title=f"Kerncijfers {d['periode']}, {scope} (peildatum {d['peildatum']}, "
-                  f"referentie {d['referentie_versie']})")
-    table.add_column("Kerncijfer")
-    table.add_column("Waarde", justify="right")
-    for key, label in labels.KERNCIJFER.items():
-        table.add_row(label, _fmt(key, d[key]))
-    for h, n in d["herkomst"].items():
-        table.add_row(f"  herkomst: {labels.HERKOMST[h].lower()}", _fmt(h, n))
-    for b, n in d["uitstroom_bestemming"].items():
-        table.add_row(f"  uitstroom naar: {labels.BESTEMMING[b]}", _fmt(b, n))
-    for vorm, v in d["per_opvangvorm"].items():
-        table.add_row(f"  {vorm}: cliënten / nieuw / beëindigd",
-                      f"{_fmt('', v['clienten_in_zorg'])} / {_fmt('', v['nieuwe_verblijven'])} "
-                      f"/ {_fmt('', v['beeindigde_verblijven'])}")
-    binnen = d["geplaatst_binnen_dagen"]
-    table.add_row("Druk: geplaatst binnen 1 / 3 / 7 dagen",
-                  " / ".join(_fmt("aandeel", binnen[k]) for k in ("1", "3", "7")))
-    table.add_row("Druk: aanmeldingen niet geplaatst", _fmt("", d["aanmeldingen_niet_geplaatst"]))
-    table.add_row("Druk: gemiddeld aantal wachtenden", _fmt("", d["gemiddeld_wachtend"]))
-    grens = d["bovenregionaal_geplaatst"]
-    table.add_row("Druk: geplaatst over de regiogrens, in / uit",
-                  f"{_fmt('', grens['in'])} / {_fmt('', grens['uit'])}")
-    return table

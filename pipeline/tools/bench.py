@@ -343,9 +343,9 @@ def capaciteit_latency(warehouse: Path) -> dict:
 
 
 def _in_subprocess(func: str, *args: str) -> dict:
-    """``pipeline.bench.<func>(*args)`` in a fresh interpreter, so peak RSS is its own."""
+    """``pipeline.tools.bench.<func>(*args)`` in a fresh interpreter, so peak RSS is its own."""
     proc = subprocess.run(
-        [sys.executable, "-c", "import json, sys; from pipeline import bench; "
+        [sys.executable, "-c", "import json, sys; from pipeline.tools import bench; "
          "print(json.dumps(getattr(bench, sys.argv[1])(*sys.argv[2:])))", func, *args],
         capture_output=True, text=True)
     if proc.returncode != 0:

@@ -29,7 +29,7 @@ from pipeline.figures.capaciteit import Doel, capaciteit
 from pipeline.ingest import pseudonym
 from pipeline.ingest.names import find_files
 from pipeline.ingest.run import ingest_into
-from pipeline.periods import Periode, parse_periode
+from pipeline.periods import Periode
 from pipeline.synth.generator import generate
 from pipeline.warehouse import db
 from schemas.reference_tables import load_reference
@@ -56,7 +56,7 @@ def _aandeel_gemist(t: pd.Series, vorm: str) -> float:
     return gemist / t["aanvragen"]
 
 
-def valideer(werk: Path, periode: str = "2025", centrumgemeenten: Collection[str] | None = None,
+def valideer(werk: Path, p: Periode, centrumgemeenten: Collection[str] | None = None,
              seed: int = 20251, doel: Doel | None = None, schaal: float = 1.0,
              progress: Callable[[str], None] | None = None) -> pd.DataFrame:
     """One row per area and residential opvangvorm: the model beside synth's truth.
@@ -67,7 +67,6 @@ def valideer(werk: Path, periode: str = "2025", centrumgemeenten: Collection[str
     doel = doel or Doel()
     if doel.binnen_dagen != 7:
         raise ValueError("synth records waits within 7 days; validate with binnen_dagen=7")
-    p = parse_periode(periode)
     eerste = p.kwartalen[0]
     jaar, q = int(eerste[:4]), int(eerste[-1])
     start = (jaar * 4 + q - 1) - AANLOOP_KWARTALEN
