@@ -25,7 +25,7 @@ def fetch(con, sql: str, params: dict) -> list[tuple]:
 def check_models(con: duckdb.DuckDBPyConnection) -> None:
     """The warehouse holds the current models (built by this version of the pipeline)."""
     try:  # calling the newest macro costs ~0.1 ms; listing duckdb_functions() ~17 ms
-        con.execute("SELECT ligdagen_in(DATE '2025-01-01', NULL, DATE '2025-01-01', "
+        con.execute("SELECT duur_tot_peildatum(DATE '2025-01-01', NULL, "
                     "DATE '2025-01-01')").fetchall()
     except duckdb.CatalogException:
         raise ValueError("the warehouse's models are missing or older than this version of "
