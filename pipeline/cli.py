@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 
 from pipeline import config
-from pipeline.periods import Periode, parse_periode
+from pipeline.periods import Periode, parse_kwartaalbereik, parse_periode
 
 app = typer.Typer(
     name="opvangmonitor",
@@ -122,8 +122,8 @@ def build(db: DbOption = None, lidmaatschap: MembershipOption = None) -> None:
     """Rebuild the derived tables (staging, core, marts) from the loaded rows and the reference
     data. Ingest does this itself; use it after replacing the reference data or after
     upgrading opvangmonitor (a warehouse built by other models is refused until then)."""
+    from pipeline.warehouse import rebuild
     from pipeline.warehouse.db import connect
-    from pipeline.workflow import rebuild
     from schemas.reference_tables import load_reference
 
     try:
@@ -148,8 +148,8 @@ def kerncijfers(
 ) -> None:
     """The key figures for a period and scope, as defined in kerncijfers.md. Not suppressed:
     these are for the analyst; reports apply disclosure control."""
+    from pipeline.cli_render import render_kerncijfers
     from pipeline.figures.kerncijfers import kerncijfers as compute
-    from pipeline.figures.kerncijfers import render_kerncijfers
     from pipeline.warehouse.db import connect
 
     try:
@@ -190,8 +190,9 @@ def capaciteit(
     beside the places delivered: arrivals per day, mean stay (Kaplan-Meier), occupancy, the
     share turned away, places needed with a 95% interval, and the gap. Method and
     assumptions: docs/capaciteit.md. Not suppressed: for the analyst."""
+    from pipeline.cli_options import parse_doel, parse_scenario
+    from pipeline.cli_render import render_capaciteit
     from pipeline.figures.capaciteit import capaciteit as compute
-    from pipeline.figures.capaciteit import parse_doel, parse_scenario, render_capaciteit
     from pipeline.warehouse.db import connect
 
     if alle and centrumgemeente:
@@ -234,8 +235,8 @@ def notebook(
 
 @app.command("valideer-capaciteit")
 def valideer_capaciteit(
-    periode: Annotated[str, typer.Option("--periode", help="The year or quarter to check.")]
-    = "2025",
+    periode: Annotated[Periode, typer.Option("--periode", help="The year or quarter to check.",
+                                             parser=_periode)] = "2025",
     werk: Annotated[Path, typer.Option("--werk", help="Scratch folder for synth's files and "
                                        "the warehouse (emptied first).")]
     = Path("data/processed/validatie"),
@@ -249,7 +250,7 @@ def valideer_capaciteit(
     """Check the capacity model on synth's world, where the truth is known: the model fed by
     the warehouse built from synth's files against what synth produced, and synth rerun at
     the places the model says are needed. Prints the table of docs/capaciteit.md."""
-    from pipeline.validatie import tabel, valideer
+    from pipeline.tools.validatie import tabel, valideer
 
     try:
         df = valideer(werk, periode, centrumgemeente, schaal=schaal,
@@ -294,9 +295,8 @@ def synth(
     from pipeline.synth.generator import generate
 
     try:
-        first, last = kwartalen.split("..")
-        summary = generate(out_dir, seed=seed, kwartalen=(first, last), schaal=schaal,
-                           defecten=defecten)
+        summary = generate(out_dir, seed=seed, kwartalen=parse_kwartaalbereik(kwartalen),
+                           schaal=schaal, defecten=defecten)
     except ValueError as exc:
         raise fail(f"{exc} (expected e.g. --kwartalen 2024Q1..2025Q4)") from None
     rows = ", ".join(f"{n} {soort}" for soort, n in summary["rows"].items())
@@ -324,9 +324,8 @@ def demo(
 
     settings = config.Settings.resolve(db, key_file, None)
     try:
-        first, last = kwartalen.split("..")
-        code = run_demo(settings, out_dir, out=out, err=err, kwartalen=(first, last),
-                        schaal=schaal)
+        code = run_demo(settings, out_dir, out=out, err=err,
+                        kwartalen=parse_kwartaalbereik(kwartalen), schaal=schaal)
     except (FileNotFoundError, RuntimeError, ValueError) as exc:
         raise fail(str(exc)) from None
     raise typer.Exit(code)
@@ -526,7 +525,7 @@ def bench(
     bench.json."""
     import json
 
-    from pipeline.bench import (
+    from pipeline.tools.bench import (
         capaciteit_latency,
         draw_chart,
         kerncijfers_latency,
@@ -534,6 +533,10 @@ def bench(
         run_bench,
     )
 
+    try:  # before any measuring: a range that is not one costs no minutes of it
+        first, last = ("2025Q1", "2025Q2") if quick else parse_kwartaalbereik(kwartalen)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
     out_dir = out_dir or Path("bench/results/quick" if quick else "bench/results")
     if warehouse is not None:
         for scope, ms in kerncijfers_latency(warehouse).items():
@@ -554,7 +557,6 @@ def bench(
     if rows:
         large_files(rows, out_dir, echo=lambda line: out.print(line, highlight=False))
     schalen = [0.02] if quick else (schaal or [0.1, 1.0, 10.0])
-    first, last = ("2025Q1", "2025Q2") if quick else kwartalen.split("..")
     bij = schalen[0] if quick else (1.0 if rapporten is None else rapporten)
     result = run_bench(schalen, (first, last), out_dir,
                        echo=lambda line: out.print(line, highlight=False),

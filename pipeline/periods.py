@@ -66,6 +66,17 @@ def vorig_kwartaal(kwartaal: str) -> str:
     return f"{year - 1}Q4" if q == 1 else f"{year}Q{q - 1}"
 
 
+def parse_kwartaalbereik(text: str) -> tuple[str, str]:
+    """A quarter range 'FIRST..LAST' (2024Q1..2025Q4) as its first and last quarter label; a
+    text that is not one is a ValueError that says what is expected."""
+    first, _, last = (x.strip() for x in text.strip().upper().partition(".."))
+    try:
+        kwartalen_between(first, last)  # both quarters, in order
+    except ValueError:
+        raise ValueError(f"'{text}' is not a quarter range like 2024Q1..2025Q4") from None
+    return first, last
+
+
 def kwartalen_between(first: str, last: str) -> list[str]:
     """Every quarter label from first to last, inclusive."""
     a, b = parse_periode(first), parse_periode(last)

@@ -19,7 +19,7 @@ from rich.table import Table
 from pipeline import config, warehouse
 from pipeline.ingest import pseudonym
 from pipeline.ingest.names import find_files
-from pipeline.ingest.run import IngestRun, ingest_paths
+from pipeline.ingest.run import IngestRun, ingest_into
 from pipeline.periods import parse_periode
 from pipeline.share.safe_output import write_csv
 from pipeline.warehouse import db
@@ -37,10 +37,10 @@ def run_ingest(settings: config.Settings, paths: list[Path], as_json: bool, out:
     try:
         with _progress(err, len(files)) as bar:
             task = bar.add_task("ingest", total=len(files))
-            run = ingest_paths(con, files, key, ref.lidmaatschap,
-                               progress=lambda p: bar.update(task, advance=1,
-                                                             description=p.name))
-        for warning in rebuild(con, ref):
+            run = ingest_into(con, files, key, ref,
+                              progress=lambda p: bar.update(task, advance=1,
+                                                            description=p.name))
+        for warning in run.rebuild_warnings:
             err.print(f"warning: {warning}", highlight=False)
         findings = None
         if quality and any(r.status == "loaded" for r in run.results):
@@ -61,14 +61,6 @@ def run_ingest(settings: config.Settings, paths: list[Path], as_json: bool, out:
             for line in summary_lines(findings):
                 out.print(line, highlight=False)
     return run.exit_code
-
-
-def rebuild(con, ref) -> list[str]:
-    """Refresh the reference tables and the derived models after the raw tables changed;
-    returns warnings about loads the active reference data does not count."""
-    ref.install(con)
-    warehouse.build(con)
-    return warehouse.loads_buiten_referentie(con)
 
 
 def _progress(err: Console, n: int) -> Progress:
@@ -146,7 +138,8 @@ def run_demo(settings: config.Settings, out_dir: Path, out: Console, err: Consol
              kwartalen: tuple[str, str] = ("2024Q1", "2025Q4"), schaal: float = 1.0) -> int:
     """The one-command tour: synthetic deliveries -> ingest -> national key figures ->
     reports of the latest quarter."""
-    from pipeline.figures.kerncijfers import kerncijfers, render_kerncijfers
+    from pipeline.cli_render import render_kerncijfers
+    from pipeline.figures.kerncijfers import kerncijfers
     from pipeline.synth.generator import generate
 
     err.print(f"1/4 Writing synthetic deliveries for 35 centrumgemeenten to {out_dir} ...")

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from pipeline.ingest import pseudonym
-from pipeline.ingest.run import IngestRun, ingest_paths
+from pipeline.ingest.run import IngestRun, ingest_into
 from pipeline.periods import parse_periode as P
 from pipeline.synth.generator import HEADERS  # the contract's column order, one home
 from pipeline.warehouse import db
@@ -63,17 +63,13 @@ class Warehouse:
         self.key_file = tmp / "key" / "pseudoniem.key"
         self.key = pseudonym.load_or_create_key(self.key_file)
 
-    def ingest(self, *paths: Path, today: dt.date = TODAY) -> IngestRun:
-        from pipeline.workflow import rebuild
-        from schemas.reference_tables import load_reference
-
+    def ingest(self, *paths: Path, today: dt.date = TODAY, rebuild: bool = True) -> IngestRun:
+        """Load the files, then rebuild the models (``ingest_into``); ``rebuild=False``
+        for a test that reads only the raw tables and the load history."""
         con = db.connect(self.path)
         try:
-            ref = load_reference()
-            run = ingest_paths(con, list(paths), self.key, ref.lidmaatschap,
-                               today=today)
-            rebuild(con, ref)
-            return run
+            return ingest_into(con, list(paths), self.key, load_reference(), today=today,
+                               rebuild=rebuild)
         finally:
             con.close()
 

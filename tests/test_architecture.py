@@ -8,18 +8,29 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: package -> packages of pipeline/ it must not import (later on the path)
+#: What stands above the path: the command line (``pipeline.cli`` and its ``cli_render``,
+#: ``cli_options``), the glue (``workflow``) and the tools that cross every layer
+#: (``pipeline/tools``: bench, validatie). No package on the path imports them.
+ABOVE_THE_PATH = ("pipeline.cli", "pipeline.workflow", "pipeline.tools")
+
+#: package -> packages of pipeline/ it must not import (later on the path, or above it)
 NOT_UP_THE_PATH = {
     "pipeline/ingest": ("pipeline.figures", "pipeline.share", "pipeline.quality",
-                        "pipeline.synth"),
+                        "pipeline.synth", *ABOVE_THE_PATH),
     "pipeline/warehouse": ("pipeline.ingest", "pipeline.figures", "pipeline.share",
-                           "pipeline.quality", "pipeline.synth"),
+                           "pipeline.quality", "pipeline.synth", *ABOVE_THE_PATH),
     "pipeline/figures": ("pipeline.ingest", "pipeline.share", "pipeline.quality",
-                         "pipeline.synth"),
-    "pipeline/quality": ("pipeline.share", "pipeline.synth"),
-    "pipeline/share": ("pipeline.ingest", "pipeline.quality", "pipeline.synth"),
+                         "pipeline.synth", *ABOVE_THE_PATH),
+    "pipeline/quality": ("pipeline.share", "pipeline.synth", *ABOVE_THE_PATH),
+    "pipeline/share": ("pipeline.ingest", "pipeline.quality", "pipeline.synth",
+                       *ABOVE_THE_PATH),
+    "pipeline/synth": ABOVE_THE_PATH,
     "schemas": ("pipeline",),
 }
+
+#: The figures compute: drawing on the terminal (rich) and the command line's text (typer)
+#: are beside the CLI (pipeline/cli_render.py, cli_options.py), never in pipeline/figures.
+NOT_IN_FIGURES = ("rich", "typer", "click")
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -41,6 +52,23 @@ def test_no_package_reaches_up_the_path():
                 if module.startswith(forbidden):
                     broken.append(f"{path.relative_to(ROOT)} imports {module}")
     assert broken == []
+
+
+def test_the_figures_only_compute():
+    broken = [f"{path.relative_to(ROOT)} imports {module}"
+              for path in sorted((ROOT / "pipeline/figures").rglob("*.py"))
+              for module in imported_modules(path)
+              if module.split(".")[0] in NOT_IN_FIGURES]
+    assert broken == []
+
+
+def test_tools_that_cross_every_layer_stand_in_their_own_package():
+    # bench and validatie chain synth -> ingest -> figures (-> share): not at the top of
+    # pipeline/, where validatie.py stood beside ingest/validate.py under a near-same name
+    tools = sorted(p.name for p in (ROOT / "pipeline/tools").glob("*.py"))
+    assert tools == ["__init__.py", "bench.py", "validatie.py"]
+    assert not (ROOT / "pipeline/bench.py").exists()
+    assert not (ROOT / "pipeline/validatie.py").exists()
 
 
 def test_at_most_eight_modules_stand_directly_in_pipeline():

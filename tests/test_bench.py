@@ -73,7 +73,7 @@ def test_bench_redraws_the_chart_from_bench_json(wh, tmp_path):
 def test_bench_can_leave_out_the_capaciteit_latency(tmp_path):
     """--geen-capaciteit: a run at 10^7 rows need not wait ten minutes for the capacity
     simulation; the ingest measures are all still taken."""
-    from pipeline.bench import run_bench
+    from pipeline.tools.bench import run_bench
 
     lines: list[str] = []
     result = run_bench([0.02], ("2025Q1", "2025Q1"), tmp_path / "out", echo=lines.append,

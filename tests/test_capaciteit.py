@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.figures.capaciteit import Doel, capaciteit, gebied, parse_doel
+from pipeline.cli_options import parse_doel
+from pipeline.figures.capaciteit import Doel, capaciteit, gebied
 from pipeline.figures.erlang import erlang_b, kans_wacht_langer_dan
 from pipeline.figures.survival import km_restricted_mean
 from pipeline.periods import parse_periode as P
@@ -253,9 +254,9 @@ def test_the_model_reproduces_synths_own_turned_away_shares_and_meets_the_target
     are counted exactly, the expected share turned away (Erlang B at the delivered places)
     is within the stated tolerance of what synth produced, and synth rerun at the places the
     model says are needed meets the 5% target (docs/capaciteit.md has the 35-area table)."""
-    from pipeline.validatie import valideer
+    from pipeline.tools.validatie import valideer
 
-    df = valideer(tmp_path / "w", "2025", ["GM0014", "GM0344", "GM0363", "GM0599"])
+    df = valideer(tmp_path / "w", P("2025"), ["GM0014", "GM0344", "GM0363", "GM0599"])
     crisis = df[df["opvangvorm"] == "crisisopvang"]
     res = df[df["opvangvorm"] == "residentieel"]
     # crisis requests exactly; residentieel up to doorstroom still waiting when synth stops
@@ -319,7 +320,7 @@ def test_simulated_queue_matches_erlang_c_with_exponential_stays_and_patience_he
     ("meer-plaatsen", 1.0, 20, None), ("meer-plaatsen=5", 1.0, 5, None),
     ("drukke-maand", 1.0, 0, (0.0, 30.0, 2.0)), ("drukke-maand=3", 1.0, 0, (0.0, 30.0, 3.0))])
 def test_scenarios_are_read_as_written(text, factor, extra, piek):
-    from pipeline.figures.capaciteit import parse_scenario
+    from pipeline.cli_options import parse_scenario
 
     s = parse_scenario(text)
     assert (s.verblijf_factor, s.extra_plaatsen, s.piek) == (pytest.approx(factor), extra, piek)
@@ -328,7 +329,7 @@ def test_scenarios_are_read_as_written(text, factor, extra, piek):
 @pytest.mark.parametrize("text", ["sneller", "korter-verblijf=150%", "meer-plaatsen=veel",
                                   "drukke-maand=0"])
 def test_an_unknown_scenario_says_which_there_are(text):
-    from pipeline.figures.capaciteit import parse_scenario
+    from pipeline.cli_options import parse_scenario
 
     with pytest.raises(ValueError, match="korter-verblijf.*meer-plaatsen.*drukke-maand"):
         parse_scenario(text)
@@ -337,7 +338,8 @@ def test_an_unknown_scenario_says_which_there_are(text):
 def test_each_scenario_moves_the_answer_the_way_it_must():
     """Shorter stays and more places miss the target less often; a busy month needs more
     places than the steady year; the baseline is the same simulation in each."""
-    from pipeline.figures.capaciteit import parse_scenario, simuleer_gebied
+    from pipeline.cli_options import parse_scenario
+    from pipeline.figures.capaciteit import simuleer_gebied
 
     durations = np.random.default_rng(4).gamma(2.0, 12.0, 400).round().clip(1)
     events = np.ones(durations.size, bool)

@@ -340,7 +340,7 @@ def test_placements_across_the_area_border_in_and_out(tiny):
 def test_dutch_numbers_are_written_one_way_in_the_terminal_and_the_reports():
     import pandas as pd
 
-    from pipeline.figures.kerncijfers import _fmt
+    from pipeline.cli_render import _fmt
     from pipeline.share.sections import _markdown_table
     from schemas.labels import getal, procent
 

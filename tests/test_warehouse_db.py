@@ -58,3 +58,22 @@ def test_no_connection_of_ours_draws_duckdbs_progress_bar(tmp_path):
     con = db.connect(tmp_path / "monitor.duckdb")
     assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0] is False
     con.close()
+
+
+def test_ingest_into_loads_then_rebuilds_unless_told_not_to(wh, tmp_path):
+    """ingest_into (through the tests' Warehouse.ingest) is the one ingest-then-rebuild:
+    with rebuild=False the rows are loaded and the models left alone; the default builds
+    them, stamped with this version's models."""
+    from tests.conftest import row, write_delivery
+
+    path = write_delivery(tmp_path / "raw", "verblijf", [row("verblijf")])
+    run = wh.ingest(path, rebuild=False)
+    assert run.exit_code == 0 and run.rebuild_warnings == []
+    tables = {r[0] for r in wh.query("SELECT table_name FROM duckdb_tables()")}
+    assert "raw_verblijf" in tables and "verblijven" not in tables
+    assert wh.query("SELECT count(*) FROM raw_verblijf") == [(1,)]
+
+    wh.ingest(path)
+    assert wh.query("SELECT verblijf_id FROM verblijven") == [("V1",)]
+    assert wh.query(f"SELECT model_versie FROM {warehouse.BUILD_TABLE}") == [
+        (warehouse.model_version(),)]

@@ -30,7 +30,6 @@ from dataclasses import asdict, dataclass
 from statistics import NormalDist
 
 import duckdb
-from rich.table import Table
 
 from pipeline.figures.erlang import (
     erlang_b,
@@ -66,39 +65,6 @@ class Doel:
                                  f"{getattr(self, name):g}")
         if self.binnen_dagen < 0:
             raise ValueError("the days of a target cannot be negative")
-
-
-HOE = ("write crisisopvang=0.05 (at most 5% find the area full) or residentieel=0.95/7 "
-       "(95% placed within 7 days)")
-
-
-def parse_doel(teksten: list[str] | None) -> Doel:
-    """``--doel`` values: ``crisisopvang=0.05`` (at most 5% find the area full) and
-    ``residentieel=0.95/7`` (95% placed within 7 days); percentages (``5%``) work too."""
-    values = asdict(Doel())
-
-    def share(text: str) -> float:
-        text = text.strip()
-        return float(text[:-1]) / 100 if text.endswith("%") else float(text)
-
-    for tekst in teksten or []:
-        vorm, _, waarde = tekst.partition("=")
-        try:
-            if vorm.strip() == "crisisopvang":
-                values["afgewezen_max"] = share(waarde)
-            elif vorm.strip() == "residentieel":
-                aandeel, _, dagen = waarde.partition("/")
-                values["binnen_aandeel"] = share(aandeel)
-                if dagen:
-                    values["binnen_dagen"] = float(dagen.strip().removesuffix("d"))
-            else:
-                raise ValueError
-        except ValueError:
-            raise ValueError(f"--doel {tekst!r} is not understood: {HOE}") from None
-    try:
-        return Doel(**values)
-    except ValueError as exc:
-        raise ValueError(f"--doel: {exc}; {HOE}") from None
 
 
 def benodigd(vorm: str, a: float, verblijf: float, doel: Doel) -> int:
@@ -230,35 +196,6 @@ class Scenario:
     piek: tuple[float, float, float] | None = None  # (first day, days, arrivals factor)
 
 
-SCENARIO_HULP = ("write korter-verblijf[=10%] (stays 10% shorter, e.g. through faster "
-                 "uitstroom to housing), meer-plaatsen[=20] (20 more places) or "
-                 "drukke-maand[=2] (one month a year with twice the arrivals)")
-
-
-def parse_scenario(tekst: str) -> Scenario:
-    """``--scenario`` text: one of the three what-ifs, with an optional size."""
-    naam, _, waarde = (x.strip() for x in tekst.partition("="))
-    try:
-        if naam == "korter-verblijf":
-            share = float(waarde.rstrip("%")) / (100 if waarde.endswith("%") else 1) \
-                if waarde else 0.10
-            if not 0 < share < 1:
-                raise ValueError
-            return Scenario(f"verblijf {share:.0%} korter", verblijf_factor=1 - share)
-        if naam == "meer-plaatsen":
-            extra = int(waarde) if waarde else 20
-            return Scenario(f"{extra:+d} plaatsen", extra_plaatsen=extra)
-        if naam == "drukke-maand":
-            factor = float(waarde.rstrip("x")) if waarde else 2.0
-            if factor <= 0:
-                raise ValueError
-            return Scenario(f"een maand per jaar {factor:g} keer zoveel aanvragen",
-                            piek=(0.0, 30.0, factor))
-    except ValueError:
-        pass
-    raise ValueError(f"--scenario {tekst!r} is not understood: {SCENARIO_HULP}")
-
-
 def simuleer_gebied(entry: dict, aanvragen: int, doorstroom: int, durations, events,
                     doel: Doel, seed: int, scenario: Scenario | None = None) -> dict | None:
     """The share that misses the target in the discrete-event simulation, at the delivered
@@ -312,8 +249,8 @@ def _bezetting(con, p: Periode) -> dict[tuple[str, str], tuple[float, float]]:
     of P has a capaciteit delivery."""
     rows = fetch(con, """
         WITH k AS (
-            SELECT centrumgemeente, opvangvorm, plaatsen, kwartaal_begin(kwartaal) AS b,
-                   kwartaal_einde(kwartaal) AS e
+            SELECT centrumgemeente, opvangvorm, capaciteitsdagen,
+                   kwartaal_begin(kwartaal) AS b, kwartaal_einde(kwartaal) AS e
             FROM capaciteit WHERE list_contains($kw, kwartaal)
         ), lig AS (
             SELECT k.centrumgemeente, k.opvangvorm, k.b,
@@ -323,7 +260,7 @@ def _bezetting(con, p: Periode) -> dict[tuple[str, str], tuple[float, float]]:
              AND overlapt(v.startdatum, v.einddatum, k.b, k.e)
             GROUP BY ALL
         )
-        SELECT k.centrumgemeente, k.opvangvorm, sum(k.plaatsen * (k.e - k.b + 1)),
+        SELECT k.centrumgemeente, k.opvangvorm, sum(k.capaciteitsdagen),
                sum(k.e - k.b + 1), sum(lig.ligdagen)
         FROM k JOIN lig USING (centrumgemeente, opvangvorm, b)
         GROUP BY ALL""", {"kw": list(p.kwartalen)})
@@ -337,7 +274,8 @@ def _stays(con, p: Periode) -> dict[tuple[str, str], tuple[list, list]]:
     out: dict[tuple[str, str], tuple[list, list]] = {}
     for c, vorm, dur, event in fetch(con, """
             SELECT v.centrumgemeente, v.opvangvorm,
-                   coalesce(v.einddatum, r.peildatum) - v.startdatum, v.einddatum IS NOT NULL
+                   duur_tot_peildatum(v.startdatum, v.einddatum, r.peildatum),
+                   v.einddatum IS NOT NULL
             FROM verblijven AS v JOIN peildata AS r USING (centrumgemeente)
             JOIN (SELECT centrumgemeente, kwartaal_begin(min(kwartaal)) AS eerste
                   FROM stg_leveringen GROUP BY ALL) AS f USING (centrumgemeente)
@@ -372,64 +310,3 @@ def landelijk(gebieden: list[dict], n_gebieden: int, n_inwoners: int) -> dict:
             out[vorm]["benodigde_plaatsen_scenario"] = sum(x["benodigde_plaatsen"] for x in scen)
     out["plaatsen_norm_istanbul"] = norm_istanbul(n_inwoners)
     return out
-
-
-def render_capaciteit(d: dict, namen: dict[str, str]) -> Table:
-    """The terminal table: one row per area and vorm, then the national sums."""
-    doel = d["doel"]
-    table = Table(title=(
-        f"Places needed, {d['periode']} (target: crisisopvang at most "
-        f"{doel['afgewezen_max']:.0%} turned away; residentieel {doel['binnen_aandeel']:.0%} "
-        f"placed within {doel['binnen_dagen']:g} days)"))
-    cols = ["centrumgemeente", "opvangvorm", "places", "occupancy", "requests/day",
-            "mean stay (days)", "turned away", "needed", "95% interval", "gap"]
-    sim = any(g.get("simulatie") for g in d["gebieden"])
-    scen = d.get("scenario")
-    if sim:
-        cols += ["missed now (sim.)", "missed at needed (sim.)"]
-    if scen:
-        cols += ["missed in scenario", "needed in scenario"]
-        table.title += f"; scenario: {scen}"
-    for col in cols:
-        table.add_column(col, justify="left" if col in ("centrumgemeente", "opvangvorm")
-                         else "right")
-
-    def num(x: float | None, fmt: str = "{:.0f}") -> str:
-        return "-" if x is None else fmt.format(x)
-
-    for g in d["gebieden"]:
-        per_dag = g["aankomsten_per_dag"]
-        if per_dag is not None and g.get("doorstroom_per_dag"):
-            per_dag += g["doorstroom_per_dag"]
-        cells = [
-            f"{namen.get(g['centrumgemeente'], '')} ({g['centrumgemeente']})", g["opvangvorm"],
-            num(g["plaatsen"]), num(g["bezettingsgraad"], "{:.0%}"), num(per_dag, "{:.2f}"),
-            num(g["gemiddelde_verblijfsduur_dagen"]),
-            num(g["waargenomen_afgewezen_aandeel"], "{:.0%}"), num(g["benodigde_plaatsen"]),
-            "-" if g["interval_95"] is None else "{}-{}".format(*g["interval_95"]),
-            num(g["tekort"], "{:+.0f}")]
-        s = g.get("simulatie") or {}
-        if sim:
-            cells += [num(s.get("gemist_bij_plaatsen"), "{:.0%}"),
-                      num(s.get("gemist_bij_benodigde"), "{:.0%}")]
-        if scen:
-            x = s.get("scenario") or {}
-            cells += [num(x.get("gemist_bij_plaatsen"), "{:.0%}"),
-                      num(x.get("benodigde_plaatsen"))]
-        table.add_row(*cells)
-    land = d["landelijk"]
-    for vorm in RESIDENTIELE_OPVANGVORMEN:
-        v = land[vorm]
-        cells = [
-            f"national ({v['gebieden_met_plaatsen']} of {land['centrumgemeenten']} with "
-            "places)", vorm, num(v["plaatsen"]), "", "", "", "", num(v["benodigde_plaatsen"]),
-            "", num(v["tekort"], "{:+.0f}")]
-        cells += [""] * (len(cols) - len(cells) - (1 if scen else 0))
-        if scen:
-            cells.append(num(v.get("benodigde_plaatsen_scenario")))
-        table.add_row(*cells, style="bold")
-    if land["plaatsen_norm_istanbul"] is not None:
-        table.caption = (f"Istanbul norm (one family place per 10,000 inhabitants): "
-                         f"{land['plaatsen_norm_istanbul']:.0f} places for both forms together. "
-                         "requests/day for residentieel includes doorstroom from crisisopvang.")
-    return table

@@ -8,11 +8,9 @@ suppressed; whatever is written for sharing applies disclosure control on top.
 from __future__ import annotations
 
 import duckdb
-from rich.table import Table
 
 from pipeline.figures.survival import km_median
-from pipeline.periods import Periode, parse_periode
-from schemas import labels
+from pipeline.periods import Periode
 from schemas.formaat import BESTEMMINGEN, OPVANGVORMEN, RESIDENTIELE_OPVANGVORMEN
 
 HERKOMST = ("eigen_regio", "andere_regio", "buitenland", "onbekend")
@@ -27,7 +25,7 @@ def fetch(con, sql: str, params: dict) -> list[tuple]:
 def check_models(con: duckdb.DuckDBPyConnection) -> None:
     """The warehouse holds the current models (built by this version of the pipeline)."""
     try:  # calling the newest macro costs ~0.1 ms; listing duckdb_functions() ~17 ms
-        con.execute("SELECT ligdagen_in(DATE '2025-01-01', NULL, DATE '2025-01-01', "
+        con.execute("SELECT duur_tot_peildatum(DATE '2025-01-01', NULL, "
                     "DATE '2025-01-01')").fetchall()
     except duckdb.CatalogException:
         raise ValueError("the warehouse's models are missing or older than this version of "
@@ -248,19 +246,18 @@ def capaciteit_dagen(con, p: Periode, cg: str | None) -> dict[str, float] | None
     if not fetch(con, "SELECT capaciteit_bekend($cg, $kw)", params)[0][0]:
         return None
     rows = fetch(con, """
-        SELECT centrumgemeente, kwartaal, opvangvorm, plaatsen FROM capaciteit
+        SELECT opvangvorm, capaciteitsdagen FROM capaciteit
         WHERE list_contains($kw, kwartaal) AND ($cg IS NULL OR centrumgemeente = $cg)""",
                  params)
-    days = {k: parse_periode(k).days for k in p.kwartalen}
     out = dict.fromkeys(RESIDENTIELE_OPVANGVORMEN, 0.0)
-    for _, kwartaal, vorm, plaatsen in rows:
-        out[vorm] += plaatsen * days[kwartaal]
+    for vorm, dagen in rows:
+        out[vorm] += dagen
     return out
 
 
 def verblijfsduur_data(con, params: dict) -> dict[str, tuple[list, list]]:
     rows = fetch(con, """
-        SELECT v.opvangvorm, coalesce(v.einddatum, r.peildatum) - v.startdatum,
+        SELECT v.opvangvorm, duur_tot_peildatum(v.startdatum, v.einddatum, r.peildatum),
                v.einddatum IS NOT NULL
         FROM verblijven AS v JOIN peildata AS r USING (centrumgemeente)
         WHERE v.residentieel AND v.startdatum BETWEEN $s AND $e
@@ -275,47 +272,8 @@ def verblijfsduur_data(con, params: dict) -> dict[str, tuple[list, list]]:
 
 def trajectduur_data(con, params: dict) -> tuple[list, list]:
     rows = fetch(con, """
-        SELECT CASE WHEN t.lopend THEN r.peildatum ELSE t.einddatum END - t.startdatum,
-               NOT t.lopend
+        SELECT duur_tot_peildatum(t.startdatum, t.einddatum, r.peildatum), NOT t.lopend
         FROM trajecten AS t JOIN peildata AS r USING (centrumgemeente)
         WHERE t.startdatum BETWEEN $s AND $e
           AND ($cg IS NULL OR t.centrumgemeente = $cg)""", params)
     return [r[0] for r in rows], [r[1] for r in rows]
-
-
-def _fmt(key: str, v: object) -> str:
-    if v is None:
-        return "–"
-    if key == "dekking":
-        return ", ".join(f"{k} {d['geleverd']}/{d['centrumgemeenten']}" for k, d in v.items())
-    if key.startswith(("aandeel", "bezetting")):
-        return labels.procent(v, 1)
-    return labels.getal(v, 1 if isinstance(v, float) else 0)
-
-
-def render_kerncijfers(d: dict) -> Table:
-    """A readable table with Dutch labels (numbers in Dutch notation)."""
-    scope = d["centrumgemeente"] or "landelijk"
-    table = Table(title=f"Kerncijfers {d['periode']}, {scope} (peildatum {d['peildatum']}, "
-                  f"referentie {d['referentie_versie']})")
-    table.add_column("Kerncijfer")
-    table.add_column("Waarde", justify="right")
-    for key, label in labels.KERNCIJFER.items():
-        table.add_row(label, _fmt(key, d[key]))
-    for h, n in d["herkomst"].items():
-        table.add_row(f"  herkomst: {labels.HERKOMST[h].lower()}", _fmt(h, n))
-    for b, n in d["uitstroom_bestemming"].items():
-        table.add_row(f"  uitstroom naar: {labels.BESTEMMING[b]}", _fmt(b, n))
-    for vorm, v in d["per_opvangvorm"].items():
-        table.add_row(f"  {vorm}: cliënten / nieuw / beëindigd",
-                      f"{_fmt('', v['clienten_in_zorg'])} / {_fmt('', v['nieuwe_verblijven'])} "
-                      f"/ {_fmt('', v['beeindigde_verblijven'])}")
-    binnen = d["geplaatst_binnen_dagen"]
-    table.add_row("Druk: geplaatst binnen 1 / 3 / 7 dagen",
-                  " / ".join(_fmt("aandeel", binnen[k]) for k in ("1", "3", "7")))
-    table.add_row("Druk: aanmeldingen niet geplaatst", _fmt("", d["aanmeldingen_niet_geplaatst"]))
-    table.add_row("Druk: gemiddeld aantal wachtenden", _fmt("", d["gemiddeld_wachtend"]))
-    grens = d["bovenregionaal_geplaatst"]
-    table.add_row("Druk: geplaatst over de regiogrens, in / uit",
-                  f"{_fmt('', grens['in'])} / {_fmt('', grens['uit'])}")
-    return table

@@ -135,11 +135,11 @@ class Monitor:
         cg = kc.check_scope(self.con, centrumgemeente)
         return self._df("""
             WITH q AS (
-                SELECT centrumgemeente, kwartaal, q_start, q_end, q_end - q_start + 1 AS dagen,
+                SELECT centrumgemeente, kwartaal, q_start, q_end,
                        capaciteit_bekend($cg, [kwartaal]) AS bekend
                 FROM mart_kwartaal_cg WHERE ($cg IS NULL OR centrumgemeente = $cg)
             ), cel AS (
-                SELECT q.kwartaal, q.bekend, f.opvangvorm, c.plaatsen * q.dagen AS capaciteitsdagen,
+                SELECT q.kwartaal, q.bekend, f.opvangvorm, c.capaciteitsdagen,
                     (SELECT coalesce(sum(ligdagen_in(v.startdatum, v.einddatum, q.q_start,
                                                      q.q_end)), 0)
                      FROM verblijven v WHERE v.centrumgemeente = q.centrumgemeente

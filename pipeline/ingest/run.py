@@ -21,6 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from pipeline import warehouse
 from pipeline.ingest import checks, load, pseudonym
 from pipeline.ingest.names import DeliveryName, FileRejected, find_files, parse_name
 from pipeline.ingest.read_csv import read_csv_file
@@ -30,6 +31,7 @@ from schemas.formaat import KOLOMMEN
 
 if TYPE_CHECKING:
     from pipeline.ingest import validate
+    from schemas.reference_tables import Reference
 
 #: Per soort, the columns a file must have: what the reader looks for to find the header.
 REQUIRED_COLUMNS = {soort: set(k.required) for soort, k in KOLOMMEN.items()}
@@ -58,6 +60,8 @@ class FileResult:
 class IngestRun:
     results: list[FileResult] = field(default_factory=list)
     report: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REPORT_COLUMNS))
+    #: after the rebuild (:func:`ingest_into`): loads the active reference data does not count
+    rebuild_warnings: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -88,6 +92,29 @@ class Prepared:
 #: Files are validated in batches of about this many rows (one pandera pass per soort),
 #: then written one file per transaction. Bounds memory on very large runs.
 BATCH_ROWS = 500_000
+
+
+def ingest_into(
+    con: duckdb.DuckDBPyConnection,
+    paths: Iterable[Path],
+    key: bytes,
+    ref: Reference,
+    today: dt.date | None = None,
+    progress: Callable[[Path], None] | None = None,
+    rebuild: bool = True,
+    loaded: Callable[[IngestRun], None] | None = None,
+) -> IngestRun:
+    """The one sequence every caller runs (the CLI's ingest, the demo, bench, the capacity
+    validation, the tests): load the files (:func:`ingest_paths`, under the areas of ``ref``),
+    then install ``ref`` and rebuild the models (``warehouse.rebuild``; its warnings land in
+    ``run.rebuild_warnings``). ``loaded`` is called between the two phases (bench times
+    them apart); ``rebuild=False`` leaves the models as they were."""
+    run = ingest_paths(con, paths, key, ref.lidmaatschap, today=today, progress=progress)
+    if loaded is not None:
+        loaded(run)
+    if rebuild:
+        run.rebuild_warnings = warehouse.rebuild(con, ref)
+    return run
 
 
 def ingest_paths(

@@ -12,10 +12,14 @@ from __future__ import annotations
 import functools
 import hashlib
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from pipeline.periods import Periode, parse_periode
+
+if TYPE_CHECKING:
+    from schemas.reference_tables import Reference
 
 LAYERS = ("staging", "core", "marts")
 #: Written by every build: which version of the SQL models made the derived tables.
@@ -46,6 +50,15 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute(f.read_text(encoding="utf-8"))
         con.execute(f"CREATE OR REPLACE TABLE {BUILD_TABLE} AS "
                     "SELECT ? AS model_versie, now() AS gebouwd_op", [model_version()])
+
+
+def rebuild(con: duckdb.DuckDBPyConnection, ref: Reference) -> list[str]:
+    """Refresh the reference tables and the derived models after the raw tables (or the
+    reference data) changed; returns warnings about loads the active reference data does not
+    count."""
+    ref.install(con)
+    build(con)
+    return loads_buiten_referentie(con)
 
 
 def loads_buiten_referentie(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -36,9 +36,9 @@ SELECT r.centrumgemeente, r.kwartaal, r.client_pseudoniem, r.verblijf_id, r.uits
 FROM stg_uitstroom AS r;
 
 -- The current state of an episode (aanleverformaat section 3): its row in the latest
--- quarter whose delivery holds it. kwartaal = that quarter.
+-- quarter whose delivery holds it (nieuwste_levering, pipeline/warehouse/core/00_definities.sql).
+-- kwartaal = that quarter.
 CREATE OR REPLACE TEMP VIEW dq_verblijf_actueel AS
 SELECT *
 FROM dq_verblijf
-QUALIFY row_number() OVER (PARTITION BY centrumgemeente, verblijf_id
-                           ORDER BY kwartaal DESC, load_id DESC, bronregel) = 1;
+QUALIFY nieuwste_levering(centrumgemeente, verblijf_id, kwartaal, load_id, bronregel);

@@ -3,13 +3,13 @@
 -- begins, and where both rows can be corrected).
 -- overlap_dagen: the days they share, least(einddatum) - greatest(startdatum), at least 0; a
 -- running episode ends on the last day of its latest delivered quarter (what the deliveries
--- say; nothing is assumed beyond).
+-- say; nothing is assumed beyond): eind_of_peildatum with that day as R.
 WITH eerste AS (
     SELECT centrumgemeente, verblijf_id, min(kwartaal) AS eerste_kwartaal
     FROM dq_verblijf GROUP BY centrumgemeente, verblijf_id
 ), v AS (
     SELECT a.centrumgemeente, a.client_pseudoniem, a.verblijf_id, a.startdatum,
-           coalesce(a.einddatum, kwartaal_einde(a.kwartaal)) AS eind, e.eerste_kwartaal
+           eind_of_peildatum(a.einddatum, kwartaal_einde(a.kwartaal)) AS eind, e.eerste_kwartaal
     FROM dq_verblijf_actueel AS a JOIN eerste AS e USING (centrumgemeente, verblijf_id)
 )
 SELECT a.centrumgemeente, greatest(a.eerste_kwartaal, b.eerste_kwartaal) AS kwartaal,

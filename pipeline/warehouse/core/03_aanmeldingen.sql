@@ -1,10 +1,10 @@
--- aanmeldingen: one row per (centrumgemeente, aanmelding_id), latest quarter wins, with the
+-- aanmeldingen: one row per (centrumgemeente, aanmelding_id), latest quarter wins
+-- (nieuwste_levering, 00_definities.sql), with the
 -- origin municipality mapped to its 2025 code first and then classified against the area.
 CREATE OR REPLACE TABLE aanmeldingen AS
 WITH latest AS (
     SELECT * FROM stg_instroom
-    QUALIFY row_number() OVER (PARTITION BY centrumgemeente, aanmelding_id
-                               ORDER BY kwartaal DESC, load_id DESC, bronregel) = 1
+    QUALIFY nieuwste_levering(centrumgemeente, aanmelding_id, kwartaal, load_id, bronregel)
 )
 SELECT a.centrumgemeente, a.aanmelding_id, a.client_pseudoniem, a.aanmelddatum, a.uitkomst,
        a.plaatsingsdatum, a.opvangvorm, a.gemeente_herkomst,

@@ -1,8 +1,12 @@
 -- capaciteit: places per CG x quarter x residential opvangvorm, only for CG-quarters with a
 -- capaciteit delivery; a form that delivery does not list has 0 places (aanleverformaat 2).
 -- A CG-quarter without a delivery has no rows here: its capacity is unknown.
+-- capaciteitsdagen: places x the days of the quarter, the one home of that product (the
+-- denominator of the bezettingsgraad; the key figures, capaciteit and the Monitor API read it).
 CREATE OR REPLACE TABLE capaciteit AS
-SELECT d.centrumgemeente, d.kwartaal, v.opvangvorm, coalesce(c.plaatsen, 0) AS plaatsen
+SELECT d.centrumgemeente, d.kwartaal, v.opvangvorm, coalesce(c.plaatsen, 0) AS plaatsen,
+       coalesce(c.plaatsen, 0) * (kwartaal_einde(d.kwartaal) - kwartaal_begin(d.kwartaal) + 1)
+           AS capaciteitsdagen
 FROM (SELECT DISTINCT centrumgemeente, kwartaal FROM stg_leveringen
       WHERE soort = 'capaciteit') AS d
 CROSS JOIN (SELECT opvangvorm FROM ref_opvangvormen WHERE residentieel) AS v

@@ -2,7 +2,7 @@
 -- chained while the next one sluit_aan (00_definities.sql: starts at most 1 day after the
 -- previous one ended, or the previous one is still running).
 -- Duration: first startdatum to the last episode's einddatum; censored at R when the last
--- episode is running.
+-- episode is running (einddatum is then NULL: duur_tot_peildatum, 00_definities.sql).
 CREATE OR REPLACE TABLE trajecten AS
 WITH ordered AS (
     SELECT centrumgemeente, client_pseudoniem, verblijf_id, startdatum, einddatum,

@@ -100,20 +100,19 @@ def measure(kind: str, folder: str, workdir: str) -> dict:
             pd.concat(parts, ignore_index=True)
     elif kind == "ingest":
         from pipeline.ingest import pseudonym
-        from pipeline.ingest.run import ingest_paths
+        from pipeline.ingest.run import ingest_into
         from pipeline.warehouse import db
         from schemas.reference_tables import load_reference
 
         ref = load_reference()
         key = pseudonym.load_or_create_key(work / "key" / "bench.key")
         con = db.connect(work / "bench.duckdb")
-        run = ingest_paths(con, _csv_files(folder_p), key, ref.lidmaatschap)
-        # split the two phases: where the time and the memory go
-        extra = {"load_seconds": round(time.perf_counter() - start, 3),
-                 "load_peak_rss_mb": _peak_rss_mb()}
-        from pipeline.workflow import rebuild  # (its imports belong to the rebuild)
 
-        rebuild(con, ref)
+        def loaded(_run) -> None:  # split the two phases: where the time and the memory go
+            extra.update(load_seconds=round(time.perf_counter() - start, 3),
+                         load_peak_rss_mb=_peak_rss_mb())
+
+        run = ingest_into(con, _csv_files(folder_p), key, ref, loaded=loaded)
         con.close()
         rows = sum(r.rows_loaded for r in run.results)
     seconds = time.perf_counter() - start
@@ -344,9 +343,9 @@ def capaciteit_latency(warehouse: Path) -> dict:
 
 
 def _in_subprocess(func: str, *args: str) -> dict:
-    """``pipeline.bench.<func>(*args)`` in a fresh interpreter, so peak RSS is its own."""
+    """``pipeline.tools.bench.<func>(*args)`` in a fresh interpreter, so peak RSS is its own."""
     proc = subprocess.run(
-        [sys.executable, "-c", "import json, sys; from pipeline import bench; "
+        [sys.executable, "-c", "import json, sys; from pipeline.tools import bench; "
          "print(json.dumps(getattr(bench, sys.argv[1])(*sys.argv[2:])))", func, *args],
         capture_output=True, text=True)
     if proc.returncode != 0:

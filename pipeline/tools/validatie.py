@@ -28,11 +28,10 @@ import pandas as pd
 from pipeline.figures.capaciteit import Doel, capaciteit
 from pipeline.ingest import pseudonym
 from pipeline.ingest.names import find_files
-from pipeline.ingest.run import ingest_paths
-from pipeline.periods import Periode, parse_periode
+from pipeline.ingest.run import ingest_into
+from pipeline.periods import Periode
 from pipeline.synth.generator import generate
 from pipeline.warehouse import db
-from pipeline.workflow import rebuild
 from schemas.reference_tables import load_reference
 
 #: Deliveries start this many quarters before P, so the stays of P's residentieel clients
@@ -57,7 +56,7 @@ def _aandeel_gemist(t: pd.Series, vorm: str) -> float:
     return gemist / t["aanvragen"]
 
 
-def valideer(werk: Path, periode: str = "2025", centrumgemeenten: Collection[str] | None = None,
+def valideer(werk: Path, p: Periode, centrumgemeenten: Collection[str] | None = None,
              seed: int = 20251, doel: Doel | None = None, schaal: float = 1.0,
              progress: Callable[[str], None] | None = None) -> pd.DataFrame:
     """One row per area and residential opvangvorm: the model beside synth's truth.
@@ -68,7 +67,6 @@ def valideer(werk: Path, periode: str = "2025", centrumgemeenten: Collection[str
     doel = doel or Doel()
     if doel.binnen_dagen != 7:
         raise ValueError("synth records waits within 7 days; validate with binnen_dagen=7")
-    p = parse_periode(periode)
     eerste = p.kwartalen[0]
     jaar, q = int(eerste[:4]), int(eerste[-1])
     start = (jaar * 4 + q - 1) - AANLOOP_KWARTALEN
@@ -85,11 +83,9 @@ def valideer(werk: Path, periode: str = "2025", centrumgemeenten: Collection[str
     con = db.connect(werk / "monitor.duckdb")
     try:
         key = pseudonym.load_or_create_key(werk / "pseudoniem.key")
-        run = ingest_paths(con, find_files([werk / "bij_eigen_plaatsen"]), key,
-                           ref.lidmaatschap)
+        run = ingest_into(con, find_files([werk / "bij_eigen_plaatsen"]), key, ref)
         if run.exit_code != 0:
             raise RuntimeError("synth's files did not load cleanly; see the ingest report")
-        rebuild(con, ref)
         model = capaciteit(con, p, doel=doel, simulatie=True)
     finally:
         con.close()
