@@ -56,20 +56,26 @@ def row(soort: str, **changes) -> dict:
 
 
 class Warehouse:
-    """A real DuckDB warehouse in a temporary folder, with its own pseudonym key."""
+    """A real DuckDB warehouse in a temporary folder, with its own pseudonym key.
 
-    def __init__(self, tmp: Path):
+    ``models=False`` for tests that read only what the loader writes (raw tables,
+    quarantine, load history): their ingests leave the derived models unbuilt, as
+    ``ingest(rebuild=False)`` does for one call."""
+
+    def __init__(self, tmp: Path, models: bool = True):
         self.path = tmp / "wh" / "monitor.duckdb"
         self.key_file = tmp / "key" / "pseudoniem.key"
         self.key = pseudonym.load_or_create_key(self.key_file)
+        self.models = models
 
-    def ingest(self, *paths: Path, today: dt.date = TODAY, rebuild: bool = True) -> IngestRun:
-        """Load the files, then rebuild the models (``ingest_into``); ``rebuild=False``
-        for a test that reads only the raw tables and the load history."""
+    def ingest(self, *paths: Path, today: dt.date = TODAY,
+               rebuild: bool | None = None) -> IngestRun:
+        """Load the files, then rebuild the models (``ingest_into``) unless this warehouse
+        is one without models or ``rebuild=False``."""
         con = db.connect(self.path)
         try:
             return ingest_into(con, list(paths), self.key, load_reference(), today=today,
-                               rebuild=rebuild)
+                               rebuild=self.models if rebuild is None else rebuild)
         finally:
             con.close()
 
@@ -90,6 +96,12 @@ class Warehouse:
 @pytest.fixture
 def wh(tmp_path: Path) -> Warehouse:
     return Warehouse(tmp_path)
+
+
+@pytest.fixture
+def loader_wh(tmp_path: Path) -> Warehouse:
+    """A warehouse whose ingests build no models: for tests of what the loader writes."""
+    return Warehouse(tmp_path, models=False)
 
 
 D = dt.date.fromisoformat
@@ -197,7 +209,7 @@ def released(tmp_path_factory, worker_id):
 
 
 #: Fixtures that give a test a real DuckDB warehouse on disk, and the calls that make one.
-WAREHOUSE_FIXTURES = frozenset({"wh", "tiny"})
+WAREHOUSE_FIXTURES = frozenset({"wh", "loader_wh", "tiny"})
 WAREHOUSE_CALL = re.compile(r"\b(Warehouse|Tiny|connect)\(")
 CATEGORIES = ("unit", "integration", "e2e")
 

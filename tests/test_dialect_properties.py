@@ -49,7 +49,7 @@ def test_any_valid_verblijf_delivery_loads_exactly(episodes, delimiter, encoding
                         startdatum=fmt(start, iso), einddatum=end_txt, aanmelding_id=""))
         expected.add((vid, start, end if end_txt else None))
     with tempfile.TemporaryDirectory() as tmp:
-        wh = Warehouse(Path(tmp))
+        wh = Warehouse(Path(tmp), models=False)
         path = write_delivery(Path(tmp) / "in", "verblijf", rows, delimiter=delimiter,
                               encoding=encoding)
         run = wh.ingest(path)
@@ -92,7 +92,7 @@ def test_decode_accepts_or_refuses_with_a_clear_reason(data):
 @given(n=st.integers(-10**6, 10**6), kinderen=st.integers(-5, 25))
 def test_integer_rules_follow_the_ranges(n, kinderen):
     with tempfile.TemporaryDirectory() as tmp:
-        wh = Warehouse(Path(tmp))
+        wh = Warehouse(Path(tmp), models=False)
         path = write_delivery(Path(tmp) / "in", "instroom", [
             row("instroom", geboortejaar=str(n), aantal_kinderen=str(kinderen))])
         run = wh.ingest(path)

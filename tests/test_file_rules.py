@@ -11,6 +11,14 @@ import pytest
 from tests.conftest import HEADERS, row, write_delivery
 
 
+@pytest.fixture
+def wh(loader_wh):
+    """These tests read what the loader writes (raw tables, quarantine, load history):
+    their ingests build no models (conftest.loader_wh)."""
+    return loader_wh
+
+
+
 def rejected(run, regel_fragment: str):
     [res] = run.results
     assert res.status == "rejected", res

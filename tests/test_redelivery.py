@@ -12,6 +12,13 @@ from tests.conftest import row, write_delivery
 DATA_TABLES = ("loads", "raw_instroom", "raw_verblijf", "raw_uitstroom", "raw_capaciteit",
                "quarantine")
 
+@pytest.fixture
+def wh(loader_wh):
+    """These tests read what the loader writes (raw tables, quarantine, load history):
+    their ingests build no models (conftest.loader_wh)."""
+    return loader_wh
+
+
 
 def snapshot(wh) -> dict[str, list]:
     return {t: wh.query(f"SELECT * FROM {t} ORDER BY ALL") for t in DATA_TABLES}

@@ -182,25 +182,27 @@ def test_audit_command_reports_the_release_as_protected(released):
 
 def test_every_hidden_small_count_of_the_release_reaches_the_threshold(released):
     """The release as the reports publish it, audited again from scratch: each hidden small
-    count can be 0 or at least 5 for all an attacker with every report knows."""
+    count can be 0 or at least 5 for all an attacker with every report knows. Hiding the
+    small counts alone would not do: the audit objects to that publication."""
     from pipeline.figures.monitor import Monitor
     from pipeline.share.audit import audit
     from pipeline.share.disclosure import Rules
-    from pipeline.share.release import build_publication, protect_publication
+    from pipeline.share.release import build_publication
+    from pipeline.share.release_cache import audited
 
     wh, _, _ = released
     with Monitor.open(wh.path) as m:
         pub, _ = build_publication(m, P("2025Q2"), Rules())
+        published = audited(m, P("2025Q2"), Rules()).publication  # what the reports show
+    assert published.truth == pub.truth and published.relations == pub.relations
     for name in list(pub.shown):  # small counts hidden, nothing more: the audit objects
         if pub.is_small(name) and pub.shown[name][0] == "exact":
             pub.hide(name)
-    assert not audit(pub).ok
+    assert not audit(pub, exact_ranges=False).ok  # (the verdict; exact ranges not needed)
 
-    result = protect_publication(pub, Rules())
-    again = audit(pub)
-    assert result.ok and again.ok
+    again = audit(published)
+    assert again.ok and any(c.small for c in again.cells)
     assert all(c.hi >= 5 or c.lo <= 0 for c in again.cells if c.small)
-
 
 def test_a_year_cannot_be_added_up_from_the_quarters_of_the_series(released):
     """For a year the series shows its quarters, which add up to the year's aanmeldingen,

@@ -79,6 +79,13 @@ CASES = [
     ("capaciteit", {"plaatsen": "tien"}, "plaatsen_bereik"),
 ]
 
+@pytest.fixture
+def wh(loader_wh):
+    """These tests read what the loader writes (raw tables, quarantine, load history):
+    their ingests build no models (conftest.loader_wh)."""
+    return loader_wh
+
+
 
 @pytest.mark.parametrize(("soort", "change", "regel"), CASES,
                          ids=[f"{s}-{r}-{i}" for i, (s, _, r) in enumerate(CASES)])
