@@ -102,9 +102,9 @@ def ingest(
 def loads(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Show the load history: every file looked at, with its status (loaded, rejected,
     superseded, duplicate) and row counts."""
+    from pipeline.cli_render import loads_table
     from pipeline.ingest.load import load_history
     from pipeline.warehouse.db import connect
-    from pipeline.workflow import loads_table
 
     try:
         con = connect(config.db_path(db), read_only=True)

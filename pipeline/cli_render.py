@@ -1,4 +1,5 @@
-"""What the commands draw on the terminal: the tables of ``kerncijfers`` and ``capaciteit``.
+"""What the commands draw on the terminal: the tables of ``kerncijfers`` and ``capaciteit``,
+the ingest summary with what to fix, and the load history.
 
 The figures modules compute and return JSON-ready documents; this module, beside the CLI,
 turns those documents into rich tables (Dutch labels and number notation for the key
@@ -7,10 +8,18 @@ figures). Nothing here computes a figure.
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from rich.console import Console
 from rich.table import Table
 
 from schemas import labels
 from schemas.formaat import RESIDENTIELE_OPVANGVORMEN
+
+if TYPE_CHECKING:
+    from pipeline.ingest.run import IngestRun
 
 
 def _fmt(key: str, v: object) -> str:
@@ -110,3 +119,67 @@ def render_capaciteit(d: dict, namen: dict[str, str]) -> Table:
                          f"{land['plaatsen_norm_istanbul']:.0f} places for both forms together. "
                          "requests/day for residentieel includes doorstroom from crisisopvang.")
     return table
+
+
+STATUS_STYLE = {"loaded": "green", "unchanged": "dim", "duplicate": "yellow", "rejected": "red"}
+
+
+def print_summary(run: IngestRun, report_path: Path | None, out: Console) -> None:
+    table = Table(title="Ingest", show_lines=False)
+    for col in ("file", "soort", "status", "read", "loaded", "quarantined", "notes"):
+        table.add_column(col, overflow="fold")
+    for r in run.results:
+        notes = "; ".join([m for m in [r.message] if m and r.status != "loaded"] + r.warnings)
+        table.add_row(
+            Path(r.file).name, r.soort or "", f"[{STATUS_STYLE.get(r.status, '')}]{r.status}[/]",
+            str(r.rows_read), str(r.rows_loaded), str(r.rows_quarantined), notes,
+        )
+    out.print(table)
+    counts: dict[str, int] = {}
+    for r in run.results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    quarantined = sum(r.rows_quarantined for r in run.results)
+    out.print(", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+              + f"; {quarantined} row(s) quarantined.")
+    if len(run.report):
+        out.print("[bold]What to fix[/] (one line per file and rule; every row is in the report):")
+        for line in what_to_fix(run.report):
+            out.print("  " + line, highlight=False, markup=False)
+    if report_path:
+        out.print(f"Rejection report: {report_path}")
+
+
+def loads_table(history: list[dict]) -> Table:
+    table = Table(title="Load history")
+    for col in ("id", "file", "cg", "kwartaal", "soort", "status", "read", "loaded",
+                "quarantined", "loaded_at", "message"):
+        table.add_column(col, overflow="fold")
+    for h in history:
+        table.add_row(
+            str(h["load_id"]), Path(h["file"]).name, h["centrumgemeente"] or "",
+            h["kwartaal"] or "", h["soort"] or "", h["status"], str(h["rows_read"]),
+            str(h["rows_loaded"]), str(h["rows_quarantined"]), h["loaded_at"] or "",
+            h["message"] or "",
+        )
+    return table
+
+
+def what_to_fix(report: pd.DataFrame, max_lines: int = 30, max_rows_named: int = 5) -> list[str]:
+    """Group the rejection report by file and rule, so 500 bad dates make one line, not 500."""
+    lines = []
+    for (bestand, regel), grp in report.groupby(["bestand", "regel"], sort=False, dropna=False):
+        first = grp.iloc[0]
+        rows = grp["bronregel"].dropna().astype(int).tolist()
+        if rows:
+            shown = ", ".join(map(str, rows[:max_rows_named]))
+            more = f" and {len(rows) - max_rows_named} more" if len(rows) > max_rows_named else ""
+            where = f"line{'s' if len(rows) > 1 else ''} {shown}{more}"
+        else:
+            where = "whole file"
+        col = f", column {first['kolom']}" if isinstance(first["kolom"], str) else ""
+        lines.append(f"{Path(bestand).name}, {where}{col}: {first['probleem']}. "
+                     f"{first['oplossing']} [{regel}]")
+        if len(lines) == max_lines:
+            lines.append("... more in the rejection report")
+            break
+    return lines

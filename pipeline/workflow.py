@@ -11,12 +11,11 @@ import json
 import sys
 from pathlib import Path
 
-import pandas as pd
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from pipeline import config, warehouse
+from pipeline.cli_render import print_summary
 from pipeline.ingest import pseudonym
 from pipeline.ingest.names import find_files
 from pipeline.ingest.run import IngestRun, ingest_into
@@ -91,49 +90,6 @@ def run_json(run: IngestRun, report_path: Path | None) -> dict:
     }
 
 
-STATUS_STYLE = {"loaded": "green", "unchanged": "dim", "duplicate": "yellow", "rejected": "red"}
-
-
-def print_summary(run: IngestRun, report_path: Path | None, out: Console) -> None:
-    table = Table(title="Ingest", show_lines=False)
-    for col in ("file", "soort", "status", "read", "loaded", "quarantined", "notes"):
-        table.add_column(col, overflow="fold")
-    for r in run.results:
-        notes = "; ".join([m for m in [r.message] if m and r.status != "loaded"] + r.warnings)
-        table.add_row(
-            Path(r.file).name, r.soort or "", f"[{STATUS_STYLE.get(r.status, '')}]{r.status}[/]",
-            str(r.rows_read), str(r.rows_loaded), str(r.rows_quarantined), notes,
-        )
-    out.print(table)
-    counts: dict[str, int] = {}
-    for r in run.results:
-        counts[r.status] = counts.get(r.status, 0) + 1
-    quarantined = sum(r.rows_quarantined for r in run.results)
-    out.print(", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
-              + f"; {quarantined} row(s) quarantined.")
-    if len(run.report):
-        out.print("[bold]What to fix[/] (one line per file and rule; every row is in the report):")
-        for line in what_to_fix(run.report):
-            out.print("  " + line, highlight=False, markup=False)
-    if report_path:
-        out.print(f"Rejection report: {report_path}")
-
-
-def loads_table(history: list[dict]) -> Table:
-    table = Table(title="Load history")
-    for col in ("id", "file", "cg", "kwartaal", "soort", "status", "read", "loaded",
-                "quarantined", "loaded_at", "message"):
-        table.add_column(col, overflow="fold")
-    for h in history:
-        table.add_row(
-            str(h["load_id"]), Path(h["file"]).name, h["centrumgemeente"] or "",
-            h["kwartaal"] or "", h["soort"] or "", h["status"], str(h["rows_read"]),
-            str(h["rows_loaded"]), str(h["rows_quarantined"]), h["loaded_at"] or "",
-            h["message"] or "",
-        )
-    return table
-
-
 def run_demo(settings: config.Settings, out_dir: Path, out: Console, err: Console,
              kwartalen: tuple[str, str] = ("2024Q1", "2025Q4"), schaal: float = 1.0) -> int:
     """The one-command tour: synthetic deliveries -> ingest -> national key figures ->
@@ -198,27 +154,6 @@ def run_demo(settings: config.Settings, out_dir: Path, out: Console, err: Consol
             err.print(f"report {r['centrumgemeente']} failed: {r['error']}")
         return 1
     return 0 if code in (0, 1) else code
-
-
-def what_to_fix(report: pd.DataFrame, max_lines: int = 30, max_rows_named: int = 5) -> list[str]:
-    """Group the rejection report by file and rule, so 500 bad dates make one line, not 500."""
-    lines = []
-    for (bestand, regel), grp in report.groupby(["bestand", "regel"], sort=False, dropna=False):
-        first = grp.iloc[0]
-        rows = grp["bronregel"].dropna().astype(int).tolist()
-        if rows:
-            shown = ", ".join(map(str, rows[:max_rows_named]))
-            more = f" and {len(rows) - max_rows_named} more" if len(rows) > max_rows_named else ""
-            where = f"line{'s' if len(rows) > 1 else ''} {shown}{more}"
-        else:
-            where = "whole file"
-        col = f", column {first['kolom']}" if isinstance(first["kolom"], str) else ""
-        lines.append(f"{Path(bestand).name}, {where}{col}: {first['probleem']}. "
-                     f"{first['oplossing']} [{regel}]")
-        if len(lines) == max_lines:
-            lines.append("... more in the rejection report")
-            break
-    return lines
 
 
 #: The Jupyter kernel the notebooks run on: this virtualenv's Python, named after the project.
