@@ -138,6 +138,49 @@ def build(db: DbOption = None, lidmaatschap: MembershipOption = None) -> None:
 
 
 @app.command()
+def backup(
+    naar: Annotated[Path, typer.Option("--naar", help="New folder for the backup (never "
+                                       "overwritten).", show_default=False)],
+    db: DbOption = None,
+) -> None:
+    """Write a consistent copy of the warehouse with a manifest of checksums to a new folder.
+    Refused while an ingest (or a notebook) holds the warehouse. The pseudonym key is not in
+    the backup: keep it apart, like a password. Exit 2 when refused."""
+    from pipeline.warehouse.backup import BackupError, backup
+
+    try:
+        manifest = backup(config.db_path(db), naar)
+    except (BackupError, RuntimeError, OSError) as exc:
+        raise fail(str(exc)) from None
+    [entry] = manifest["bestanden"]
+    out.print(f"Backup written to {naar}: {entry['bestand']} ({entry['bytes']:,} bytes, "
+              f"sha256 {entry['sha256'][:12]}...) and {naar / 'manifest.json'}. "
+              "Keep the pseudonym key apart from it.", highlight=False)
+
+
+@app.command()
+def restore(
+    bron: Annotated[Path, typer.Argument(help="A folder written by 'opvangmonitor backup'.",
+                                         show_default=False)],
+    db: DbOption = None,
+    vervang: Annotated[bool, typer.Option(
+        "--vervang", help="Replace an existing warehouse at --db.")] = False,
+) -> None:
+    """Check a backup against its manifest and put it in place as the warehouse (--db). A
+    damaged or partial backup is refused before anything is written; an existing warehouse
+    is replaced only with --vervang, in one step. Exit 2 when refused."""
+    from pipeline.warehouse.backup import BackupError, restore
+
+    target = config.db_path(db)
+    try:
+        manifest = restore(bron, target, replace=vervang)
+    except (BackupError, RuntimeError, OSError) as exc:
+        raise fail(str(exc)) from None
+    out.print(f"Restored {target} from the backup of {manifest['gemaakt_op']} "
+              "(every checksum matched).", highlight=False)
+
+
+@app.command()
 def kerncijfers(
     periode: PeriodeOption,
     centrumgemeente: Annotated[str | None, typer.Option(

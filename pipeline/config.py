@@ -8,6 +8,7 @@ always win in the same order: flag > environment > default.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,3 +69,20 @@ class Settings:
         membership: Path | str | None = None,
     ) -> Settings:
         return cls(db_path(db), key_path(key_file), membership_path(membership))
+
+
+def fault_point(where: str) -> None:
+    """Let the crash-safety tests stop a command at a known moment (the loader's, the
+    backup's and the restore's steps).
+
+    When ``OPVANGMONITOR_FAULT_POINT`` names this point, the process writes the file named by
+    ``OPVANGMONITOR_FAULT_MARKER`` and waits, so that a test can kill it there. Unset (always,
+    in normal use) this does nothing.
+    """
+    if os.environ.get("OPVANGMONITOR_FAULT_POINT") != where:
+        return
+    marker = os.environ.get("OPVANGMONITOR_FAULT_MARKER")
+    if marker:
+        with open(marker, "w") as fh:
+            fh.write(where)
+    time.sleep(float(os.environ.get("OPVANGMONITOR_FAULT_WAIT", "60")))

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -17,6 +15,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from pipeline.config import fault_point
 from pipeline.ingest.names import DeliveryName
 from pipeline.warehouse.db import scalar, setting, transaction
 
@@ -40,22 +39,6 @@ class SoortBatch:
 #: Where the crash-safety tests may stop the loader (in the order they are passed).
 FAULT_POINTS = ("before_rows", "before_quarantine", "before_supersede", "before_commit",
                 "after_commit")
-
-
-def fault_point(where: str) -> None:
-    """Let the crash-safety tests stop the loader at a known moment.
-
-    When ``OPVANGMONITOR_FAULT_POINT`` names this point, the loader writes the file
-    named by ``OPVANGMONITOR_FAULT_MARKER`` and waits, so that a test can kill it
-    there. Unset (always, in normal use) this does nothing.
-    """
-    if os.environ.get("OPVANGMONITOR_FAULT_POINT") != where:
-        return
-    marker = os.environ.get("OPVANGMONITOR_FAULT_MARKER")
-    if marker:
-        with open(marker, "w") as fh:
-            fh.write(where)
-    time.sleep(float(os.environ.get("OPVANGMONITOR_FAULT_WAIT", "60")))
 
 
 def now() -> dt.datetime:

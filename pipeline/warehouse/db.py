@@ -30,16 +30,7 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         )
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise WarehouseInUse(
-                f"The warehouse {path} is in use by another process (for example an "
-                "ingest that is still running, or a notebook holding it open). Wait for "
-                "it to finish or close it, then try again."
-            ) from exc
-        raise
+    con = open_duckdb(path, read_only)
     # DuckDB draws its own progress bar on standard output for a query of more than two
     # seconds (the rebuild at ten times national volume); it would break --json output
     # and the CLI's own progress lines. In a Jupyter kernel without ipywidgets DuckDB has it
@@ -58,6 +49,21 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
             con.close()
             raise
     return con
+
+
+def open_duckdb(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A plain DuckDB connection to the file, with a lock held by another process said in
+    words an analyst can act on (no schema, macros or model check: see ``connect``)."""
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise WarehouseInUse(
+                f"The warehouse {path} is in use by another process (for example an "
+                "ingest that is still running, or a notebook holding it open). Wait for "
+                "it to finish or close it, then try again."
+            ) from exc
+        raise
 
 
 @functools.cache
