@@ -3,7 +3,8 @@ period's ``index.html`` as a reader would, from disk.
 
 The other report tests read the HTML as text; only a browser shows whether a page really
 works offline: that it asks nothing of the network (a CDN script, a web font), logs no
-error, decodes every chart, and that each link leads to a file that is there. Chromium is
+error, decodes every chart, that axe-core finds no WCAG 2.1 A/AA violation (what Dutch public
+bodies must meet), and that each link leads to a file that is there. Chromium is
 Debian's package (``.ci/run`` installs it), driven by Playwright with ``executable_path``:
 Playwright cannot download its own browser here. Where Chromium cannot be had the test
 skips with a loud reason instead of passing quietly. A full-page screenshot of each page
@@ -32,6 +33,19 @@ BROKEN_IMAGES = """() => Array.from(document.images)
     .filter(i => !(i.complete && i.naturalWidth > 0))
     .map(i => (i.getAttribute('src') || '').slice(0, 80))"""
 LINKS = "() => Array.from(document.querySelectorAll('a[href]'), a => a.getAttribute('href'))"
+
+
+#: What Dutch public bodies must meet: WCAG 2.1 A and AA, as axe-core tags its rules.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def wcag_violations(tab) -> list[dict]:
+    """axe-core's WCAG 2.1 A/AA violations on the open page (axe-playwright-python ships
+    axe.min.js: nothing is fetched)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(tab, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    return result.response["violations"]
 
 
 def chromium() -> str:
@@ -115,6 +129,7 @@ class Site:
             tab.goto(page.as_uri(), wait_until="load")
             tab.wait_for_load_state("networkidle")
             broken = tab.evaluate(BROKEN_IMAGES)
+            violations = wcag_violations(tab)
             hrefs = tab.evaluate(LINKS)
             shot = self.screenshot(page)
             tab.screenshot(path=str(shot), full_page=True)
@@ -124,6 +139,8 @@ class Site:
         found += [f"{name}: request leaves the file system: {u}" for u in sorted(set(outside))]
         found += [f"{name}: console error: {e}" for e in errors]
         found += [f"{name}: image not decoded: {src}" for src in broken]
+        found += [f"{name}: WCAG 2.1 {v['id']} ({v['impact']}, {len(v['nodes'])} elements, "
+                  f"first {v['nodes'][0]['target']}): {v['help']}" for v in violations]
         if not (shot.is_file() and shot.stat().st_size > 0):
             found.append(f"{name}: no screenshot at {shot}")
         for href in hrefs:
@@ -154,8 +171,9 @@ def test_every_report_is_one_of_the_pages(site):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_works_offline_in_chromium(site, page):
-    """No request off the disk, no console error, every image decoded, every link to a
-    file that is there (linked pages checked alike), and a screenshot."""
+    """No request off the disk, no console error, every image decoded, no WCAG 2.1 A/AA
+    violation axe-core finds, every link to a file that is there (linked pages checked
+    alike), and a screenshot."""
     path = site.folder / page
     assert path.is_file(), f"{page} was not written"
     problems = site.problems(path)

@@ -46,6 +46,8 @@ def html_from_notebook(nb_path: Path, html_path: Path, titel: str) -> Path:
                             exclude_output_prompt=True, anchor_link_text="")
     body, _ = exporter.from_notebook_node(nb)
     body = re.sub(r"<script\b[^>]*>.*?</script>", "", body, flags=re.S)
+    # nbconvert's empty anchor after every heading: a link without text (WCAG 2.4.4)
+    body = re.sub(r'<a class="anchor-link" href="[^"]*"></a>', "", body)
     html_path.write_text(pagina(titel, body), encoding="utf-8")
     return html_path
 
