@@ -33,9 +33,15 @@ CODE_SUFFIXES = (".py", ".sql", ".csv", ".json", ".yaml")
 
 @functools.cache
 def code_digest() -> str:
-    """Digest of the code and reference data a release is computed from."""
+    """Digest of the code and reference data a release is computed from, and of the
+    versions of the libraries that compute it (the solver decides what is hidden)."""
+    import sys
+    from importlib.metadata import version
+
     root = Path(__file__).resolve().parents[2]
-    h = hashlib.sha256()
+    h = hashlib.sha256(sys.version.encode())
+    for lib in ("duckdb", "numpy", "pandas", "scipy"):
+        h.update(f"{lib}={version(lib)};".encode())
     for package in ("pipeline", "schemas"):
         for f in sorted((root / package).rglob("*")):
             if f.suffix in CODE_SUFFIXES and "__pycache__" not in f.parts:
