@@ -88,6 +88,14 @@ class Monitor:
             FROM mart_kwartaal_cg WHERE ($cg IS NULL OR centrumgemeente = $cg)
             GROUP BY kwartaal ORDER BY kwartaal""", {"cg": cg})
 
+    def kwartaalcijfers(self, kwartalen: list[str]) -> dict[tuple[str, str], dict[str, int]]:
+        """(centrumgemeente, kwartaal) -> the series counts of that quarter by the
+        definitions of the key figures, for every centrumgemeente, also in a quarter it has
+        not delivered (``kerncijfers.kwartaalcijfers``): what a report publishes per
+        quarter, where ``tijdreeks`` lists delivered quarters only."""
+        kc.check_models(self.con)
+        return kc.kwartaalcijfers(self.con, kwartalen)
+
     def herkomst_matrix(self, periode: PeriodeLike) -> pd.DataFrame:
         """Aanmeldingen in P by municipality of origin (2025 code) x centrumgemeente."""
         return self._df("""

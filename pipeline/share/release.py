@@ -203,8 +203,17 @@ def build_publication(m, periode: Periode, rules: Rules) -> tuple[Publication, P
         views[group] = pd.DataFrame([index[s] for s in scopes], index=[*cgs, TOTAAL],
                                     columns=cols)
 
+    # every count per area and quarter, by one computation: the series and the stock of the
+    # key figures (the stand at the start is the previous quarter's stand at the end) are
+    # the same cells, so they must never come from two paths that differ on a quarter an
+    # area has not delivered yet
+    quarters = _quarters_upto(m, kw[-1])
+    per_kwartaal = m.kwartaalcijfers(sorted({*quarters, *kw, vorig_kwartaal(kw[0])}))
+    stand = {cg: {"stand_begin": per_kwartaal[(cg, vorig_kwartaal(kw[0]))]["stand_einde"],
+                  "stand_einde": per_kwartaal[(cg, kw[-1])]["stand_einde"]} for cg in cgs}
     for group in ("voorraad", "zorg"):
-        table(group, {cg: {c: raw[cg][c] for c in GROUPS[group]} for cg in cgs})
+        table(group, {cg: {c: stand[cg].get(c, raw[cg][c]) for c in GROUPS[group]}
+                      for cg in cgs})
     table("herkomst", {cg: raw[cg]["herkomst"] for cg in cgs})
     table("vormen", {cg: {v: raw[cg]["per_opvangvorm"][v]["clienten_in_zorg"]
                           for v in GROUPS["vormen"]} for cg in cgs})
@@ -222,13 +231,11 @@ def build_publication(m, periode: Periode, rules: Rules) -> tuple[Publication, P
             "==", 0.0, "voorraad: begin + nieuw - beëindigd = einde"))
     _definitions(pub, scopes, periode)
 
-    quarters = _quarters_upto(m, kw[-1])
-    reeksen = {cg: m.tijdreeks(cg).set_index("kwartaal") for cg in cgs}
     for measure in SERIES:
         for q in quarters:
             names = [cell(measure, cg, q) for cg in cgs]
             for cg, n in zip(cgs, names, strict=True):
-                pub.add(n, int(reeksen[cg][measure].get(q, 0)))
+                pub.add(n, per_kwartaal[(cg, q)][measure])
             pub.add(cell(measure, LANDELIJK, q), sum(pub.truth[n] for n in names))
             pub.relate(Relation.total(names, cell(measure, LANDELIJK, q),
                                       "landelijk = som van de regio's"))
