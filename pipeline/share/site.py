@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import html
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,14 +22,7 @@ import pandas as pd
 
 from pipeline.figures.funnel import beoordeling
 from pipeline.share.disclosure import MARK, TOTAAL
-from pipeline.share.release import LANDELIJK, Release
-from pipeline.share.sections import (
-    ambulant,
-    binnen_dagen,
-    eigen_regio,
-    per_10k_inwoners,
-    scope_row,
-)
+from pipeline.share.release import LANDELIJK, Release, scope_row
 from pipeline.share.templates import pagina
 from schemas.labels import KERNCIJFER, getal, procent
 
@@ -40,17 +32,20 @@ class Indicator:
     naam: str
     titel: str
     basis: str
-    waarde: Callable[[Release, str], tuple[float, int] | None]  # (share, base) or not shown
+    sleutel: str  # the share in Release.aandelen
+
+    def waarde(self, release: Release, scope: str) -> tuple[float, int] | None:
+        """(share, base) as the release allows it, or None: not shown."""
+        return release.aandelen[scope][self.sleutel]
 
 
 INDICATOREN = {
     "eigen_regio": Indicator("Uit eigen regio", "Aandeel aanmeldingen uit de eigen regio",
-                             "Aanmeldingen uit een Nederlandse regio", eigen_regio),
+                             "Aanmeldingen uit een Nederlandse regio", "eigen_regio"),
     "ambulant": Indicator("Uitsluitend ambulant", "Aandeel cliënten uitsluitend ambulant",
-                          "Cliënten in zorg", ambulant),
+                          "Cliënten in zorg", "ambulant"),
     "binnen_1_dag": Indicator("Binnen 1 dag geplaatst", "Aandeel geplaatst binnen 1 dag",
-                              "Geplaatste aanmeldingen",
-                              lambda r, s: binnen_dagen(r, s, 1)),
+                              "Geplaatste aanmeldingen", "binnen_1_dag"),
 }
 
 
@@ -80,9 +75,9 @@ def vergelijking(release: Release, namen: dict[str, str]) -> pd.DataFrame:
         zorg = scope_row(release.tables["zorg"], scope)
         voorraad = scope_row(release.tables["voorraad"], scope)
         rates = {k: "–" if v is None else getal(v, 1)
-                 for k, v in per_10k_inwoners(release, scope).items()}
+                 for k, v in release.per_10k[scope].items()}
         row = {"Regio": _label(scope, namen),
-               "Inwoners": getal(release.raw[scope]["inwoners"]) or "–",
+               "Inwoners": getal(release.inwoners[scope]) or "–",
                "Aanmeldingen": _count(herkomst[TOTAAL]),
                "Aanmeldingen per 10.000 inw.": rates["aanmeldingen"],
                KERNCIJFER["geplaatst"]: _count(zorg["geplaatst"]),
