@@ -25,6 +25,26 @@ def procent(x: float | None, decimalen: int = 0) -> str | None:
     return None if x is None else f"{getal(x * 100, decimalen)}%"
 
 
+def verschil(x: float | int | None) -> str | None:
+    """A difference with its sign, written as the tables write numbers (+1.200; -3; 0)."""
+    if x is None:
+        return None
+    text = getal(abs(x))
+    return text if text == "0" else ("+" if x > 0 else "-") + text
+
+
+def klassen_voorbeeld(klassen: list[str]) -> str:
+    """Two classes of a map or flow as an example in a sentence ('5-9 of 10-24' at threshold
+    5): from the classes in use (``disclosure.klasse_labels``), never written by hand."""
+    breed = klassen[2:]  # after '0' and the class of small counts
+    return f"{breed[0]} of {breed[1]}"
+
+
+#: The series per quarter of a report (measure -> its name in tables and charts).
+REEKS = {"aanmeldingen": "Aanmeldingen", "nieuwe_verblijven": "Instroom (nieuwe verblijven)",
+         "uitstroom": "Uitstroom", "stand_einde": "Lopende verblijven einde kwartaal"}
+
+
 HERKOMST = {"eigen_regio": "Eigen regio", "andere_regio": "Andere regio",
             "buitenland": "Buitenland", "onbekend": "Onbekend"}
 

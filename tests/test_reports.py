@@ -81,6 +81,11 @@ def test_a_quarter_one_area_has_not_delivered_yet_is_published(released):
         assert m.kerncijfers("2025Q2")["dekking"]["2025Q2"]["geleverd"] == 34
     page = (folder / "landelijk" / "rapport.html").read_text(encoding="utf-8")
     assert "2025Q2: 34 van 35" in page
+    # a rate of 34 areas' aanmeldingen over the inhabitants of 35 would understate: as in
+    # kerncijfers, no rate per 10,000 inhabitants over a scope that did not all deliver
+    rates = re.findall(r"<td>(?:Aanmeldingen|Cliënten in zorg) per 10.000 inwoners</td>\s*"
+                       r"<td>([^<]*)</td>", page)
+    assert rates == ["niet getoond", "niet getoond"], rates
     assert "GM0344/rapport.html" in (folder / "index.html").read_text(encoding="utf-8")
 
 

@@ -216,7 +216,7 @@ def _published_values(rel, pub, scope: str) -> dict[str, set[str]]:
     return {
         "aantal": {getal(int(n)) for n in counts | places | {rel.inwoners[scope]}},
         "procent": {procent(v) for v in shares if v is not None and not pd.isna(v)}
-        | {rel.aandeel_ambulant[scope]} - {None},
+        | {procent(rel.aandeel_ambulant[scope])} - {None},
         "decimaal": {getal(v, d) for v in decimals if v is not None for d in (1, 2)}
         | {getal(rel.plaatsen_per_10k_inwoners[scope], 2)} - {None},
         "verschil": gaps,

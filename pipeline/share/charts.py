@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from schemas.formaat import RESIDENTIELE_OPVANGVORMEN  # noqa: E402
-from schemas.labels import OPVANGVORM, getal  # noqa: E402
+from schemas.labels import OPVANGVORM, REEKS, getal, procent  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
              "#000000"]
@@ -68,8 +68,7 @@ def aantallen_as(axis) -> None:
 def tijdreeks(df: pd.DataFrame, titel: str, peildatum: str, referentie: str):
     """Aanmeldingen, nieuwe verblijven, uitstroom and stand per quarter (protected frame)."""
     fig, ax = plt.subplots()
-    labels = {"aanmeldingen": "Aanmeldingen", "nieuwe_verblijven": "Instroom (nieuwe verblijven)",
-              "uitstroom": "Uitstroom", "stand_einde": "Lopende verblijven einde kwartaal"}
+    labels = REEKS
     verborgen = False
     for col, label in labels.items():
         values = _values(df[col])
@@ -132,7 +131,7 @@ def overleving(curve: pd.DataFrame, titel: str, peildatum: str, referentie: str)
         ax.text(0.5, 0.5, "Te weinig verblijven om te tonen", ha="center",
                 transform=ax.transAxes)
     ax.set_ylim(0, 1.02)
-    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda y, _: f"{y:.0%}"))
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda y, _: procent(y)))
     ax.set_xlabel("Dagen sinds start")
     ax.set_ylabel("Nog in zorg")
     ax.set_title(titel)
@@ -227,7 +226,7 @@ def funnel(punten: pd.DataFrame, p0: float, titel: str, basis: str, peildatum: s
         ax.plot(n, laag * 100, stijl, color="#555", linewidth=1, label=label)
         ax.plot(n, hoog * 100, stijl, color="#555", linewidth=1)
     ax.axhline(p0 * 100, color=OKABE_ITO[7], linewidth=1,
-               label=f"Landelijk ({p0 * 100:.0f}%)".replace(".", ","))
+               label=f"Landelijk ({procent(p0)})")
     buiten = punten["beoordeling"] != "binnen"
     ax.scatter(punten.loc[~buiten, "basis"], punten.loc[~buiten, "aandeel"] * 100,
                color=OKABE_ITO[0], zorder=3, label="Regio")

@@ -64,8 +64,8 @@ GROUPS["bovenregionaal"] = ["in", "uit"]
 GROUPS["niet_geplaatst"] = ["aanmeldingen_niet_geplaatst"]
 #: Groups whose row total is published, and the cell that total is.
 TOTAL_OF = {"herkomst": "aanmeldingen", "bestemming": "uitstroom", "wachttijd": "geplaatst"}
-SERIES = {"aanmeldingen": "Aanmeldingen", "nieuwe_verblijven": "Instroom (nieuwe verblijven)",
-          "uitstroom": "Uitstroom", "stand_einde": "Lopende verblijven einde kwartaal"}
+#: The series per quarter (their Dutch names: schemas.labels.REEKS).
+SERIES = ("aanmeldingen", "nieuwe_verblijven", "uitstroom", "stand_einde")
 #: Series measures that are flows (a year is the sum of its quarters); stand_einde is a state.
 FLOWS = ("aanmeldingen", "nieuwe_verblijven", "uitstroom")
 
@@ -82,7 +82,8 @@ class Release:
     peildatum: str
     referentie: str
     wacht_mediaan: dict[str, str | None] = field(default_factory=dict)  # scope -> class
-    aandeel_ambulant: dict[str, str | None] = field(default_factory=dict)  # scope -> '78%'
+    #: scope -> the share only ambulant in whole percent (0.78), as the audit modelled it
+    aandeel_ambulant: dict[str, float | None] = field(default_factory=dict)
     stromen: pd.DataFrame | None = None  # herkomst_regio x CG counts, None: not shown
     kaart: pd.Series | None = None       # national map counts per municipality, or None
     audit: dict = field(default_factory=dict)
@@ -164,7 +165,7 @@ class Parts(NamedTuple):
     views: dict[str, pd.DataFrame]
     raw: dict[str, dict]
     wacht_mediaan: dict[str, str | None]
-    aandeel_ambulant: dict[str, str | None]
+    aandeel_ambulant: dict[str, float | None]
     stromen: pd.DataFrame
     kaart: pd.Series
 
@@ -206,8 +207,11 @@ def _derive(release: Release, m, raw: dict[str, dict]) -> None:
                                "ambulant": _ambulant(release, s),
                                "binnen_1_dag": _binnen_dagen(release, s, 1),
                                "binnen_7_dagen": _binnen_dagen(release, s, 7)}
+        # only over a whole scope, as kerncijfers: a rate of the areas that delivered over
+        # the inhabitants of all of them would understate
         release.per_10k[s] = {measure: rules.per_10k(scope_row(release.tables[g], s)[col],
                                                      k["inwoners"])
+                              if k[f"{measure}_per_10k_inwoners"] is not None else None
                               for measure, (g, col) in PER_10K.items()}
         wacht = scope_row(release.tables["wachttijd"], s)
         release.gemiddeld_wachtend[s] = rules.gemiddeld_wachtend(
@@ -257,7 +261,7 @@ def _ambulant(release: Release, scope: str) -> tuple[float, int] | None:
     clienten = scope_row(release.tables["zorg"], scope)["clienten_in_zorg"]
     if pct is None or clienten == MARK:
         return None
-    return int(pct.rstrip("%")) / 100, int(clienten)
+    return pct, int(clienten)
 
 
 #: The counts published with a rate per 10,000 inhabitants: measure -> (group, column).
@@ -510,7 +514,7 @@ def _wait_median_relations(pub: Publication, scopes: list[str], periode: Periode
 
 
 def _ambulant_shares(pub: Publication, raw: dict, scopes: list[str], periode: Periode,
-                     rules: Rules) -> dict[str, str | None]:
+                     rules: Rules) -> dict[str, float | None]:
     """The share of clients only in ambulant care, in whole percent, where its base and
     both its parts are at least the threshold. Its count is published nowhere else, but
     it is tied to a published cell: those clients are among the ambulant ones of the
@@ -525,7 +529,7 @@ def _ambulant_shares(pub: Publication, raw: dict, scopes: list[str], periode: Pe
             out[s] = None
             continue
         pct = round(share * 100)
-        out[s] = f"{pct}%"
+        out[s] = pct / 100
         name = pub.add(cell("uitsluitend_ambulant", s, periode), count, None)
         c = cell("clienten_in_zorg", s, periode)
         relations = [

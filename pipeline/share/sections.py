@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.figures.survival import median_from_curve
+from pipeline.share.disclosure import klasse_labels
 from pipeline.share.release import (
     GROUPS,
     LANDELIJK,
@@ -25,7 +26,7 @@ from pipeline.share.release import (
     scope_row,
 )
 from schemas import labels
-from schemas.labels import getal, procent
+from schemas.labels import getal, klassen_voorbeeld, procent, verschil
 
 #: Groups shown in the key-figure table (the others get their own chart and table).
 IN_KERNCIJFERS = ("voorraad", "herkomst", "zorg")
@@ -53,12 +54,12 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
     kern = pd.DataFrame(rows)
     wacht = release.wacht_mediaan.get(scope)
     aandeel = release.aandelen[scope]["eigen_regio"]
-    ambulant = release.aandeel_ambulant.get(scope)
+    ambulant = procent(release.aandeel_ambulant.get(scope))
     rates = release.per_10k[scope]
     plaatsen = release.plaatsen_per_10k_inwoners[scope]
     graad = release.bezettingsgraad[scope]
     extra = [("Wachttijd tot plaatsing, mediaan (klasse)", wacht),
-             ("Aandeel uit eigen regio", None if aandeel is None else f"{aandeel[0]:.0%}"),
+             ("Aandeel uit eigen regio", None if aandeel is None else procent(aandeel[0])),
              ("Aandeel uitsluitend ambulant", ambulant),
              (labels.KERNCIJFER["bezettingsgraad"] + " (opvang met verblijf)",
               None if graad is None else procent(graad)),
@@ -79,8 +80,8 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
     tabellen["Kerncijfers"] = kern
     parts.append("## Kerncijfers\n\n" + _markdown_table(kern))
 
-    reeks = pd.DataFrame({label: scope_row(release.series[m_], scope)
-                          for m_, label in SERIES.items()})
+    reeks = pd.DataFrame({labels.REEKS[m_]: scope_row(release.series[m_], scope)
+                          for m_ in SERIES})
     reeks.index.name = "Kwartaal"
     tabellen["Per kwartaal"] = reeks.reset_index()
     plot_frame = pd.DataFrame({k: scope_row(release.series[k], scope) for k in SERIES})
@@ -162,7 +163,7 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
 
     bez = release.bezetting[scope]
     tabellen["Bezetting"] = bez.assign(bezettingsgraad=[
-        "niet getoond" if v is None else f"{v:.0%}" for v in bez["bezettingsgraad"]]).rename(
+        "niet getoond" if v is None else procent(v) for v in bez["bezettingsgraad"]]).rename(
         columns={"kwartaal": "Kwartaal", "opvangvorm": "Opvangvorm",
                  "bezettingsgraad": "Bezettingsgraad"})
     bezetting = figuur(fig_dir, "bezetting", figures,
@@ -190,6 +191,7 @@ def druk_delen(release: Release, scope: str, naam: str, fig_dir: Path, tabellen:
 
     rules = release.rules
     doel = release.plaatsen_doel
+    dagen = doel.get("binnen_dagen", 7)
     week = release.aandelen[scope]["binnen_7_dagen"]
     week = None if week is None else week[0]
     df = release.plaatsen[scope]
@@ -210,7 +212,7 @@ def druk_delen(release: Release, scope: str, naam: str, fig_dir: Path, tabellen:
         "95%-interval": ["niet getoond" if pd.isna(lo) or pd.isna(hi)
                          else f"{getal(lo)} tot {getal(hi)}"
                          for lo, hi in zip(df["laag"], df["hoog"], strict=True)],
-        "Verschil": ["niet getoond" if pd.isna(a) or pd.isna(b) else f"{b - a:+.0f}"
+        "Verschil": ["niet getoond" if pd.isna(a) or pd.isna(b) else verschil(b - a)
                      for a, b in zip(df["aangeleverd"], df["benodigd"], strict=True)],
     })
     if scope == LANDELIJK:
@@ -246,13 +248,13 @@ def druk_delen(release: Release, scope: str, naam: str, fig_dir: Path, tabellen:
          "wachttijdklasse is afgeschermd."),
         _markdown_table(druk),
         f"Benodigde plaatsen: het aantal plaatsen waarbij in crisisopvang hoogstens "
-        f"{doel.get('afgewezen_max', 0.05):.0%} van de aanvragen de opvang vol vindt, en in "
-        f"residentiële opvang {doel.get('binnen_aandeel', 0.95):.0%} binnen "
-        f"{doel.get('binnen_dagen', 7):g} dagen een plek krijgt, berekend uit de aanvragen "
-        "per dag en de gemiddelde verblijfsduur van deze periode met de wachtrijmodellen van "
-        "Erlang (de methode en haar aannames staan in de toelichting bij de monitor, "
-        "docs/capaciteit.md). Het interval geeft de onzekerheid door het aantal aanvragen en "
-        "verblijven. Niet getoond bij minder dan "
+        f"{procent(doel.get('afgewezen_max', 0.05))} van de aanvragen de opvang vol vindt, "
+        f"en in residentiële opvang {procent(doel.get('binnen_aandeel', 0.95))} binnen "
+        f"{getal(dagen, 0 if float(dagen).is_integer() else 1)} dagen een plek krijgt, "
+        "berekend uit de aanvragen per dag en de gemiddelde verblijfsduur van deze periode "
+        "met de wachtrijmodellen van Erlang (de methode en haar aannames staan in de "
+        "toelichting bij de monitor, docs/capaciteit.md). Het interval geeft de onzekerheid "
+        "door het aantal aanvragen en verblijven. Niet getoond bij minder dan "
         f"{2 * rules.threshold} aanvragen of verblijven, of waar de capaciteit niet is "
         "aangeleverd.",
         _markdown_table(tabel), plaatsen]
@@ -281,7 +283,7 @@ def regio_tabel(release: Release, namen: dict[str, str]) -> pd.DataFrame:
             "95%-interval": ("niet getoond" if pd.isna(g.benodigd)
                              else f"{getal(g.laag)} tot {getal(g.hoog)}"),
             "Verschil": ("niet getoond" if pd.isna(g.benodigd) or pd.isna(g.aangeleverd)
-                         else f"{g.benodigd - g.aangeleverd:+.0f}")})
+                         else verschil(g.benodigd - g.aangeleverd))})
     return pd.DataFrame(rows)
 
 
@@ -343,7 +345,8 @@ def herkomst_delen(m, release: Release, scope: str, cg: str | None, naam: str,
     rules = release.rules
     namen = dict(zip(m.centrumgemeenten()["gm_code"], m.centrumgemeenten()["gm_naam"],
                      strict=True))
-    uitleg = KLASSEN_UITLEG.format(label=rules.label, t_1=rules.threshold - 1)
+    uitleg = KLASSEN_UITLEG.format(voorbeeld=klassen_voorbeeld(klasse_labels(rules)),
+                                   label=rules.label, t_1=rules.threshold - 1)
     parts: list = ["## Herkomst op de kaart"]
     if cg is not None:
         parts.append(KAART_PER_REGIO)
@@ -386,7 +389,7 @@ DOORSTROOM_UITLEG = ("Instroom telt elk nieuw verblijf, ook wanneer een cliënt 
                      "naar residentiële opvang); uitstroom telt alleen cliënten die de zorg "
                      "verlaten. Daarom ligt de instroom boven de uitstroom terwijl het aantal "
                      "lopende verblijven gelijk kan blijven: het verschil is doorstroom.")
-KLASSEN_UITLEG = ("Aantallen staan hier in klassen (zoals 5-9 of 10-24), zodat geen exact "
+KLASSEN_UITLEG = ("Aantallen staan hier in klassen (zoals {voorbeeld}), zodat geen exact "
                   "aantal van een gemeente of regio uit de totalen te berekenen is; "
                   "'{label}' is 0 tot en met {t_1}: een klein aantal en geen aanmelding zien "
                   "er hetzelfde uit.")
