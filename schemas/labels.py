@@ -93,3 +93,54 @@ MAAT = {
     "uitstroom": KERNCIJFER["uitstroom"], "meegekomen_kinderen": KERNCIJFER["meegekomen_kinderen"],
     "Totaal": "Aanmeldingen totaal",
 }
+
+
+#: The words of the charts (pipeline.share.charts): axes, legends, and what a chart says
+#: where it has nothing to draw.
+GRAFIEK = {
+    "bron": "Bron: monitor in-, door- en uitstroom vrouwenopvang",
+    "voetnoot": ("{bron}. Peildatum {peildatum}. Referentie {referentie}. Kleine aantallen "
+                 "zijn afgeschermd (zie de toelichting in het rapport)."),
+    "aantal": "Aantal",
+    "verborgen_op_as": "{mark} op de as: verborgen aantal",
+    "nog_in_zorg": "Nog in zorg",
+    "nog_in_zorg_afgerond": "Nog in zorg (berekend op afgeronde aantallen)",
+    "band_95": "95%-betrouwbaarheidsband",
+    "te_weinig_verblijven": "Te weinig verblijven om te tonen",
+    "dagen_sinds_start": "Dagen sinds start",
+    "alle_plaatsen_bezet": "alle plaatsen bezet ",
+    "geen_bezetting": "Geen capaciteit aangeleverd, of te weinig cliënten om te tonen",
+    "bezetting_as": "Bezetting (% van de plaatsen)",
+    "plaatsen_aangeleverd": "Plaatsen (aangeleverd)",
+    "plaatsen_benodigd": "Benodigde plaatsen (doel gehaald)",
+    "interval_95": "95%-interval",
+    "niet_getoond": "niet getoond",
+    "niet_getoond_kort": "niet\ngetoond",
+    "niet_aangeleverd_kort": "niet\naangeleverd",
+    "plaatsen": "Plaatsen",
+    "grenzen_95": "95%-grenzen",
+    "grenzen_998": "99,8%-grenzen",
+    "landelijk": "Landelijk ({aandeel})",
+    "regio": "Regio",
+    "regio_buiten": "Regio buiten de 95%-grenzen",
+    "aandeel_as": "Aandeel (%)",
+}
+
+#: The shares the report site compares (pipeline.share.site): key -> (column name, title of
+#: its funnel plot, name of its base).
+INDICATOR = {
+    "eigen_regio": ("Uit eigen regio", "Aandeel aanmeldingen uit de eigen regio",
+                    "Aanmeldingen uit een Nederlandse regio"),
+    "ambulant": ("Uitsluitend ambulant", "Aandeel cliënten uitsluitend ambulant",
+                 "Cliënten in zorg"),
+    "binnen_1_dag": ("Binnen 1 dag geplaatst", "Aandeel geplaatst binnen 1 dag",
+                     "Geplaatste aanmeldingen"),
+}
+
+#: The site's comparison table: the columns that are not a key figure of KERNCIJFER.
+VERGELIJKING = {
+    "regio": "Regio", "inwoners": "Inwoners", "aanmeldingen": "Aanmeldingen",
+    "aanmeldingen_per_10k": "Aanmeldingen per 10.000 inw.",
+    "clienten_in_zorg_per_10k": "Cliënten in zorg per 10.000 inw.",
+    "wacht_mediaan": "Wachttijd, mediaan (klasse)",
+}

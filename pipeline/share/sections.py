@@ -118,7 +118,7 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
             "events": f"beeindigd_afgerond_op_{rules.threshold}"})
     parts += [f"## Hoe lang duurt de opvang?\n\nMediane verblijfsduur in residentiële "
               f"opvang (Kaplan-Meier): "
-              f"{'niet getoond' if duur is None else f'ongeveer {duur / 7:.0f} weken'}. De "
+              f"{'niet getoond' if duur is None else f'ongeveer {getal(duur / 7)} weken'}. De "
               f"curves zijn berekend op aantallen die eerst zijn afgerond op veelvouden van "
               f"{rules.threshold}, per hele week; de curve stopt waar minder dan "
               f"{rules.threshold} cliënten nog in zorg zijn.",

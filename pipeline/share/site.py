@@ -24,7 +24,7 @@ from pipeline.figures.funnel import beoordeling
 from pipeline.share.disclosure import MARK, TOTAAL
 from pipeline.share.release import LANDELIJK, Release, scope_row
 from pipeline.share.templates import pagina
-from schemas.labels import KERNCIJFER, getal, procent
+from schemas.labels import INDICATOR, KERNCIJFER, VERGELIJKING, getal, procent
 
 
 @dataclass(frozen=True)
@@ -39,14 +39,7 @@ class Indicator:
         return release.aandelen[scope][self.sleutel]
 
 
-INDICATOREN = {
-    "eigen_regio": Indicator("Uit eigen regio", "Aandeel aanmeldingen uit de eigen regio",
-                             "Aanmeldingen uit een Nederlandse regio", "eigen_regio"),
-    "ambulant": Indicator("Uitsluitend ambulant", "Aandeel cliënten uitsluitend ambulant",
-                          "Cliënten in zorg", "ambulant"),
-    "binnen_1_dag": Indicator("Binnen 1 dag geplaatst", "Aandeel geplaatst binnen 1 dag",
-                              "Geplaatste aanmeldingen", "binnen_1_dag"),
-}
+INDICATOREN = {key: Indicator(*woorden, key) for key, woorden in INDICATOR.items()}
 
 
 def funnel_punten(release: Release, namen: dict[str, str], indicator: str
@@ -76,20 +69,20 @@ def vergelijking(release: Release, namen: dict[str, str]) -> pd.DataFrame:
         voorraad = scope_row(release.tables["voorraad"], scope)
         rates = {k: "–" if v is None else getal(v, 1)
                  for k, v in release.per_10k[scope].items()}
-        row = {"Regio": _label(scope, namen),
-               "Inwoners": getal(release.inwoners[scope]) or "–",
-               "Aanmeldingen": _count(herkomst[TOTAAL]),
-               "Aanmeldingen per 10.000 inw.": rates["aanmeldingen"],
+        row = {VERGELIJKING["regio"]: _label(scope, namen),
+               VERGELIJKING["inwoners"]: getal(release.inwoners[scope]) or "–",
+               VERGELIJKING["aanmeldingen"]: _count(herkomst[TOTAAL]),
+               VERGELIJKING["aanmeldingen_per_10k"]: rates["aanmeldingen"],
                KERNCIJFER["geplaatst"]: _count(zorg["geplaatst"]),
                KERNCIJFER["clienten_in_zorg"]: _count(zorg["clienten_in_zorg"]),
-               "Cliënten in zorg per 10.000 inw.": rates["clienten_in_zorg"],
+               VERGELIJKING["clienten_in_zorg_per_10k"]: rates["clienten_in_zorg"],
                KERNCIJFER["nieuwe_verblijven"]: _count(voorraad["nieuwe_verblijven"]),
                KERNCIJFER["uitstroom"]: _count(zorg["uitstroom"]),
                KERNCIJFER["stand_einde"]: _count(voorraad["stand_einde"])}
         for ind in INDICATOREN.values():
             v = ind.waarde(release, scope)
             row[ind.naam] = "–" if v is None else procent(v[0])
-        row["Wachttijd, mediaan (klasse)"] = release.wacht_mediaan.get(scope) or "–"
+        row[VERGELIJKING["wacht_mediaan"]] = release.wacht_mediaan.get(scope) or "–"
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -127,8 +120,9 @@ def write_site(release: Release, namen: dict[str, str], folder: Path) -> Path:
 
     tabel = vergelijking(release, namen)
     links = _links(folder, namen)
-    tabel["Regio"] = [links.get(s, html.escape(r)) for s, r in
-                      zip([*_op_naam(namen), LANDELIJK], tabel["Regio"], strict=True)]
+    regio = VERGELIJKING["regio"]
+    tabel[regio] = [links.get(s, html.escape(r)) for s, r in
+                    zip([*_op_naam(namen), LANDELIJK], tabel[regio], strict=True)]
     body = [
         f"<h1>Monitor vrouwenopvang: alle rapporten, {html.escape(periode)}</h1>",
         f"<p>Peildatum {html.escape(release.peildatum)}. Referentiedata "
