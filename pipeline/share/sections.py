@@ -26,8 +26,10 @@ from pipeline.share.release import (
     scope_row,
 )
 from schemas import labels
-from schemas.labels import getal, klassen_voorbeeld, procent, verschil
+from schemas.labels import RAPPORT, getal, klassen_voorbeeld, procent, verschil
 
+#: What a cell says when its figure is not shown.
+_NIET = RAPPORT["niet_getoond"]
 #: Groups shown in the key-figure table (the others get their own chart and table).
 IN_KERNCIJFERS = ("voorraad", "herkomst", "zorg")
 
@@ -50,7 +52,8 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
     rows = []
     for group in IN_KERNCIJFERS:
         for col, value in scope_row(release.tables[group], scope).items():
-            rows.append({"Kerncijfer": labels.MAAT.get(col, col), "Waarde": value})
+            rows.append({RAPPORT["kerncijfer"]: labels.MAAT.get(col, col),
+                         RAPPORT["waarde"]: value})
     kern = pd.DataFrame(rows)
     wacht = release.wacht_mediaan.get(scope)
     aandeel = release.aandelen[scope]["eigen_regio"]
@@ -58,9 +61,9 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
     rates = release.per_10k[scope]
     plaatsen = release.plaatsen_per_10k_inwoners[scope]
     graad = release.bezettingsgraad[scope]
-    extra = [("Wachttijd tot plaatsing, mediaan (klasse)", wacht),
-             ("Aandeel uit eigen regio", None if aandeel is None else procent(aandeel[0])),
-             ("Aandeel uitsluitend ambulant", ambulant),
+    extra = [(RAPPORT["wacht_mediaan"], wacht),
+             (RAPPORT["aandeel_eigen_regio"], None if aandeel is None else procent(aandeel[0])),
+             (RAPPORT["aandeel_ambulant"], ambulant),
              (labels.KERNCIJFER["bezettingsgraad"] + " (opvang met verblijf)",
               None if graad is None else procent(graad)),
              (labels.KERNCIJFER["inwoners"], getal(release.inwoners[scope])),
@@ -74,7 +77,7 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
         extra.append((labels.KERNCIJFER["dekking"], "; ".join(
             f"{k}: {d['geleverd']} van {d['centrumgemeenten']}"
             for k, d in release.dekking.items())))
-    kern = pd.concat([kern, pd.DataFrame([{"Kerncijfer": k, "Waarde": "niet getoond"
+    kern = pd.concat([kern, pd.DataFrame([{RAPPORT["kerncijfer"]: k, RAPPORT["waarde"]: _NIET
                                            if v is None else v} for k, v in extra])],
                      ignore_index=True)
     tabellen["Kerncijfers"] = kern
@@ -82,7 +85,7 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
 
     reeks = pd.DataFrame({labels.REEKS[m_]: scope_row(release.series[m_], scope)
                           for m_ in SERIES})
-    reeks.index.name = "Kwartaal"
+    reeks.index.name = RAPPORT["kwartaal"]
     tabellen["Per kwartaal"] = reeks.reset_index()
     plot_frame = pd.DataFrame({k: scope_row(release.series[k], scope) for k in SERIES})
     plot_frame["kwartaal"] = plot_frame.index
@@ -101,7 +104,8 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
     namen, waarden, figuur_ = _staaf(release, scope, "vormen", labels.OPVANGVORM,
                                      f"Cliënten in zorg per opvangvorm, {naam}", "Cliënten",
                                      fig_dir, figures, "per_opvangvorm")
-    tabellen["Per opvangvorm"] = pd.DataFrame({"Opvangvorm": namen, "Cliënten in zorg": waarden})
+    tabellen["Per opvangvorm"] = pd.DataFrame({RAPPORT["opvangvorm"]: namen,
+                                               RAPPORT["clienten_in_zorg"]: waarden})
     parts += ["## Welke opvang krijgen cliënten?\n\nEen cliënt die in de periode van "
               "opvangvorm wisselde (doorstroom) telt bij elke vorm mee.",
               figuur_]
@@ -135,37 +139,38 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
                      TE_WEINIG_VERBLIJVEN.format(wat="trajecten"))]
 
     namen, waarden, figuur_ = _staaf(release, scope, "bestemming", labels.BESTEMMING,
-                                     f"Waar gaan cliënten naartoe? {naam}", "Uitstroom",
+                                     f"Waar gaan cliënten naartoe? {naam}", RAPPORT["uitstroom"],
                                      fig_dir, figures, "uitstroom_bestemming",
                                      horizontaal=True)
     tabellen["Uitstroom naar bestemming"] = pd.DataFrame(
-        {"Bestemming": namen + ["Totaal"],
-         "Uitstroom": waarden + [scope_row(release.tables["bestemming"], scope)[TOTAAL]]})
+        {RAPPORT["bestemming"]: namen + [RAPPORT["totaal"]],
+         RAPPORT["uitstroom"]: waarden + [scope_row(release.tables["bestemming"], scope)[TOTAAL]]})
     parts += ["## Waar gaan cliënten naartoe?", figuur_]
 
     namen, waarden, figuur_ = _staaf(release, scope, "belemmeringen", labels.BELEMMERING,
                                      f"Belemmeringen bij uitstroom, {naam}",
                                      "Uitstroom met deze belemmering", fig_dir, figures,
                                      horizontaal=True)
-    tabellen["Belemmeringen"] = pd.DataFrame({"Belemmering": namen, "Uitstroom": waarden})
+    tabellen["Belemmeringen"] = pd.DataFrame({RAPPORT["belemmering"]: namen,
+                                              RAPPORT["uitstroom"]: waarden})
     parts += ["Een cliënt kan bij uitstroom meer dan één belemmering hebben.", figuur_]
 
     wacht = scope_row(release.tables["wachttijd"], scope)
-    tabellen["Wachttijd"] = pd.DataFrame(
-        {"Wachttijd": GROUPS["wachttijd"] + ["Totaal geplaatst"],
-         "Geplaatst": [wacht[c] for c in GROUPS["wachttijd"]] + [wacht[TOTAAL]]})
+    tabellen[RAPPORT["wachttijd"]] = pd.DataFrame(
+        {RAPPORT["wachttijd"]: GROUPS["wachttijd"] + [RAPPORT["totaal_geplaatst"]],
+         RAPPORT["geplaatst"]: [wacht[c] for c in GROUPS["wachttijd"]] + [wacht[TOTAAL]]})
     klassen = [wacht[c] for c in GROUPS["wachttijd"]]
     parts += ["## Hoe snel krijgt een cliënt een plek?",
               figuur(fig_dir, "wachttijd", figures, _getoond(klassen) >= 2, lambda: charts.staaf(
                   GROUPS["wachttijd"], klassen, f"Wachttijd van aanmelding tot plaatsing, {naam}",
-                  "Geplaatst", release.peildatum, release.referentie, geordend=True),
+                  RAPPORT["geplaatst"], release.peildatum, release.referentie, geordend=True),
                   TE_WEINIG_BALKEN)]
 
     bez = release.bezetting[scope]
     tabellen["Bezetting"] = bez.assign(bezettingsgraad=[
-        "niet getoond" if v is None else procent(v) for v in bez["bezettingsgraad"]]).rename(
-        columns={"kwartaal": "Kwartaal", "opvangvorm": "Opvangvorm",
-                 "bezettingsgraad": "Bezettingsgraad"})
+        _NIET if v is None else procent(v) for v in bez["bezettingsgraad"]]).rename(
+        columns={"kwartaal": RAPPORT["kwartaal"], "opvangvorm": RAPPORT["opvangvorm"],
+                 "bezettingsgraad": RAPPORT["bezettingsgraad"]})
     bezetting = figuur(fig_dir, "bezetting", figures,
                        _getoond(bez["bezettingsgraad"]) >= 1, lambda: charts.bezetting(
                            bez, f"Bezetting van de residentiële opvang, {naam}",
@@ -203,39 +208,40 @@ def druk_delen(release: Release, scope: str, naam: str, fig_dir: Path, tabellen:
                       "benodigde plaatsen te tonen")
 
     def cel(x) -> str:
-        return "niet getoond" if x is None or pd.isna(x) else getal(x)
+        return _NIET if x is None or pd.isna(x) else getal(x)
 
     tabel = pd.DataFrame({
-        "Opvangvorm": [labels.OPVANGVORM[v] for v in df["opvangvorm"]],
-        "Plaatsen (aangeleverd)": [cel(x) for x in df["aangeleverd"]],
-        "Benodigde plaatsen": [cel(x) for x in df["benodigd"]],
-        "95%-interval": ["niet getoond" if pd.isna(lo) or pd.isna(hi)
+        RAPPORT["opvangvorm"]: [labels.OPVANGVORM[v] for v in df["opvangvorm"]],
+        RAPPORT["plaatsen_aangeleverd"]: [cel(x) for x in df["aangeleverd"]],
+        RAPPORT["benodigde_plaatsen"]: [cel(x) for x in df["benodigd"]],
+        RAPPORT["interval_95"]: [_NIET if pd.isna(lo) or pd.isna(hi)
                          else f"{getal(lo)} tot {getal(hi)}"
                          for lo, hi in zip(df["laag"], df["hoog"], strict=True)],
-        "Verschil": ["niet getoond" if pd.isna(a) or pd.isna(b) else verschil(b - a)
+        RAPPORT["verschil"]: [_NIET if pd.isna(a) or pd.isna(b) else verschil(b - a)
                      for a, b in zip(df["aangeleverd"], df["benodigd"], strict=True)],
     })
     if scope == LANDELIJK:
         alle = release.plaatsen_regios
-        tabel = tabel.drop(columns="95%-interval").assign(**{
-            "Regio's in de som": [f"{n} van {alle}" for n in df["regios"]],
-            "Alle aangeleverde plaatsen": [
-                "niet aangeleverd" if pd.isna(x) else f"{getal(x)} ({n} van {alle} regio's)"
+        tabel = tabel.drop(columns=RAPPORT["interval_95"]).assign(**{
+            RAPPORT["regios_in_de_som"]: [f"{n} van {alle}" for n in df["regios"]],
+            RAPPORT["alle_aangeleverde_plaatsen"]: [
+                RAPPORT["niet_aangeleverd"] if pd.isna(x)
+                else f"{getal(x)} ({n} van {alle} regio's)"
                 for x, n in zip(df["aangeleverd_alle"], df["regios_aangeleverd"], strict=True)]})
     tabellen["Plaatsen"] = tabel
     wachtend = release.gemiddeld_wachtend[scope]
     grens = scope_row(release.tables["bovenregionaal"], scope)
-    druk = pd.DataFrame({"Maat": [
-        "Plaatsingen binnen 7 dagen na aanmelding",
-        "Aanmeldingen zonder plek (doorverwezen of niet geplaatst)",
-        "Gemiddeld aantal wachtenden op een dag",
-        ("Plaatsingen over een regiogrens" if scope == LANDELIJK
-         else "Geplaatst hier, uit een andere regio"),
-        *([] if scope == LANDELIJK else ["Inwoners van deze regio elders geplaatst"])],
-        "Waarde": [
-            "niet getoond" if week is None else procent(week),
+    druk = pd.DataFrame({RAPPORT["maat"]: [
+        RAPPORT["binnen_7_dagen"],
+        RAPPORT["zonder_plek"],
+        RAPPORT["wachtenden"],
+        (RAPPORT["over_regiogrens"] if scope == LANDELIJK
+         else RAPPORT["grens_in"]),
+        *([] if scope == LANDELIJK else [RAPPORT["grens_uit"]])],
+        RAPPORT["waarde"]: [
+            _NIET if week is None else procent(week),
             scope_row(release.tables["niet_geplaatst"], scope)["aanmeldingen_niet_geplaatst"],
-            "niet getoond" if wachtend is None else getal(wachtend, 1),
+            _NIET if wachtend is None else getal(wachtend, 1),
             grens["in"], *([] if scope == LANDELIJK else [grens["uit"]])]})
     tabellen["Druk"] = druk
     tekst = [
@@ -275,14 +281,14 @@ def regio_tabel(release: Release, namen: dict[str, str]) -> pd.DataFrame:
     rows = []
     for g in release.plaatsen_per_regio.itertuples():
         rows.append({
-            "Regio": f"{namen.get(g.centrumgemeente, '')} ({g.centrumgemeente})",
-            "Opvangvorm": labels.OPVANGVORM[g.opvangvorm],
-            "Plaatsen (aangeleverd)": ("niet aangeleverd" if pd.isna(g.aangeleverd)
+            RAPPORT["regio"]: f"{namen.get(g.centrumgemeente, '')} ({g.centrumgemeente})",
+            RAPPORT["opvangvorm"]: labels.OPVANGVORM[g.opvangvorm],
+            RAPPORT["plaatsen_aangeleverd"]: (RAPPORT["niet_aangeleverd"] if pd.isna(g.aangeleverd)
                                        else getal(g.aangeleverd)),
-            "Benodigde plaatsen": "niet getoond" if pd.isna(g.benodigd) else getal(g.benodigd),
-            "95%-interval": ("niet getoond" if pd.isna(g.benodigd)
+            RAPPORT["benodigde_plaatsen"]: _NIET if pd.isna(g.benodigd) else getal(g.benodigd),
+            RAPPORT["interval_95"]: (_NIET if pd.isna(g.benodigd)
                              else f"{getal(g.laag)} tot {getal(g.hoog)}"),
-            "Verschil": ("niet getoond" if pd.isna(g.benodigd) or pd.isna(g.aangeleverd)
+            RAPPORT["verschil"]: (_NIET if pd.isna(g.benodigd) or pd.isna(g.aangeleverd)
                          else verschil(g.benodigd - g.aangeleverd))})
     return pd.DataFrame(rows)
 
