@@ -15,8 +15,9 @@ Everything else a report shows is derived from these cells or protected by const
 Kaplan-Meier curves computed from counts rounded to the threshold, occupancy rates in whole
 percent behind a minimum of clients, places needed behind a minimum of requests and stays.
 Those gates are applied here too, once, so the :class:`Release` is the only thing a report,
-the site and the export read: it holds no unprotected figure, and no layout module takes a
-disclosure decision.
+the site and the export read, and no layout module takes a disclosure decision. Its one kind of
+exact count not shown as such: the map of origin and the flows (``kaart``, ``stromen``),
+which :mod:`pipeline.share.kaart` only ever draws in the classes the audit modelled.
 """
 
 from __future__ import annotations
