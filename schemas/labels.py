@@ -25,6 +25,26 @@ def procent(x: float | None, decimalen: int = 0) -> str | None:
     return None if x is None else f"{getal(x * 100, decimalen)}%"
 
 
+def verschil(x: float | int | None) -> str | None:
+    """A difference with its sign, written as the tables write numbers (+1.200; -3; 0)."""
+    if x is None:
+        return None
+    text = getal(abs(x))
+    return text if text == "0" else ("+" if x > 0 else "-") + text
+
+
+def klassen_voorbeeld(klassen: list[str]) -> str:
+    """Two classes of a map or flow as an example in a sentence ('5-9 of 10-24' at threshold
+    5): from the classes in use (``disclosure.klasse_labels``), never written by hand."""
+    breed = klassen[2:]  # after '0' and the class of small counts
+    return f"{breed[0]} of {breed[1]}"
+
+
+#: The series per quarter of a report (measure -> its name in tables and charts).
+REEKS = {"aanmeldingen": "Aanmeldingen", "nieuwe_verblijven": "Instroom (nieuwe verblijven)",
+         "uitstroom": "Uitstroom", "stand_einde": "Lopende verblijven einde kwartaal"}
+
+
 HERKOMST = {"eigen_regio": "Eigen regio", "andere_regio": "Andere regio",
             "buitenland": "Buitenland", "onbekend": "Onbekend"}
 
@@ -72,4 +92,92 @@ MAAT = {
     "clienten_in_zorg": KERNCIJFER["clienten_in_zorg"], "geplaatst": KERNCIJFER["geplaatst"],
     "uitstroom": KERNCIJFER["uitstroom"], "meegekomen_kinderen": KERNCIJFER["meegekomen_kinderen"],
     "Totaal": "Aanmeldingen totaal",
+}
+
+
+#: The words of the charts (pipeline.share.charts): axes, legends, and what a chart says
+#: where it has nothing to draw.
+GRAFIEK = {
+    "bron": "Bron: monitor in-, door- en uitstroom vrouwenopvang",
+    "voetnoot": ("{bron}. Peildatum {peildatum}. Referentie {referentie}. Kleine aantallen "
+                 "zijn afgeschermd (zie de toelichting in het rapport)."),
+    "aantal": "Aantal",
+    "verborgen_op_as": "{mark} op de as: verborgen aantal",
+    "nog_in_zorg": "Nog in zorg",
+    "nog_in_zorg_afgerond": "Nog in zorg (berekend op afgeronde aantallen)",
+    "band_95": "95%-betrouwbaarheidsband",
+    "te_weinig_verblijven": "Te weinig verblijven om te tonen",
+    "dagen_sinds_start": "Dagen sinds start",
+    "alle_plaatsen_bezet": "alle plaatsen bezet ",
+    "geen_bezetting": "Geen capaciteit aangeleverd, of te weinig cliënten om te tonen",
+    "bezetting_as": "Bezetting (% van de plaatsen)",
+    "plaatsen_aangeleverd": "Plaatsen (aangeleverd)",
+    "plaatsen_benodigd": "Benodigde plaatsen (doel gehaald)",
+    "interval_95": "95%-interval",
+    "niet_getoond": "niet getoond",
+    "niet_getoond_kort": "niet\ngetoond",
+    "niet_aangeleverd_kort": "niet\naangeleverd",
+    "plaatsen": "Plaatsen",
+    "grenzen_95": "95%-grenzen",
+    "grenzen_998": "99,8%-grenzen",
+    "landelijk": "Landelijk ({aandeel})",
+    "regio": "Regio",
+    "regio_buiten": "Regio buiten de 95%-grenzen",
+    "aandeel_as": "Aandeel (%)",
+}
+
+#: The shares the report site compares (pipeline.share.site): key -> (column name, title of
+#: its funnel plot, name of its base).
+INDICATOR = {
+    "eigen_regio": ("Uit eigen regio", "Aandeel aanmeldingen uit de eigen regio",
+                    "Aanmeldingen uit een Nederlandse regio"),
+    "ambulant": ("Uitsluitend ambulant", "Aandeel cliënten uitsluitend ambulant",
+                 "Cliënten in zorg"),
+    "binnen_1_dag": ("Binnen 1 dag geplaatst", "Aandeel geplaatst binnen 1 dag",
+                     "Geplaatste aanmeldingen"),
+}
+
+#: The site's comparison table: the columns that are not a key figure of KERNCIJFER.
+VERGELIJKING = {
+    "regio": "Regio", "inwoners": "Inwoners", "aanmeldingen": "Aanmeldingen",
+    "aanmeldingen_per_10k": "Aanmeldingen per 10.000 inw.",
+    "clienten_in_zorg_per_10k": "Cliënten in zorg per 10.000 inw.",
+    "wacht_mediaan": "Wachttijd, mediaan (klasse)",
+}
+
+#: The words of a report's tables (pipeline.share.sections): column names, row names and
+#: what a cell says when a figure is not shown.
+RAPPORT = {
+    "kerncijfer": "Kerncijfer",
+    "waarde": "Waarde",
+    "niet_getoond": "niet getoond",
+    "kwartaal": "Kwartaal",
+    "opvangvorm": "Opvangvorm",
+    "clienten_in_zorg": "Cliënten in zorg",
+    "bestemming": "Bestemming",
+    "uitstroom": "Uitstroom",
+    "belemmering": "Belemmering",
+    "wachttijd": "Wachttijd",
+    "geplaatst": "Geplaatst",
+    "totaal_geplaatst": "Totaal geplaatst",
+    "bezettingsgraad": "Bezettingsgraad",
+    "plaatsen_aangeleverd": "Plaatsen (aangeleverd)",
+    "benodigde_plaatsen": "Benodigde plaatsen",
+    "interval_95": "95%-interval",
+    "verschil": "Verschil",
+    "regios_in_de_som": "Regio's in de som",
+    "alle_aangeleverde_plaatsen": "Alle aangeleverde plaatsen",
+    "maat": "Maat",
+    "regio": "Regio",
+    "totaal": "Totaal",
+    "niet_aangeleverd": "niet aangeleverd",
+    "wacht_mediaan": "Wachttijd tot plaatsing, mediaan (klasse)",
+    "aandeel_eigen_regio": "Aandeel uit eigen regio",
+    "aandeel_ambulant": "Aandeel uitsluitend ambulant",
+    "binnen_7_dagen": "Plaatsingen binnen 7 dagen na aanmelding",
+    "zonder_plek": "Aanmeldingen zonder plek (doorverwezen of niet geplaatst)",
+    "wachtenden": "Gemiddeld aantal wachtenden op een dag",
+    "over_regiogrens": "Plaatsingen over een regiogrens",
+    "grens_in": "Geplaatst hier, uit een andere regio",
+    "grens_uit": "Inwoners van deze regio elders geplaatst",
 }

@@ -361,13 +361,8 @@ def test_each_scenario_moves_the_answer_the_way_it_must():
 
 # --- what the reports show ------------------------------------------------------------------
 
-def _release(gebieden):
-    from types import SimpleNamespace
-
-    from pipeline.share.disclosure import Rules
-
-    return SimpleNamespace(rules=Rules(), capaciteit={
-        "gebieden": gebieden, "landelijk": {"centrumgemeenten": len(gebieden)}})
+def _doc(gebieden):
+    return {"gebieden": gebieden, "landelijk": {"centrumgemeenten": len(gebieden)}}
 
 
 def _g(cg, plaatsen, nodig, aanvragen=50, vorm="crisisopvang"):
@@ -377,18 +372,63 @@ def _g(cg, plaatsen, nodig, aanvragen=50, vorm="crisisopvang"):
 
 
 def test_the_national_places_compare_the_same_areas_and_hide_no_areas_need():
-    from pipeline.share.sections import plaatsen_tabel, regio_tabel
+    from types import SimpleNamespace
 
-    release = _release([_g("GM0344", 10, 14), _g("GM0363", 20, 25),
-                        _g("GM0599", 8, 11, aanvragen=4),          # too few requests
-                        _g("GM0014", None, 9)])                    # no places delivered
-    crisis = plaatsen_tabel(release, "landelijk").iloc[0]
+    from pipeline.share.disclosure import Rules
+    from pipeline.share.release import plaatsen_per_regio, plaatsen_tabel
+    from pipeline.share.sections import regio_tabel
+
+    doc = _doc([_g("GM0344", 10, 14), _g("GM0363", 20, 25),
+                _g("GM0599", 8, 11, aanvragen=4),          # too few requests
+                _g("GM0014", None, 9)])                    # no places delivered
+    crisis = plaatsen_tabel(doc, Rules(), "landelijk").iloc[0]
     # only the two areas with both a shown need and places: 30 against 39
     assert (crisis["aangeleverd"], crisis["benodigd"], crisis["regios"]) == (30, 39, 2)
     assert (crisis["aangeleverd_alle"], crisis["regios_aangeleverd"]) == (38, 3)
-    one = plaatsen_tabel(release, "GM0599").iloc[0]
+    one = plaatsen_tabel(doc, Rules(), "GM0599").iloc[0]
     assert one["aangeleverd"] == 8 and pd.isna(one["benodigd"]) and pd.isna(one["laag"])
+    release = SimpleNamespace(plaatsen_per_regio=plaatsen_per_regio(doc, Rules()))
     per_regio = regio_tabel(release, {"GM0344": "Utrecht"}).set_index("Regio")
     assert per_regio.loc["Utrecht (GM0344)", "95%-interval"] == "12 tot 17"
     assert per_regio.loc[" (GM0599)", "Benodigde plaatsen"] == "niet getoond"
     assert per_regio.loc[" (GM0014)", "Plaatsen (aangeleverd)"] == "niet aangeleverd"
+
+
+def test_the_national_report_shows_the_bezettingsgraad_of_the_key_figures(tiny, tmp_path):
+    """One rule for the capacity of a scope (capaciteit_bekend): nationally a quarter counts
+    the centrumgemeenten that delivered it. GM0363 has not delivered 2025Q2 yet, GM0344 did
+    with its places: kerncijfers computes the national bezettingsgraad, and the release the
+    report reads holds the same (of P, and per form and quarter), and the report shows it."""
+    from pipeline.figures.monitor import Monitor
+    from pipeline.share.disclosure import Rules
+    from pipeline.share.release import bezetting_per_scope, compute_release
+    from pipeline.share.sections import build_report
+
+    for k in ("2025Q1", "2025Q2"):
+        tiny.capaciteit(k, crisis=0, residentieel=10)
+        for i in range(6):
+            tiny.verblijf(f"V{i}", "2025-01-01", None, client=f"c{i}", kwartaal=k)
+    for i in range(6):
+        tiny.verblijf(f"W{i}", "2025-01-01", None, client=f"d{i}", cg="GM0363")
+    tiny.capaciteit("2025Q1", crisis=0, residentieel=10, cg="GM0363")
+    tiny.build()
+    m = Monitor(tiny.con)
+    assert m.kerncijfers("2025Q2")["bezettingsgraad"] == pytest.approx(6 * 91 / (10 * 91))
+    release = compute_release(m, P("2025Q2"), Rules())
+    assert release.bezettingsgraad["landelijk"] == 0.6
+    per_vorm = release.bezetting["landelijk"].set_index(["kwartaal", "opvangvorm"])
+    assert per_vorm.loc[("2025Q2", "residentieel"), "bezettingsgraad"] == 0.6
+    assert per_vorm.loc[("2025Q1", "residentieel"), "bezettingsgraad"] == 0.6
+    release.kaart = release.stromen = None  # not what this test is about, and 4 s to draw
+    parts = build_report(m, release, "landelijk", tmp_path)
+    kern = parts["tabellen"]["Kerncijfers"].set_index("Kerncijfer")["Waarde"]
+    assert kern["Bezettingsgraad (opvang met verblijf)"] == "60%"
+    bezetting = parts["tabellen"]["Bezetting"].set_index(["Kwartaal", "Opvangvorm"])
+    assert bezetting.loc[("2025Q2", "residentieel"), "Bezettingsgraad"] == "60%"
+    assert (tmp_path / "figuren" / "bezetting.png").is_file()
+    # GM0363 delivers 2025Q2 without capaciteit: unknown in the key figures and the release
+    tiny.verblijf("W0", "2025-01-01", None, client="d0", cg="GM0363", kwartaal="2025Q2")
+    tiny.build()
+    assert m.kerncijfers("2025Q2")["bezettingsgraad"] is None
+    q2 = bezetting_per_scope(m, P("2025Q2"), Rules())["landelijk"].query("kwartaal == '2025Q2'")
+    assert len(q2) == 2 and q2["bezettingsgraad"].isna().all()

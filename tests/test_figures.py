@@ -351,3 +351,25 @@ def test_dutch_numbers_are_written_one_way_in_the_terminal_and_the_reports():
             _fmt("wachttijd_mediaan_dagen", 2.0)) == ("3.725", "61,3%", "2,0")
     table = _markdown_table(pd.DataFrame({"Maat": ["a", "b"], "Waarde": [3725, "x"]}))
     assert "| a | 3.725 |" in table and "| b | x |" in table
+
+
+def test_a_difference_is_written_as_the_tables_write_numbers():
+    from schemas.labels import verschil
+
+    assert (verschil(1200), verschil(-3), verschil(0), verschil(None)) == (
+        "+1.200", "-3", "0", None)
+
+
+def test_the_sentence_on_classes_is_built_from_the_threshold_in_use():
+    from pipeline.share.disclosure import Rules, klasse_labels
+    from pipeline.share.sections import KLASSEN_UITLEG
+    from schemas.labels import klassen_voorbeeld
+
+    def zin(rules):
+        return KLASSEN_UITLEG.format(voorbeeld=klassen_voorbeeld(klasse_labels(rules)),
+                                     label=rules.label, t_1=rules.threshold - 1)
+
+    assert "(zoals 5-9 of 10-24)" in zin(Rules()) and "0 tot en met 4" in zin(Rules())
+    ten = zin(Rules(10))
+    assert "(zoals 10-19 of 20-49)" in ten and "'<10' is 0 tot en met 9" in ten
+    assert "5-9" not in ten

@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.periods import parse_periode as P
 from pipeline.share.render import render_reports
-from tests.conftest import RELEASED_SCOPES
+from tests.conftest import NOT_DELIVERED, RELEASED_SCOPES
 
 pytestmark = pytest.mark.e2e
 
@@ -57,6 +57,36 @@ def test_reports_are_complete(released):
         assert record["audit"]["relaties"]["grens: landelijk in = uit"] == 1
         assert record["audit"]["relaties"]["niet geplaatst + geplaatst <= aanmeldingen"] == 36
         assert set(record["bestanden"]) >= {"rapport.html", "tabellen.xlsx"}
+
+
+def test_a_quarter_one_area_has_not_delivered_yet_is_published(released):
+    """The weeks after a quarter closes: one area has not delivered it. The release still
+    publishes the others and the country (it once stopped with "stand_einde|GM0080|2025Q2
+    published twice with different values": the series counted the undelivered quarter as
+    0 where the key figures counted the stays still running). One computation gives every
+    count per area and quarter, as the key figures define it."""
+    from pipeline.figures.monitor import Monitor
+
+    wh, folder, results = released
+    assert all(r["ok"] for r in results), results
+    with Monitor.open(wh.path) as m:
+        assert "2025Q2" not in set(m.tijdreeks(NOT_DELIVERED)["kwartaal"])
+        per_kwartaal = m.kwartaalcijfers(["2025Q1", "2025Q2"])
+        for q in ("2025Q1", "2025Q2"):
+            for cg in (NOT_DELIVERED, "GM0344"):
+                k = m.kerncijfers(q, cg)
+                assert per_kwartaal[(cg, q)] == {c: k[c] for c in per_kwartaal[(cg, q)]}
+        # the cell the two paths disagreed on: stays running from 2025Q1 are running still
+        assert per_kwartaal[(NOT_DELIVERED, "2025Q2")]["stand_einde"] > 0
+        assert m.kerncijfers("2025Q2")["dekking"]["2025Q2"]["geleverd"] == 34
+    page = (folder / "landelijk" / "rapport.html").read_text(encoding="utf-8")
+    assert "2025Q2: 34 van 35" in page
+    # a rate of 34 areas' aanmeldingen over the inhabitants of 35 would understate: as in
+    # kerncijfers, no rate per 10,000 inhabitants over a scope that did not all deliver
+    rates = re.findall(r"<td>(?:Aanmeldingen|Cliënten in zorg) per 10.000 inwoners</td>\s*"
+                       r"<td>([^<]*)</td>", page)
+    assert rates == ["niet getoond", "niet getoond"], rates
+    assert "GM0344/rapport.html" in (folder / "index.html").read_text(encoding="utf-8")
 
 
 def test_html_is_self_contained_and_has_no_code(released):

@@ -130,7 +130,7 @@ def test_export_is_the_release_every_count_a_cell_the_audit_passed(released, rel
     csv, parquet = frames["csv"], frames["parquet"]
     assert list(parquet.columns) == ["periode", "scope", "tabel", "rij", "kolom", "waarde",
                                      "onderdrukt"]
-    assert len(csv) == len(parquet) and set(parquet["scope"]) == {*rel.raw}
+    assert len(csv) == len(parquet) and set(parquet["scope"]) == {*rel.scopes}
     # the same numbers; csv writes shares to six significant digits
     assert np.allclose(csv["waarde"].fillna(-1).to_numpy(),
                        parquet["waarde"].fillna(-1).astype(float).to_numpy(), rtol=1e-5)
@@ -190,3 +190,98 @@ def test_a_chart_with_nothing_to_show_is_a_sentence_and_no_file(tmp_path):
     assert part == "*De figuur is niet getoond: te weinig.*" and drawn == []
     assert not list(tmp_path.iterdir())
     assert _getoond([MARK, 0, None, 7, "x", 3]) == 2
+
+
+def _published_values(rel, pub, scope: str) -> dict[str, set[str]]:
+    """What one scope may show, written as a page writes it: the counts of the audited cells
+    the audit left shown for that scope, and the figures the release derived behind their
+    rules (shares, rates, occupancy, places) or holds as public context (inhabitants)."""
+    from schemas.labels import getal, procent
+
+    counts = {pub.truth[n] for n, v in pub.shown.items()
+              if v[0] == EXACT and n.split("|")[-2] == scope}
+    tables = [rel.plaatsen[scope]]
+    if scope == LANDELIJK:  # the national table of all areas' places (for the VNG)
+        tables.append(rel.plaatsen_per_regio)
+    places = {v for t in tables for c in ("aangeleverd", "benodigd", "laag", "hoog",
+                                          "aangeleverd_alle") if c in t for v in t[c].dropna()}
+    gaps = {f"{b - a:+.0f}" for t in tables
+            for a, b in zip(t["aangeleverd"], t["benodigd"], strict=True)
+            if not (pd.isna(a) or pd.isna(b))}
+    shares = [v[0] for v in rel.aandelen[scope].values() if v is not None]
+    shares += [rel.bezettingsgraad[scope], *rel.bezetting[scope]["bezettingsgraad"]]
+    decimals = [*rel.per_10k[scope].values(), rel.gemiddeld_wachtend[scope]]
+    return {
+        "aantal": {getal(int(n)) for n in counts | places | {rel.inwoners[scope]}},
+        "procent": {procent(v) for v in shares if v is not None and not pd.isna(v)}
+        | {procent(rel.aandeel_ambulant[scope])} - {None},
+        "decimaal": {getal(v, d) for v in decimals if v is not None for d in (1, 2)}
+        | {getal(rel.plaatsen_per_10k_inwoners[scope], 2)} - {None},
+        "verschil": gaps,
+    }
+
+
+def _kind(text: str) -> str | None:
+    if re.fullmatch(r"\d{1,3}(\.\d{3})*", text):
+        return "aantal"
+    if re.fullmatch(r"\d+%", text):
+        return "procent"
+    if re.fullmatch(r"\d+,\d+", text):
+        return "decimaal"
+    if re.fullmatch(r"[+-]\d+", text):
+        return "verschil"
+    return None
+
+
+def test_every_number_a_page_the_index_and_the_export_show_is_in_the_release(released,
+                                                                             release):
+    """The release is the only source: every number in a table of a rendered report, of the
+    site's comparison table and every row of the export is a cell the audit left shown for
+    that scope, or a figure the release derived behind its rule."""
+    from pipeline.share.export import BEIDE, lange_tabel
+
+    _, folder, _ = released
+    rel, pub, parts, namen = release
+    checked = 0
+    for scope in RELEASED_SCOPES:
+        allowed = _published_values(rel, pub, scope)
+        page = (folder / scope / "rapport.html").read_text(encoding="utf-8")
+        for td in re.findall(r"<td[^>]*>(.*?)</td>", page, flags=re.S):
+            text = html.unescape(re.sub(r"<[^>]+>", "", td)).strip()
+            for part in re.split(r" tot | \(| van ", text):  # "12 tot 17", "8 (3 van 35 ...)"
+                kind = _kind(part.strip(" )"))
+                if kind is not None and not (scope == LANDELIJK and " van " in text):
+                    assert part.strip(" )") in allowed[kind], (scope, kind, text)
+                    checked += 1
+    rows = rows_of((folder / "index.html").read_text(encoding="utf-8"))
+    for scope in [*namen, LANDELIJK]:
+        allowed = _published_values(rel, pub, scope)
+        row = rows["Nederland" if scope == LANDELIJK else f"{namen[scope]} ({scope})"]
+        for col, text in row.items():
+            if col != "Regio" and (kind := _kind(text)) is not None:
+                assert text in allowed[kind], (scope, col, text)
+                checked += 1
+    assert checked > 200
+
+    export = lange_tabel(rel)
+    derived = {"aandelen": lambda r: rel.aandelen[r.scope][r.rij][0],
+               "per_10000_inwoners": lambda r: rel.per_10k[r.scope][r.rij],
+               "plaatsen": lambda r: rel.plaatsen[r.scope].set_index("opvangvorm").loc[
+                   r.rij, r.kolom],
+               "bezetting": lambda r: rel.bezettingsgraad[r.scope] if r.rij == BEIDE else
+               rel.bezetting[r.scope].set_index(["kwartaal", "opvangvorm"]).loc[
+                   (r.kolom, r.rij), "bezettingsgraad"]}
+    for r in export.itertuples():
+        if r.tabel in derived:
+            assert r.waarde == pytest.approx(derived[r.tabel](r)), r
+            continue
+        row = TOTAAL if r.scope == LANDELIJK else r.scope
+        name = (parts.views[f"reeks:{r.rij}"].loc[row, r.kolom] if r.tabel == "per_kwartaal"
+                else parts.views[r.tabel].loc[row, TOTAAL if TOTAL_OF.get(r.tabel) == r.rij
+                                              else r.rij])
+        # a count: a cell of the publication, shown with its value or hidden
+        assert (pub.shown.get(name, ("",))[0] == EXACT and r.waarde == pub.truth[name]
+                or r.onderdrukt and pub.shown.get(name, ("",))[0] != EXACT), r
+    # the occupancy the reports show is in the export too
+    assert (export["tabel"] == "bezetting").any()
+    assert set(export.loc[export["tabel"] == "bezetting", "kolom"]) >= {"2025Q1", "2025Q2"}

@@ -146,6 +146,37 @@ def kerncijfers(con: duckdb.DuckDBPyConnection, p: Periode,
     }
 
 
+#: The counts per quarter a report's series shows, in the order of ``kwartaalcijfers``.
+KWARTAAL_MATEN = ("aanmeldingen", "nieuwe_verblijven", "uitstroom", "stand_einde")
+
+
+def kwartaalcijfers(con, kwartalen: list[str]) -> dict[tuple[str, str], dict[str, int]]:
+    """(centrumgemeente, kwartaal) -> aanmeldingen, nieuwe_verblijven, uitstroom and
+    stand_einde of that quarter, for every centrumgemeente and every quarter asked, by the
+    definitions of :func:`kerncijfers` for P = that quarter: what ``kerncijfers(kwartaal,
+    cg)`` says for those keys. Unlike ``mart_kwartaal_cg`` (delivered quarters only) a
+    quarter an area has not delivered yet is computed too, from what the warehouse holds:
+    its stays still running at the end of the last quarter it delivered are running at the
+    end of this one (kerncijfers.md, stand_einde), so the stock identity holds across it."""
+    rows = fetch(con, """
+        WITH q AS (
+            SELECT c.gm_code AS cg, k.kwartaal, kwartaal_begin(k.kwartaal) AS s,
+                   kwartaal_einde(k.kwartaal) AS e
+            FROM ref_centrumgemeenten AS c CROSS JOIN (SELECT unnest($kw) AS kwartaal) AS k)
+        SELECT q.cg, q.kwartaal,
+            (SELECT count(*) FROM aanmeldingen AS a WHERE a.centrumgemeente = q.cg
+                AND a.aanmelddatum BETWEEN q.s AND q.e),
+            (SELECT count(*) FROM verblijven AS v WHERE v.centrumgemeente = q.cg
+                AND v.startdatum BETWEEN q.s AND q.e),
+            (SELECT count(*) FROM uitstroom AS u WHERE u.centrumgemeente = q.cg
+                AND u.uitstroomdatum BETWEEN q.s AND q.e),
+            (SELECT count(*) FROM verblijven AS v WHERE v.centrumgemeente = q.cg
+                AND loopt_bij_einde(v.startdatum, v.einddatum, q.e))
+        FROM q""", {"kw": list(kwartalen)})
+    return {(cg, k): dict(zip(KWARTAAL_MATEN, map(int, values), strict=True))
+            for cg, k, *values in rows}
+
+
 def inwoners(con, cg: str | None) -> int:
     """Inhabitants of one area under the active membership, or of the country (None)."""
     return int(fetch(con, """

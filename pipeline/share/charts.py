@@ -16,12 +16,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from pipeline.share.disclosure import MARK  # noqa: E402
 from schemas.formaat import RESIDENTIELE_OPVANGVORMEN  # noqa: E402
-from schemas.labels import OPVANGVORM, getal  # noqa: E402
+from schemas.labels import GRAFIEK, OPVANGVORM, REEKS, getal, procent  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
              "#000000"]
-BRON = "Bron: monitor in-, door- en uitstroom vrouwenopvang"
+BRON = GRAFIEK["bron"]
 
 plt.rcParams.update({
     "figure.figsize": (8, 4.2), "figure.dpi": 100, "axes.spines.top": False,
@@ -33,8 +34,8 @@ plt.rcParams.update({
 
 def footnote(fig, peildatum: str, referentie: str) -> None:
     fig.subplots_adjust(bottom=0.2)
-    fig.text(0.01, 0.01, f"{BRON}. Peildatum {peildatum}. Referentie {referentie}. "
-             "Kleine aantallen zijn afgeschermd (zie de toelichting in het rapport).",
+    fig.text(0.01, 0.01, GRAFIEK["voetnoot"].format(bron=BRON, peildatum=peildatum,
+                                                    referentie=referentie),
              fontsize=7, color="#555")
 
 
@@ -68,8 +69,7 @@ def aantallen_as(axis) -> None:
 def tijdreeks(df: pd.DataFrame, titel: str, peildatum: str, referentie: str):
     """Aanmeldingen, nieuwe verblijven, uitstroom and stand per quarter (protected frame)."""
     fig, ax = plt.subplots()
-    labels = {"aanmeldingen": "Aanmeldingen", "nieuwe_verblijven": "Instroom (nieuwe verblijven)",
-              "uitstroom": "Uitstroom", "stand_einde": "Lopende verblijven einde kwartaal"}
+    labels = REEKS
     verborgen = False
     for col, label in labels.items():
         values = _values(df[col])
@@ -80,9 +80,10 @@ def tijdreeks(df: pd.DataFrame, titel: str, peildatum: str, referentie: str):
                     fontweight="bold")
             verborgen = True
     ax.set_title(titel)
-    ax.set_ylabel("Aantal")
+    ax.set_ylabel(GRAFIEK["aantal"])
     ax.legend(frameon=False, fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5),
-              title="x op de as: verborgen aantal" if verborgen else None, title_fontsize=7)
+              title=GRAFIEK["verborgen_op_as"].format(mark=MARK) if verborgen else None,
+              title_fontsize=7)
     aantallen_as(ax.yaxis)
     ax.set_ylim(bottom=0)
     footnote(fig, peildatum, referentie)
@@ -123,18 +124,18 @@ def overleving(curve: pd.DataFrame, titel: str, peildatum: str, referentie: str)
     if len(curve) > 1:
         band = {"lower", "upper"} <= set(curve.columns)
         ax.step(curve["t"], curve["S"], where="post", color=OKABE_ITO[0],
-                label="Nog in zorg" if band else "Nog in zorg (berekend op afgeronde aantallen)")
+                label=GRAFIEK["nog_in_zorg"] if band else GRAFIEK["nog_in_zorg_afgerond"])
         if band:
             ax.fill_between(curve["t"], curve["lower"], curve["upper"], step="post",
-                            alpha=.25, color=OKABE_ITO[0], label="95%-betrouwbaarheidsband")
+                            alpha=.25, color=OKABE_ITO[0], label=GRAFIEK["band_95"])
         ax.legend(frameon=False, fontsize=8)
     else:
-        ax.text(0.5, 0.5, "Te weinig verblijven om te tonen", ha="center",
+        ax.text(0.5, 0.5, GRAFIEK["te_weinig_verblijven"], ha="center",
                 transform=ax.transAxes)
     ax.set_ylim(0, 1.02)
-    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda y, _: f"{y:.0%}"))
-    ax.set_xlabel("Dagen sinds start")
-    ax.set_ylabel("Nog in zorg")
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda y, _: procent(y)))
+    ax.set_xlabel(GRAFIEK["dagen_sinds_start"])
+    ax.set_ylabel(GRAFIEK["nog_in_zorg"])
     ax.set_title(titel)
     footnote(fig, peildatum, referentie)
     return fig
@@ -154,14 +155,14 @@ def bezetting(df: pd.DataFrame, titel: str, peildatum: str, referentie: str):
             drawn = True
     if drawn:
         ax.axhline(100, color="#555", linewidth=0.8, linestyle="--")
-        ax.text(1.0, 100, "alle plaatsen bezet ", va="bottom", ha="right", fontsize=8,
+        ax.text(1.0, 100, GRAFIEK["alle_plaatsen_bezet"], va="bottom", ha="right", fontsize=8,
                 color="#555", transform=ax.get_yaxis_transform())
         ax.legend(frameon=False, fontsize=8, loc="lower left")
         ax.set_ylim(0, max(115, ax.get_ylim()[1]))
     else:
-        ax.text(0.5, 0.5, "Geen capaciteit aangeleverd, of te weinig cliënten om te tonen",
+        ax.text(0.5, 0.5, GRAFIEK["geen_bezetting"],
                 ha="center", transform=ax.transAxes)
-    ax.set_ylabel("Bezetting (% van de plaatsen)")
+    ax.set_ylabel(GRAFIEK["bezetting_as"])
     ax.set_title(titel)
     footnote(fig, peildatum, referentie)
     return fig
@@ -179,9 +180,9 @@ def plaatsen(df: pd.DataFrame, titel: str, peildatum: str, referentie: str):
     delivered = pd.to_numeric(df["aangeleverd"], errors="coerce")
     need = pd.to_numeric(df["benodigd"], errors="coerce")
     ax.bar(pos - width / 2, delivered.fillna(0), width, color=OKABE_ITO[0],
-           label="Plaatsen (aangeleverd)")
+           label=GRAFIEK["plaatsen_aangeleverd"])
     ax.bar(pos + width / 2, need.fillna(0), width, color=OKABE_ITO[1],
-           label="Benodigde plaatsen (doel gehaald)")
+           label=GRAFIEK["plaatsen_benodigd"])
     low = pd.to_numeric(df["laag"], errors="coerce")
     high = pd.to_numeric(df["hoog"], errors="coerce")
     shown = need.notna() & low.notna() & high.notna()
@@ -189,19 +190,19 @@ def plaatsen(df: pd.DataFrame, titel: str, peildatum: str, referentie: str):
         ax.errorbar((pos + width / 2)[shown], need[shown].to_numpy(),
                     yerr=[(need - low)[shown].to_numpy(), (high - need)[shown].to_numpy()],
                     fmt="none",
-                    ecolor="#333", capsize=4, label="95%-interval")
+                    ecolor="#333", capsize=4, label=GRAFIEK["interval_95"])
     for i in range(len(df)):
         if pd.isna(delivered.iloc[i]) and pd.isna(need.iloc[i]):
-            ax.text(pos[i], 0, "niet getoond", ha="center", va="bottom", fontsize=8)
+            ax.text(pos[i], 0, GRAFIEK["niet_getoond"], ha="center", va="bottom", fontsize=8)
             continue
         if pd.isna(delivered.iloc[i]):
-            ax.text(pos[i] - width / 2, 0, "niet\naangeleverd", ha="center", va="bottom",
-                    fontsize=8)
+            ax.text(pos[i] - width / 2, 0, GRAFIEK["niet_aangeleverd_kort"], ha="center",
+                    va="bottom", fontsize=8)
         if pd.isna(need.iloc[i]):
-            ax.text(pos[i] + width / 2, 0, "niet\ngetoond", ha="center", va="bottom",
+            ax.text(pos[i] + width / 2, 0, GRAFIEK["niet_getoond_kort"], ha="center", va="bottom",
                     fontsize=8)
     ax.set_xticks(pos, [OPVANGVORM[v] for v in df["opvangvorm"]])
-    ax.set_ylabel("Plaatsen")
+    ax.set_ylabel(GRAFIEK["plaatsen"])
     ax.set_ylim(bottom=0)
     aantallen_as(ax.yaxis)
     ax.legend(frameon=False, fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
@@ -222,26 +223,27 @@ def funnel(punten: pd.DataFrame, p0: float, titel: str, basis: str, peildatum: s
     fig, ax = plt.subplots(figsize=(8, 4.8))
     n_max = max(float(punten["basis"].max()) * 1.15, 20.0)
     n = np.unique(np.geomspace(max(5.0, float(punten["basis"].min()) / 2), n_max, 200).round())
-    for niveau, stijl, label in ((0.95, "--", "95%-grenzen"), (0.998, ":", "99,8%-grenzen")):
+    for niveau, stijl, label in ((0.95, "--", GRAFIEK["grenzen_95"]),
+                                 (0.998, ":", GRAFIEK["grenzen_998"])):
         laag, hoog = grenzen(p0, n, niveau)
         ax.plot(n, laag * 100, stijl, color="#555", linewidth=1, label=label)
         ax.plot(n, hoog * 100, stijl, color="#555", linewidth=1)
     ax.axhline(p0 * 100, color=OKABE_ITO[7], linewidth=1,
-               label=f"Landelijk ({p0 * 100:.0f}%)".replace(".", ","))
+               label=GRAFIEK["landelijk"].format(aandeel=procent(p0)))
     buiten = punten["beoordeling"] != "binnen"
     ax.scatter(punten.loc[~buiten, "basis"], punten.loc[~buiten, "aandeel"] * 100,
-               color=OKABE_ITO[0], zorder=3, label="Regio")
+               color=OKABE_ITO[0], zorder=3, label=GRAFIEK["regio"])
     if buiten.any():
         ax.scatter(punten.loc[buiten, "basis"], punten.loc[buiten, "aandeel"] * 100,
                    color=OKABE_ITO[3], zorder=3, marker="D",
-                   label="Regio buiten de 95%-grenzen")
+                   label=GRAFIEK["regio_buiten"])
     for r in punten[buiten].itertuples():
         ax.annotate(r.naam, (r.basis, r.aandeel * 100), xytext=(4, 3),
                     textcoords="offset points", fontsize=7)
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: getal(x)))
     ax.set_xlim(0, n_max)
     ax.set_xlabel(basis)
-    ax.set_ylabel("Aandeel (%)")
+    ax.set_ylabel(GRAFIEK["aandeel_as"])
     ax.set_ylim(max(0, ax.get_ylim()[0]), min(100, ax.get_ylim()[1]))
     ax.legend(frameon=False, fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
     ax.set_title(titel)

@@ -14,20 +14,23 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.share.disclosure import MARK, TOTAAL
-from pipeline.share.release import LANDELIJK, TOTAL_OF, Release
+from pipeline.share.release import TOTAL_OF, Release, scope_row
 from pipeline.share.safe_output import neutralise
-from pipeline.share.sections import per_10k_inwoners, plaatsen_tabel, scope_row
 from pipeline.share.site import INDICATOREN
 
+#: The export's row for the bezettingsgraad of P over both residential forms.
+BEIDE = "opvang_met_verblijf"
 KOLOMMEN = ["periode", "scope", "tabel", "rij", "kolom", "waarde", "onderdrukt"]
 
 
 def lange_tabel(release: Release) -> pd.DataFrame:
     """Every number of the release's 36 scopes, long: the count tables (kolom 'aantal'),
     the quarterly series (kolom the quarter), the shares (kolom 'aandeel', a fraction), the
-    rates per 10,000 inhabitants and the places (delivered, needed and its interval)."""
+    rates per 10,000 inhabitants, the places (delivered, needed and its interval) and the
+    bezettingsgraad (per residential form and quarter, and of P over both forms), all as the
+    release holds them."""
     periode = str(release.periode)
-    scopes = [LANDELIJK if s == TOTAAL else s for s in release.tables["voorraad"].index]
+    scopes = release.scopes
     rows: list[tuple] = []
 
     def add(scope: str, tabel: str, rij: str, kolom: str, v) -> None:
@@ -48,12 +51,16 @@ def lange_tabel(release: Release) -> pd.DataFrame:
         for key, ind in INDICATOREN.items():
             v = ind.waarde(release, scope)
             add(scope, "aandelen", key, "aandeel", None if v is None else v[0])
-        for measure, rate in per_10k_inwoners(release, scope).items():
+        for measure, rate in release.per_10k[scope].items():
             add(scope, "per_10000_inwoners", measure, "per_10000_inwoners", rate)
-        for r in plaatsen_tabel(release, scope).itertuples():
+        for r in release.plaatsen[scope].itertuples():
             for kolom in ("aangeleverd", "benodigd", "laag", "hoog"):
                 v = getattr(r, kolom)
                 add(scope, "plaatsen", r.opvangvorm, kolom, None if pd.isna(v) else v)
+        for r in release.bezetting[scope].itertuples():
+            add(scope, "bezetting", r.opvangvorm, r.kwartaal,
+                None if pd.isna(r.bezettingsgraad) else r.bezettingsgraad)
+        add(scope, "bezetting", BEIDE, periode, release.bezettingsgraad[scope])
     df = pd.DataFrame(rows, columns=KOLOMMEN)
     df["waarde"] = df["waarde"].astype("Float64")
     df["onderdrukt"] = df["onderdrukt"].astype(bool)

@@ -13,7 +13,11 @@ hidden small count from 0 or from the threshold; the audit's summary goes into e
 Everything else a report shows is derived from these cells or protected by construction
 (written down per item in docs/rapporten.md): shares only where both counts are shown,
 Kaplan-Meier curves computed from counts rounded to the threshold, occupancy rates in whole
-percent behind a minimum of clients.
+percent behind a minimum of clients, places needed behind a minimum of requests and stays.
+Those gates are applied here too, once, so the :class:`Release` is the only thing a report,
+the site and the export read, and no layout module takes a disclosure decision. Its one kind of
+exact count not shown as such: the map of origin and the flows (``kaart``, ``stromen``),
+which :mod:`pipeline.share.kaart` only ever draws in the classes the audit modelled.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from pipeline.share.audit import (
     protect,
 )
 from pipeline.share.disclosure import MARK, TOTAAL, Rules, klasse_bereik, klassen
-from schemas.formaat import BELEMMERINGEN, OPVANGVORMEN
+from schemas.formaat import BELEMMERINGEN, OPVANGVORMEN, RESIDENTIELE_OPVANGVORMEN
 
 #: The national scope, in cell names as in the reports.
 LANDELIJK = "landelijk"
@@ -61,33 +65,61 @@ GROUPS["bovenregionaal"] = ["in", "uit"]
 GROUPS["niet_geplaatst"] = ["aanmeldingen_niet_geplaatst"]
 #: Groups whose row total is published, and the cell that total is.
 TOTAL_OF = {"herkomst": "aanmeldingen", "bestemming": "uitstroom", "wachttijd": "geplaatst"}
-SERIES = {"aanmeldingen": "Aanmeldingen", "nieuwe_verblijven": "Instroom (nieuwe verblijven)",
-          "uitstroom": "Uitstroom", "stand_einde": "Lopende verblijven einde kwartaal"}
+#: The series per quarter (their Dutch names: schemas.labels.REEKS).
+SERIES = ("aanmeldingen", "nieuwe_verblijven", "uitstroom", "stand_einde")
 #: Series measures that are flows (a year is the sum of its quarters); stand_einde is a state.
 FLOWS = ("aanmeldingen", "nieuwe_verblijven", "uitstroom")
 
 
 @dataclass
 class Release:
-    """The protected figures of one period for all centrumgemeenten and the country."""
+    """The protected figures of one period for all centrumgemeenten and the country: the
+    only source of what a report, the site and the export show."""
 
     periode: Periode
     rules: Rules
     tables: dict[str, pd.DataFrame]      # group -> protected CG x measure (+ Totaal)
     series: dict[str, pd.DataFrame]      # measure -> protected CG x kwartaal (+ Totaal)
-    raw: dict[str, dict]                 # scope -> kerncijfers (for bases of shares)
     peildatum: str
     referentie: str
     wacht_mediaan: dict[str, str | None] = field(default_factory=dict)  # scope -> class
-    aandeel_ambulant: dict[str, str | None] = field(default_factory=dict)  # scope -> '78%'
+    #: scope -> the share only ambulant in whole percent (0.78), as the audit modelled it
+    aandeel_ambulant: dict[str, float | None] = field(default_factory=dict)
     stromen: pd.DataFrame | None = None  # herkomst_regio x CG counts, None: not shown
     kaart: pd.Series | None = None       # national map counts per municipality, or None
     audit: dict = field(default_factory=dict)
     #: (verblijfsduur|trajectduur, scope) -> Kaplan-Meier curve from rounded counts
     curves: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)
-    #: places needed per area and form (the `capaciteit` document); sections gate each
-    #: figure with Rules.benodigde_plaatsen before it is shown
-    capaciteit: dict = field(default_factory=dict)
+    # Derived per scope, each behind its rule (pipeline.share.disclosure); None: not shown.
+    #: scope -> eigen_regio | ambulant | binnen_1_dag | binnen_7_dagen -> (share, its base)
+    aandelen: dict[str, dict[str, tuple[float, int] | None]] = field(default_factory=dict)
+    #: scope -> aanmeldingen | clienten_in_zorg -> rate per 10,000 inhabitants of the count
+    #: as shown
+    per_10k: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    gemiddeld_wachtend: dict[str, float | None] = field(default_factory=dict)
+    #: scope -> the last eight quarters up to P: kwartaal, opvangvorm, bezettingsgraad
+    bezetting: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: scope -> the bezettingsgraad of P over both residential forms (kerncijfers')
+    bezettingsgraad: dict[str, float | None] = field(default_factory=dict)
+    #: scope -> per residential form: places delivered, places needed with interval
+    #: (:func:`plaatsen_tabel`)
+    plaatsen: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: per area and form: centrumgemeente, opvangvorm, aangeleverd, benodigd, laag, hoog
+    plaatsen_per_regio: pd.DataFrame | None = None
+    #: what the places needed aim at (capaciteit's doel), and the areas in the country
+    plaatsen_doel: dict = field(default_factory=dict)
+    plaatsen_regios: int = 0
+    # Public context, not counts of clients: inhabitants (CBS), places delivered (the
+    # organisations'), which areas delivered.
+    inwoners: dict[str, int] = field(default_factory=dict)
+    plaatsen_per_10k_inwoners: dict[str, float | None] = field(default_factory=dict)
+    plaatsen_norm_istanbul: float | None = None
+    dekking: dict = field(default_factory=dict)  # kwartaal -> geleverd, centrumgemeenten
+
+    @property
+    def scopes(self) -> list[str]:
+        """The 35 centrumgemeenten and the country, as the release's cells name them."""
+        return [LANDELIJK if s == TOTAAL else s for s in self.tables["voorraad"].index]
 
 
 def cell(measure: str, scope: str, period: Periode | str) -> str:
@@ -134,7 +166,7 @@ class Parts(NamedTuple):
     views: dict[str, pd.DataFrame]
     raw: dict[str, dict]
     wacht_mediaan: dict[str, str | None]
-    aandeel_ambulant: dict[str, str | None]
+    aandeel_ambulant: dict[str, float | None]
     stromen: pd.DataFrame
     kaart: pd.Series
 
@@ -149,7 +181,8 @@ class Audited(NamedTuple):
 
 
 def compute_release(m, periode: Periode, rules: Rules) -> Release:
-    """Every figure of the release, computed once, protected and audited together."""
+    """Every figure of the release, computed once, protected and audited together; then
+    what is derived from it, each behind its rule."""
     return audited_release(m, periode, rules).release
 
 
@@ -163,14 +196,160 @@ def audited_release(m, periode: Periode, rules: Rules) -> Audited:
     k = parts.raw[LANDELIJK]
     release = Release(
         periode, rules, {g: _render(parts.views[g], pub) for g in GROUPS},
-        {s: _render(parts.views[f"reeks:{s}"], pub) for s in SERIES}, parts.raw,
+        {s: _render(parts.views[f"reeks:{s}"], pub) for s in SERIES},
         k["peildatum"] or "", k["referentie_versie"] or "",
         wacht_mediaan=parts.wacht_mediaan, aandeel_ambulant=parts.aandeel_ambulant,
         stromen=parts.stromen if "stroom" in figures else None,
         kaart=parts.kaart if f"kaart|{LANDELIJK}" in figures else None,
-        audit=result.summary(), curves=_curves(m, periode, list(parts.raw), rules),
-        capaciteit=m.capaciteit(periode))
+        audit=result.summary(), curves=_curves(m, periode, list(parts.raw), rules))
+    _derive(release, m, parts.raw)
     return Audited(release, pub, parts)
+
+
+def scope_row(table: pd.DataFrame, scope: str) -> pd.Series:
+    """A scope's row of a protected table (the country is its Totaal row)."""
+    return table.loc[TOTAAL if scope == LANDELIJK else scope]
+
+
+def _derive(release: Release, m, raw: dict[str, dict]) -> None:
+    """The figures a report shows beside the cells, each from the cells as shown or behind
+    its rule, so nothing after the release needs the unprotected key figures."""
+    rules, periode = release.rules, release.periode
+    doc = m.capaciteit(periode)
+    bezetting = bezetting_per_scope(m, periode, rules)
+    for s, k in raw.items():
+        release.inwoners[s] = k["inwoners"]
+        release.plaatsen_per_10k_inwoners[s] = k["plaatsen_per_10k_inwoners"]
+        release.aandelen[s] = {"eigen_regio": _eigen_regio(release, s, k["herkomst"]),
+                               "ambulant": _ambulant(release, s),
+                               "binnen_1_dag": _binnen_dagen(release, s, 1),
+                               "binnen_7_dagen": _binnen_dagen(release, s, 7)}
+        # only over a whole scope, as kerncijfers: a rate of the areas that delivered over
+        # the inhabitants of all of them would understate
+        release.per_10k[s] = {measure: rules.per_10k(scope_row(release.tables[g], s)[col],
+                                                     k["inwoners"])
+                              if k[f"{measure}_per_10k_inwoners"] is not None else None
+                              for measure, (g, col) in PER_10K.items()}
+        wacht = scope_row(release.tables["wachttijd"], s)
+        release.gemiddeld_wachtend[s] = rules.gemiddeld_wachtend(
+            k["gemiddeld_wachtend"], tuple(wacht[c] for c in GROUPS["wachttijd"])
+            + (wacht[TOTAAL],))
+        release.bezetting[s] = bezetting[s]
+        # kerncijfers' bezettingsgraad of P (capaciteit_bekend decides, in one place), its
+        # base the clients of the residential form with the most (at most all of them)
+        release.bezettingsgraad[s] = rules.bezetting(k["bezettingsgraad"], max(
+            k["per_opvangvorm"][v]["clienten_in_zorg"] for v in RESIDENTIELE_OPVANGVORMEN))
+        release.plaatsen[s] = plaatsen_tabel(doc, rules, s)
+    release.plaatsen_per_regio = plaatsen_per_regio(doc, rules)
+    release.plaatsen_doel = doc.get("doel", {})
+    release.plaatsen_regios = doc["landelijk"]["centrumgemeenten"]
+    release.plaatsen_norm_istanbul = doc["landelijk"].get("plaatsen_norm_istanbul")
+    release.dekking = raw[LANDELIJK]["dekking"]
+
+
+def _binnen_dagen(release: Release, scope: str, dagen: int) -> tuple[float, int] | None:
+    """The share of placements within ``dagen`` days and its base (geplaatst), where the
+    classes it adds up and the total are shown: it is then a ratio of published counts (the
+    rest, total minus those classes, is one subtraction away for anyone), so it tells
+    nothing new. Not shown by the rules' own share rule either."""
+    wacht = scope_row(release.tables["wachttijd"], scope)
+    binnen = [c for c in GROUPS["wachttijd"] if WACHTTIJD_KLASSEN[c] <= dagen]
+    if MARK in [wacht[c] for c in binnen] + [wacht[TOTAAL]]:
+        return None
+    share = release.rules.share(sum(int(wacht[c]) for c in binnen), int(wacht[TOTAAL]))
+    return None if share is None else (share, int(wacht[TOTAAL]))
+
+
+def _eigen_regio(release: Release, scope: str, herkomst: dict) -> tuple[float, int] | None:
+    """Aanmeldingen from the area itself as a share of those from a Dutch area (eigen +
+    andere regio, kerncijfers' aandeel_eigen_regio) and that base, by the disclosure rule
+    for a share beside its two counts (Rules.share_of_two)."""
+    eigen, andere = herkomst["eigen_regio"], herkomst["andere_regio"]
+    shown = tuple(scope_row(release.tables["herkomst"], scope)[["eigen_regio", "andere_regio"]])
+    share = release.rules.share_of_two(eigen, andere, shown)
+    return None if share is None else (share, eigen + andere)
+
+
+def _ambulant(release: Release, scope: str) -> tuple[float, int] | None:
+    """Clients only in ambulant care as the release shows it (whole percent) with its base
+    clienten_in_zorg, where that count is shown: a base beside a share of a hidden count
+    would give the count back."""
+    pct = release.aandeel_ambulant.get(scope)
+    clienten = scope_row(release.tables["zorg"], scope)["clienten_in_zorg"]
+    if pct is None or clienten == MARK:
+        return None
+    return pct, int(clienten)
+
+
+#: The counts published with a rate per 10,000 inhabitants: measure -> (group, column).
+PER_10K = {"aanmeldingen": ("herkomst", TOTAAL), "clienten_in_zorg": ("zorg", "clienten_in_zorg")}
+
+
+def bezetting_per_scope(m, periode: Periode, rules: Rules) -> dict[str, pd.DataFrame]:
+    """Per scope, the last eight quarters up to P: bezettingsgraad per residential form,
+    None where the capacity is unknown (``capaciteit_bekend``, the rule of the key figures)
+    or fewer than threshold clients stayed in that form (a rate with its published capacity
+    gives the ligdagen away, which for one client is her stay). One query for the areas,
+    one for the country."""
+    last = periode.kwartalen[-1]
+    per_cg = m.bezetting(per_centrumgemeente=True)
+    frames = {cg: b for cg, b in per_cg.groupby("centrumgemeente")}
+    out = {}
+    for scope in [*m.centrumgemeenten()["gm_code"], LANDELIJK]:
+        b = m.bezetting() if scope == LANDELIJK else frames.get(scope, per_cg.iloc[:0])
+        b = b[b["kwartaal"] <= last]
+        b = b[b["kwartaal"].isin(sorted(b["kwartaal"].unique())[-8:])]
+        rate = [rules.bezetting(g, n)
+                for g, n in zip(b["bezettingsgraad"], b["clienten"], strict=True)]
+        out[scope] = pd.DataFrame({"kwartaal": b["kwartaal"].to_list(),
+                                   "opvangvorm": b["opvangvorm"].to_list(),
+                                   "bezettingsgraad": rate})
+    return out
+
+
+def plaatsen_tabel(doc: dict, rules: Rules, scope: str) -> pd.DataFrame:
+    """Per residential form of one area (or the country: the areas shown, summed): places
+    delivered, places needed with interval as the disclosure rule allows. ``doc``: the
+    capaciteit document (``Monitor.capaciteit``)."""
+    rows = []
+    for vorm in RESIDENTIELE_OPVANGVORMEN:
+        gebieden = [g for g in doc.get("gebieden", [])
+                    if g["opvangvorm"] == vorm and (scope == LANDELIJK
+                                                    or g["centrumgemeente"] == scope)]
+        shown = [(g, rules.benodigde_plaatsen(g)) for g in gebieden]
+        if scope == LANDELIJK:
+            # the areas whose need is shown and that delivered places: both sums over the
+            # same areas, so the difference means something and hides no area's need
+            both = [(g, b) for g, b in shown if b is not None and g["plaatsen"] is not None]
+            delivered = [g for g in gebieden if g["plaatsen"] is not None]
+            rows.append({
+                "opvangvorm": vorm,
+                "aangeleverd": sum(g["plaatsen"] for g, _ in both) if both else None,
+                "benodigd": sum(b[0] for _, b in both) if both else None,
+                "laag": None, "hoog": None, "regios": len(both),
+                "aangeleverd_alle": (sum(g["plaatsen"] for g in delivered) if delivered
+                                     else None),
+                "regios_aangeleverd": len(delivered)})
+            continue
+        g, b = shown[0] if shown else ({"plaatsen": None}, None)
+        rows.append({"opvangvorm": vorm, "aangeleverd": g["plaatsen"],
+                     "benodigd": None if b is None else b[0],
+                     "laag": None if b is None else b[1], "hoog": None if b is None else b[2],
+                     "regios": 1})
+    return pd.DataFrame(rows)
+
+
+def plaatsen_per_regio(doc: dict, rules: Rules) -> pd.DataFrame:
+    """Per area and form (the national table for the VNG): places delivered (None: not
+    delivered) and places needed with its interval where the rule allows (else None)."""
+    rows = []
+    for g in doc.get("gebieden", []):
+        b = rules.benodigde_plaatsen(g)
+        rows.append({"centrumgemeente": g["centrumgemeente"], "opvangvorm": g["opvangvorm"],
+                     "aangeleverd": g["plaatsen"], "benodigd": None if b is None else b[0],
+                     "laag": None if b is None else b[1], "hoog": None if b is None else b[2]})
+    return pd.DataFrame(rows, columns=["centrumgemeente", "opvangvorm", "aangeleverd",
+                                       "benodigd", "laag", "hoog"])
 
 
 def build_publication(m, periode: Periode, rules: Rules) -> tuple[Publication, Parts]:
@@ -220,8 +399,17 @@ def build_publication(m, periode: Periode, rules: Rules) -> tuple[Publication, P
         views[group] = pd.DataFrame([index[s] for s in scopes], index=[*cgs, TOTAAL],
                                     columns=cols)
 
+    # every count per area and quarter, by one computation: the series and the stock of the
+    # key figures (the stand at the start is the previous quarter's stand at the end) are
+    # the same cells, so they must never come from two paths that differ on a quarter an
+    # area has not delivered yet
+    quarters = _quarters_upto(m, kw[-1])
+    per_kwartaal = m.kwartaalcijfers(sorted({*quarters, *kw, vorig_kwartaal(kw[0])}))
+    stand = {cg: {"stand_begin": per_kwartaal[(cg, vorig_kwartaal(kw[0]))]["stand_einde"],
+                  "stand_einde": per_kwartaal[(cg, kw[-1])]["stand_einde"]} for cg in cgs}
     for group in ("voorraad", "zorg"):
-        table(group, {cg: {c: raw[cg][c] for c in GROUPS[group]} for cg in cgs})
+        table(group, {cg: {c: stand[cg].get(c, raw[cg][c]) for c in GROUPS[group]}
+                      for cg in cgs})
     table("herkomst", {cg: raw[cg]["herkomst"] for cg in cgs})
     table("vormen", {cg: {v: raw[cg]["per_opvangvorm"][v]["clienten_in_zorg"]
                           for v in GROUPS["vormen"]} for cg in cgs})
@@ -239,13 +427,11 @@ def build_publication(m, periode: Periode, rules: Rules) -> tuple[Publication, P
             "==", 0.0, "voorraad: begin + nieuw - beëindigd = einde"))
     _definitions(pub, scopes, periode)
 
-    quarters = _quarters_upto(m, kw[-1])
-    reeksen = {cg: m.tijdreeks(cg).set_index("kwartaal") for cg in cgs}
     for measure in SERIES:
         for q in quarters:
             names = [cell(measure, cg, q) for cg in cgs]
             for cg, n in zip(cgs, names, strict=True):
-                pub.add(n, int(reeksen[cg][measure].get(q, 0)))
+                pub.add(n, per_kwartaal[(cg, q)][measure])
             pub.add(cell(measure, LANDELIJK, q), sum(pub.truth[n] for n in names))
             pub.relate(Relation.total(names, cell(measure, LANDELIJK, q),
                                       "landelijk = som van de regio's"))
@@ -345,7 +531,7 @@ def _wait_median_relations(pub: Publication, scopes: list[str], periode: Periode
 
 
 def _ambulant_shares(pub: Publication, raw: dict, scopes: list[str], periode: Periode,
-                     rules: Rules) -> dict[str, str | None]:
+                     rules: Rules) -> dict[str, float | None]:
     """The share of clients only in ambulant care, in whole percent, where its base and
     both its parts are at least the threshold. Its count is published nowhere else, but
     it is tied to a published cell: those clients are among the ambulant ones of the
@@ -360,7 +546,7 @@ def _ambulant_shares(pub: Publication, raw: dict, scopes: list[str], periode: Pe
             out[s] = None
             continue
         pct = round(share * 100)
-        out[s] = f"{pct}%"
+        out[s] = pct / 100
         name = pub.add(cell("uitsluitend_ambulant", s, periode), count, None)
         c = cell("clienten_in_zorg", s, periode)
         relations = [

@@ -1,8 +1,10 @@
 """The sections of a report: what each shows, in Dutch, from one protected release.
 
-Each function takes the release (all numbers already protected by ``release``) and returns the
-parts the notebook ``notebooks/kwartaalrapportage.ipynb`` lays out: texts, tables and the
-charts it writes. No disclosure decision is taken here.
+Each function takes the release (all numbers already protected by ``release``, every share,
+rate, occupancy and places figure already behind its rule there) and returns the parts the
+notebook ``notebooks/kwartaalrapportage.ipynb`` lays out: texts, tables and the charts it
+writes. No disclosure decision is taken here, and nothing is read from the warehouse but
+names (of areas and municipalities, and the map's membership).
 """
 
 from __future__ import annotations
@@ -13,26 +15,23 @@ import numpy as np
 import pandas as pd
 
 from pipeline.figures.survival import median_from_curve
-from pipeline.periods import Periode
-from pipeline.share.disclosure import Rules
+from pipeline.share.disclosure import klasse_labels
 from pipeline.share.release import (
     GROUPS,
     LANDELIJK,
     MARK,
     SERIES,
     TOTAAL,
-    WACHTTIJD_KLASSEN,
     Release,
+    scope_row,
 )
 from schemas import labels
-from schemas.labels import getal, procent
+from schemas.labels import RAPPORT, getal, klassen_voorbeeld, procent, verschil
 
+#: What a cell says when its figure is not shown.
+_NIET = RAPPORT["niet_getoond"]
 #: Groups shown in the key-figure table (the others get their own chart and table).
 IN_KERNCIJFERS = ("voorraad", "herkomst", "zorg")
-
-
-def scope_row(table: pd.DataFrame, scope: str) -> pd.Series:
-    return table.loc[TOTAAL if scope == LANDELIJK else scope]
 
 
 def build_report(m, release: Release, scope: str, out: Path) -> dict:
@@ -42,7 +41,6 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
     rules = release.rules
     out = Path(out)
     fig_dir = out / "figuren"
-    raw = release.raw[scope]
     naam = "Nederland" if scope == LANDELIJK else _naam(m, scope)
     kop = f"{naam}, {release.periode}"
     parts: list[str | Path] = [
@@ -54,17 +52,21 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
     rows = []
     for group in IN_KERNCIJFERS:
         for col, value in scope_row(release.tables[group], scope).items():
-            rows.append({"Kerncijfer": labels.MAAT.get(col, col), "Waarde": value})
+            rows.append({RAPPORT["kerncijfer"]: labels.MAAT.get(col, col),
+                         RAPPORT["waarde"]: value})
     kern = pd.DataFrame(rows)
     wacht = release.wacht_mediaan.get(scope)
-    aandeel = eigen_regio(release, scope)
-    ambulant = release.aandeel_ambulant.get(scope)
-    rates = per_10k_inwoners(release, scope)
-    plaatsen = raw["plaatsen_per_10k_inwoners"]
-    extra = [("Wachttijd tot plaatsing, mediaan (klasse)", wacht),
-             ("Aandeel uit eigen regio", None if aandeel is None else f"{aandeel[0]:.0%}"),
-             ("Aandeel uitsluitend ambulant", ambulant),
-             (labels.KERNCIJFER["inwoners"], getal(raw["inwoners"])),
+    aandeel = release.aandelen[scope]["eigen_regio"]
+    ambulant = procent(release.aandeel_ambulant.get(scope))
+    rates = release.per_10k[scope]
+    plaatsen = release.plaatsen_per_10k_inwoners[scope]
+    graad = release.bezettingsgraad[scope]
+    extra = [(RAPPORT["wacht_mediaan"], wacht),
+             (RAPPORT["aandeel_eigen_regio"], None if aandeel is None else procent(aandeel[0])),
+             (RAPPORT["aandeel_ambulant"], ambulant),
+             (labels.KERNCIJFER["bezettingsgraad"] + " (opvang met verblijf)",
+              None if graad is None else procent(graad)),
+             (labels.KERNCIJFER["inwoners"], getal(release.inwoners[scope])),
              (labels.KERNCIJFER["aanmeldingen_per_10k_inwoners"],
               getal(rates["aanmeldingen"], 1)),
              (labels.KERNCIJFER["clienten_in_zorg_per_10k_inwoners"],
@@ -74,16 +76,16 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
     if scope == LANDELIJK:  # what a national figure covers (partial participation)
         extra.append((labels.KERNCIJFER["dekking"], "; ".join(
             f"{k}: {d['geleverd']} van {d['centrumgemeenten']}"
-            for k, d in raw["dekking"].items())))
-    kern = pd.concat([kern, pd.DataFrame([{"Kerncijfer": k, "Waarde": "niet getoond"
+            for k, d in release.dekking.items())))
+    kern = pd.concat([kern, pd.DataFrame([{RAPPORT["kerncijfer"]: k, RAPPORT["waarde"]: _NIET
                                            if v is None else v} for k, v in extra])],
                      ignore_index=True)
     tabellen["Kerncijfers"] = kern
     parts.append("## Kerncijfers\n\n" + _markdown_table(kern))
 
-    reeks = pd.DataFrame({label: scope_row(release.series[m_], scope)
-                          for m_, label in SERIES.items()})
-    reeks.index.name = "Kwartaal"
+    reeks = pd.DataFrame({labels.REEKS[m_]: scope_row(release.series[m_], scope)
+                          for m_ in SERIES})
+    reeks.index.name = RAPPORT["kwartaal"]
     tabellen["Per kwartaal"] = reeks.reset_index()
     plot_frame = pd.DataFrame({k: scope_row(release.series[k], scope) for k in SERIES})
     plot_frame["kwartaal"] = plot_frame.index
@@ -102,7 +104,8 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
     namen, waarden, figuur_ = _staaf(release, scope, "vormen", labels.OPVANGVORM,
                                      f"Cliënten in zorg per opvangvorm, {naam}", "Cliënten",
                                      fig_dir, figures, "per_opvangvorm")
-    tabellen["Per opvangvorm"] = pd.DataFrame({"Opvangvorm": namen, "Cliënten in zorg": waarden})
+    tabellen["Per opvangvorm"] = pd.DataFrame({RAPPORT["opvangvorm"]: namen,
+                                               RAPPORT["clienten_in_zorg"]: waarden})
     parts += ["## Welke opvang krijgen cliënten?\n\nEen cliënt die in de periode van "
               "opvangvorm wisselde (doorstroom) telt bij elke vorm mee.",
               figuur_]
@@ -119,7 +122,7 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
             "events": f"beeindigd_afgerond_op_{rules.threshold}"})
     parts += [f"## Hoe lang duurt de opvang?\n\nMediane verblijfsduur in residentiële "
               f"opvang (Kaplan-Meier): "
-              f"{'niet getoond' if duur is None else f'ongeveer {duur / 7:.0f} weken'}. De "
+              f"{'niet getoond' if duur is None else f'ongeveer {getal(duur / 7)} weken'}. De "
               f"curves zijn berekend op aantallen die eerst zijn afgerond op veelvouden van "
               f"{rules.threshold}, per hele week; de curve stopt waar minder dan "
               f"{rules.threshold} cliënten nog in zorg zijn.",
@@ -136,37 +139,38 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
                      TE_WEINIG_VERBLIJVEN.format(wat="trajecten"))]
 
     namen, waarden, figuur_ = _staaf(release, scope, "bestemming", labels.BESTEMMING,
-                                     f"Waar gaan cliënten naartoe? {naam}", "Uitstroom",
+                                     f"Waar gaan cliënten naartoe? {naam}", RAPPORT["uitstroom"],
                                      fig_dir, figures, "uitstroom_bestemming",
                                      horizontaal=True)
     tabellen["Uitstroom naar bestemming"] = pd.DataFrame(
-        {"Bestemming": namen + ["Totaal"],
-         "Uitstroom": waarden + [scope_row(release.tables["bestemming"], scope)[TOTAAL]]})
+        {RAPPORT["bestemming"]: namen + [RAPPORT["totaal"]],
+         RAPPORT["uitstroom"]: waarden + [scope_row(release.tables["bestemming"], scope)[TOTAAL]]})
     parts += ["## Waar gaan cliënten naartoe?", figuur_]
 
     namen, waarden, figuur_ = _staaf(release, scope, "belemmeringen", labels.BELEMMERING,
                                      f"Belemmeringen bij uitstroom, {naam}",
                                      "Uitstroom met deze belemmering", fig_dir, figures,
                                      horizontaal=True)
-    tabellen["Belemmeringen"] = pd.DataFrame({"Belemmering": namen, "Uitstroom": waarden})
+    tabellen["Belemmeringen"] = pd.DataFrame({RAPPORT["belemmering"]: namen,
+                                              RAPPORT["uitstroom"]: waarden})
     parts += ["Een cliënt kan bij uitstroom meer dan één belemmering hebben.", figuur_]
 
     wacht = scope_row(release.tables["wachttijd"], scope)
-    tabellen["Wachttijd"] = pd.DataFrame(
-        {"Wachttijd": GROUPS["wachttijd"] + ["Totaal geplaatst"],
-         "Geplaatst": [wacht[c] for c in GROUPS["wachttijd"]] + [wacht[TOTAAL]]})
+    tabellen[RAPPORT["wachttijd"]] = pd.DataFrame(
+        {RAPPORT["wachttijd"]: GROUPS["wachttijd"] + [RAPPORT["totaal_geplaatst"]],
+         RAPPORT["geplaatst"]: [wacht[c] for c in GROUPS["wachttijd"]] + [wacht[TOTAAL]]})
     klassen = [wacht[c] for c in GROUPS["wachttijd"]]
     parts += ["## Hoe snel krijgt een cliënt een plek?",
               figuur(fig_dir, "wachttijd", figures, _getoond(klassen) >= 2, lambda: charts.staaf(
                   GROUPS["wachttijd"], klassen, f"Wachttijd van aanmelding tot plaatsing, {naam}",
-                  "Geplaatst", release.peildatum, release.referentie, geordend=True),
+                  RAPPORT["geplaatst"], release.peildatum, release.referentie, geordend=True),
                   TE_WEINIG_BALKEN)]
 
-    bez = bezetting_tabel(m, rules, cg, release.periode)
+    bez = release.bezetting[scope]
     tabellen["Bezetting"] = bez.assign(bezettingsgraad=[
-        "niet getoond" if v is None else f"{v:.0%}" for v in bez["bezettingsgraad"]]).rename(
-        columns={"kwartaal": "Kwartaal", "opvangvorm": "Opvangvorm",
-                 "bezettingsgraad": "Bezettingsgraad"})
+        _NIET if v is None else procent(v) for v in bez["bezettingsgraad"]]).rename(
+        columns={"kwartaal": RAPPORT["kwartaal"], "opvangvorm": RAPPORT["opvangvorm"],
+                 "bezettingsgraad": RAPPORT["bezettingsgraad"]})
     bezetting = figuur(fig_dir, "bezetting", figures,
                        _getoond(bez["bezettingsgraad"]) >= 1, lambda: charts.bezetting(
                            bez, f"Bezetting van de residentiële opvang, {naam}",
@@ -184,86 +188,6 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
     return {"parts": parts, "tabellen": tabellen, "figuren": figures}
 
 
-def binnen_dagen(release: Release, scope: str, dagen: int) -> tuple[float, int] | None:
-    """The share of placements within ``dagen`` days and its base (geplaatst), where the
-    classes it adds up and the total are shown: it is then a ratio of published counts (the
-    rest, total minus those classes, is one subtraction away for anyone), so it tells
-    nothing new. Not shown by the rules' own share rule either."""
-    wacht = scope_row(release.tables["wachttijd"], scope)
-    binnen = [c for c in GROUPS["wachttijd"] if WACHTTIJD_KLASSEN[c] <= dagen]
-    if MARK in [wacht[c] for c in binnen] + [wacht[TOTAAL]]:
-        return None
-    share = release.rules.share(sum(int(wacht[c]) for c in binnen), int(wacht[TOTAAL]))
-    return None if share is None else (share, int(wacht[TOTAAL]))
-
-
-def eigen_regio(release: Release, scope: str) -> tuple[float, int] | None:
-    """Aanmeldingen from the area itself as a share of those from a Dutch area (eigen +
-    andere regio, kerncijfers' aandeel_eigen_regio) and that base, by the disclosure rule
-    for a share beside its two counts (Rules.share_of_two)."""
-    herkomst = release.raw[scope]["herkomst"]
-    eigen, andere = herkomst["eigen_regio"], herkomst["andere_regio"]
-    shown = tuple(scope_row(release.tables["herkomst"], scope)[["eigen_regio", "andere_regio"]])
-    share = release.rules.share_of_two(eigen, andere, shown)
-    return None if share is None else (share, eigen + andere)
-
-
-def ambulant(release: Release, scope: str) -> tuple[float, int] | None:
-    """Clients only in ambulant care as the release shows it (whole percent) with its base
-    clienten_in_zorg, where that count is shown: a base beside a share of a hidden count
-    would give the count back."""
-    pct = release.aandeel_ambulant.get(scope)
-    clienten = scope_row(release.tables["zorg"], scope)["clienten_in_zorg"]
-    if pct is None or clienten == MARK:
-        return None
-    return int(pct.rstrip("%")) / 100, int(clienten)
-
-
-#: The counts published with a rate per 10,000 inhabitants: measure -> (group, column).
-PER_10K = {"aanmeldingen": ("herkomst", TOTAAL), "clienten_in_zorg": ("zorg", "clienten_in_zorg")}
-
-
-def per_10k_inwoners(release: Release, scope: str) -> dict[str, float | None]:
-    """The rates per 10,000 inhabitants the report, the site and the export show, each from
-    its count as the release shows it (Rules.per_10k: none for a hidden count)."""
-    inwoners = release.raw[scope]["inwoners"]
-    return {measure: release.rules.per_10k(scope_row(release.tables[group], scope)[col],
-                                           inwoners)
-            for measure, (group, col) in PER_10K.items()}
-
-
-def plaatsen_tabel(release: Release, scope: str) -> pd.DataFrame:
-    """Per residential form of one area (or the country: the areas shown, summed): places
-    delivered, places needed with interval as the disclosure rule allows, and the gap."""
-    rules = release.rules
-    rows = []
-    for vorm in ("crisisopvang", "residentieel"):
-        gebieden = [g for g in release.capaciteit.get("gebieden", [])
-                    if g["opvangvorm"] == vorm and (scope == LANDELIJK
-                                                    or g["centrumgemeente"] == scope)]
-        shown = [(g, rules.benodigde_plaatsen(g)) for g in gebieden]
-        if scope == LANDELIJK:
-            # the areas whose need is shown and that delivered places: both sums over the
-            # same areas, so the difference means something and hides no area's need
-            both = [(g, b) for g, b in shown if b is not None and g["plaatsen"] is not None]
-            delivered = [g for g in gebieden if g["plaatsen"] is not None]
-            rows.append({
-                "opvangvorm": vorm,
-                "aangeleverd": sum(g["plaatsen"] for g, _ in both) if both else None,
-                "benodigd": sum(b[0] for _, b in both) if both else None,
-                "laag": None, "hoog": None, "regios": len(both),
-                "aangeleverd_alle": (sum(g["plaatsen"] for g in delivered) if delivered
-                                     else None),
-                "regios_aangeleverd": len(delivered)})
-            continue
-        g, b = shown[0] if shown else ({"plaatsen": None}, None)
-        rows.append({"opvangvorm": vorm, "aangeleverd": g["plaatsen"],
-                     "benodigd": None if b is None else b[0],
-                     "laag": None if b is None else b[1], "hoog": None if b is None else b[2],
-                     "regios": 1})
-    return pd.DataFrame(rows)
-
-
 def druk_delen(release: Release, scope: str, naam: str, fig_dir: Path, tabellen: dict,
                figures: list, namen: dict[str, str]) -> list:
     """The pressure section: how fast a place is found, and the places needed beside the
@@ -271,10 +195,11 @@ def druk_delen(release: Release, scope: str, naam: str, fig_dir: Path, tabellen:
     from pipeline.share import charts
 
     rules = release.rules
-    doel = release.capaciteit.get("doel", {})
-    week = binnen_dagen(release, scope, 7)
+    doel = release.plaatsen_doel
+    dagen = doel.get("binnen_dagen", 7)
+    week = release.aandelen[scope]["binnen_7_dagen"]
     week = None if week is None else week[0]
-    df = plaatsen_tabel(release, scope)
+    df = release.plaatsen[scope]
     plaatsen = figuur(fig_dir, "plaatsen", figures,
                       _getoond(df[["aangeleverd", "benodigd"]].to_numpy().ravel()) >= 1,
                       lambda: charts.plaatsen(df, f"Plaatsen en benodigde plaatsen, {naam}",
@@ -283,42 +208,40 @@ def druk_delen(release: Release, scope: str, naam: str, fig_dir: Path, tabellen:
                       "benodigde plaatsen te tonen")
 
     def cel(x) -> str:
-        return "niet getoond" if x is None or pd.isna(x) else getal(x)
+        return _NIET if x is None or pd.isna(x) else getal(x)
 
     tabel = pd.DataFrame({
-        "Opvangvorm": [labels.OPVANGVORM[v] for v in df["opvangvorm"]],
-        "Plaatsen (aangeleverd)": [cel(x) for x in df["aangeleverd"]],
-        "Benodigde plaatsen": [cel(x) for x in df["benodigd"]],
-        "95%-interval": ["niet getoond" if pd.isna(lo) or pd.isna(hi)
+        RAPPORT["opvangvorm"]: [labels.OPVANGVORM[v] for v in df["opvangvorm"]],
+        RAPPORT["plaatsen_aangeleverd"]: [cel(x) for x in df["aangeleverd"]],
+        RAPPORT["benodigde_plaatsen"]: [cel(x) for x in df["benodigd"]],
+        RAPPORT["interval_95"]: [_NIET if pd.isna(lo) or pd.isna(hi)
                          else f"{getal(lo)} tot {getal(hi)}"
                          for lo, hi in zip(df["laag"], df["hoog"], strict=True)],
-        "Verschil": ["niet getoond" if pd.isna(a) or pd.isna(b) else f"{b - a:+.0f}"
+        RAPPORT["verschil"]: [_NIET if pd.isna(a) or pd.isna(b) else verschil(b - a)
                      for a, b in zip(df["aangeleverd"], df["benodigd"], strict=True)],
     })
     if scope == LANDELIJK:
-        alle = release.capaciteit["landelijk"]["centrumgemeenten"]
-        tabel = tabel.drop(columns="95%-interval").assign(**{
-            "Regio's in de som": [f"{n} van {alle}" for n in df["regios"]],
-            "Alle aangeleverde plaatsen": [
-                "niet aangeleverd" if pd.isna(x) else f"{getal(x)} ({n} van {alle} regio's)"
+        alle = release.plaatsen_regios
+        tabel = tabel.drop(columns=RAPPORT["interval_95"]).assign(**{
+            RAPPORT["regios_in_de_som"]: [f"{n} van {alle}" for n in df["regios"]],
+            RAPPORT["alle_aangeleverde_plaatsen"]: [
+                RAPPORT["niet_aangeleverd"] if pd.isna(x)
+                else f"{getal(x)} ({n} van {alle} regio's)"
                 for x, n in zip(df["aangeleverd_alle"], df["regios_aangeleverd"], strict=True)]})
     tabellen["Plaatsen"] = tabel
-    wacht = scope_row(release.tables["wachttijd"], scope)
-    wachtend = rules.gemiddeld_wachtend(
-        release.raw[scope]["gemiddeld_wachtend"],
-        tuple(wacht[c] for c in GROUPS["wachttijd"]) + (wacht[TOTAAL],))
+    wachtend = release.gemiddeld_wachtend[scope]
     grens = scope_row(release.tables["bovenregionaal"], scope)
-    druk = pd.DataFrame({"Maat": [
-        "Plaatsingen binnen 7 dagen na aanmelding",
-        "Aanmeldingen zonder plek (doorverwezen of niet geplaatst)",
-        "Gemiddeld aantal wachtenden op een dag",
-        ("Plaatsingen over een regiogrens" if scope == LANDELIJK
-         else "Geplaatst hier, uit een andere regio"),
-        *([] if scope == LANDELIJK else ["Inwoners van deze regio elders geplaatst"])],
-        "Waarde": [
-            "niet getoond" if week is None else procent(week),
+    druk = pd.DataFrame({RAPPORT["maat"]: [
+        RAPPORT["binnen_7_dagen"],
+        RAPPORT["zonder_plek"],
+        RAPPORT["wachtenden"],
+        (RAPPORT["over_regiogrens"] if scope == LANDELIJK
+         else RAPPORT["grens_in"]),
+        *([] if scope == LANDELIJK else [RAPPORT["grens_uit"]])],
+        RAPPORT["waarde"]: [
+            _NIET if week is None else procent(week),
             scope_row(release.tables["niet_geplaatst"], scope)["aanmeldingen_niet_geplaatst"],
-            "niet getoond" if wachtend is None else getal(wachtend, 1),
+            _NIET if wachtend is None else getal(wachtend, 1),
             grens["in"], *([] if scope == LANDELIJK else [grens["uit"]])]})
     tabellen["Druk"] = druk
     tekst = [
@@ -331,18 +254,18 @@ def druk_delen(release: Release, scope: str, naam: str, fig_dir: Path, tabellen:
          "wachttijdklasse is afgeschermd."),
         _markdown_table(druk),
         f"Benodigde plaatsen: het aantal plaatsen waarbij in crisisopvang hoogstens "
-        f"{doel.get('afgewezen_max', 0.05):.0%} van de aanvragen de opvang vol vindt, en in "
-        f"residentiële opvang {doel.get('binnen_aandeel', 0.95):.0%} binnen "
-        f"{doel.get('binnen_dagen', 7):g} dagen een plek krijgt, berekend uit de aanvragen "
-        "per dag en de gemiddelde verblijfsduur van deze periode met de wachtrijmodellen van "
-        "Erlang (de methode en haar aannames staan in de toelichting bij de monitor, "
-        "docs/capaciteit.md). Het interval geeft de onzekerheid door het aantal aanvragen en "
-        "verblijven. Niet getoond bij minder dan "
+        f"{procent(doel.get('afgewezen_max', 0.05))} van de aanvragen de opvang vol vindt, "
+        f"en in residentiële opvang {procent(doel.get('binnen_aandeel', 0.95))} binnen "
+        f"{getal(dagen, 0 if float(dagen).is_integer() else 1)} dagen een plek krijgt, "
+        "berekend uit de aanvragen per dag en de gemiddelde verblijfsduur van deze periode "
+        "met de wachtrijmodellen van Erlang (de methode en haar aannames staan in de "
+        "toelichting bij de monitor, docs/capaciteit.md). Het interval geeft de onzekerheid "
+        "door het aantal aanvragen en verblijven. Niet getoond bij minder dan "
         f"{2 * rules.threshold} aanvragen of verblijven, of waar de capaciteit niet is "
         "aangeleverd.",
         _markdown_table(tabel), plaatsen]
     if scope == LANDELIJK:
-        norm = release.capaciteit["landelijk"].get("plaatsen_norm_istanbul")
+        norm = release.plaatsen_norm_istanbul
         if norm:
             tekst.append(f"De norm van Istanbul (een gezinsplaats per 10.000 inwoners) vraagt "
                          f"landelijk ongeveer {getal(norm)} plaatsen, beide vormen samen.")
@@ -353,19 +276,20 @@ def druk_delen(release: Release, scope: str, naam: str, fig_dir: Path, tabellen:
 
 
 def regio_tabel(release: Release, namen: dict[str, str]) -> pd.DataFrame:
-    """The national table for the VNG: per area and form, delivered and needed places."""
+    """The national table for the VNG: per area and form, delivered and needed places, as
+    the release allows them (``Release.plaatsen_per_regio``)."""
     rows = []
-    for g in release.capaciteit.get("gebieden", []):
-        b = release.rules.benodigde_plaatsen(g)
+    for g in release.plaatsen_per_regio.itertuples():
         rows.append({
-            "Regio": f"{namen.get(g['centrumgemeente'], '')} ({g['centrumgemeente']})",
-            "Opvangvorm": labels.OPVANGVORM[g["opvangvorm"]],
-            "Plaatsen (aangeleverd)": ("niet aangeleverd" if g["plaatsen"] is None
-                                       else getal(g["plaatsen"])),
-            "Benodigde plaatsen": "niet getoond" if b is None else getal(b[0]),
-            "95%-interval": "niet getoond" if b is None else f"{getal(b[1])} tot {getal(b[2])}",
-            "Verschil": ("niet getoond" if b is None or g["plaatsen"] is None
-                         else f"{b[0] - g['plaatsen']:+.0f}")})
+            RAPPORT["regio"]: f"{namen.get(g.centrumgemeente, '')} ({g.centrumgemeente})",
+            RAPPORT["opvangvorm"]: labels.OPVANGVORM[g.opvangvorm],
+            RAPPORT["plaatsen_aangeleverd"]: (RAPPORT["niet_aangeleverd"] if pd.isna(g.aangeleverd)
+                                       else getal(g.aangeleverd)),
+            RAPPORT["benodigde_plaatsen"]: _NIET if pd.isna(g.benodigd) else getal(g.benodigd),
+            RAPPORT["interval_95"]: (_NIET if pd.isna(g.benodigd)
+                             else f"{getal(g.laag)} tot {getal(g.hoog)}"),
+            RAPPORT["verschil"]: (_NIET if pd.isna(g.benodigd) or pd.isna(g.aangeleverd)
+                         else verschil(g.benodigd - g.aangeleverd))})
     return pd.DataFrame(rows)
 
 
@@ -416,20 +340,6 @@ def _getoond(waarden) -> int:
                 .fillna(0) > 0).sum())
 
 
-def bezetting_tabel(m, rules: Rules, cg: str | None, periode: Periode) -> pd.DataFrame:
-    """The last eight quarters up to P: bezettingsgraad per residential form, None where the
-    capacity is unknown or fewer than threshold clients stayed in that form (a rate with its
-    published capacity gives the ligdagen away, which for one client is her stay)."""
-    last = periode.kwartalen[-1]
-    b = m.bezetting(cg)
-    b = b[b["kwartaal"] <= last]
-    b = b[b["kwartaal"].isin(sorted(b["kwartaal"].unique())[-8:])]
-    rate = [rules.bezetting(g, n)
-            for g, n in zip(b["bezettingsgraad"], b["clienten"], strict=True)]
-    return pd.DataFrame({"kwartaal": b["kwartaal"].to_list(),
-                         "opvangvorm": b["opvangvorm"].to_list(), "bezettingsgraad": rate})
-
-
 def herkomst_delen(m, release: Release, scope: str, cg: str | None, naam: str,
                    fig_dir: Path, tabellen: dict, figures: list) -> list:
     """The national map of origin municipalities and the flows between CG areas, in classes
@@ -441,7 +351,8 @@ def herkomst_delen(m, release: Release, scope: str, cg: str | None, naam: str,
     rules = release.rules
     namen = dict(zip(m.centrumgemeenten()["gm_code"], m.centrumgemeenten()["gm_naam"],
                      strict=True))
-    uitleg = KLASSEN_UITLEG.format(label=rules.label, t_1=rules.threshold - 1)
+    uitleg = KLASSEN_UITLEG.format(voorbeeld=klassen_voorbeeld(klasse_labels(rules)),
+                                   label=rules.label, t_1=rules.threshold - 1)
     parts: list = ["## Herkomst op de kaart"]
     if cg is not None:
         parts.append(KAART_PER_REGIO)
@@ -484,7 +395,7 @@ DOORSTROOM_UITLEG = ("Instroom telt elk nieuw verblijf, ook wanneer een cliënt 
                      "naar residentiële opvang); uitstroom telt alleen cliënten die de zorg "
                      "verlaten. Daarom ligt de instroom boven de uitstroom terwijl het aantal "
                      "lopende verblijven gelijk kan blijven: het verschil is doorstroom.")
-KLASSEN_UITLEG = ("Aantallen staan hier in klassen (zoals 5-9 of 10-24), zodat geen exact "
+KLASSEN_UITLEG = ("Aantallen staan hier in klassen (zoals {voorbeeld}), zodat geen exact "
                   "aantal van een gemeente of regio uit de totalen te berekenen is; "
                   "'{label}' is 0 tot en met {t_1}: een klein aantal en geen aanmelding zien "
                   "er hetzelfde uit.")

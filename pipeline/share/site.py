@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import html
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,16 +22,9 @@ import pandas as pd
 
 from pipeline.figures.funnel import beoordeling
 from pipeline.share.disclosure import MARK, TOTAAL
-from pipeline.share.release import LANDELIJK, Release
-from pipeline.share.sections import (
-    ambulant,
-    binnen_dagen,
-    eigen_regio,
-    per_10k_inwoners,
-    scope_row,
-)
+from pipeline.share.release import LANDELIJK, Release, scope_row
 from pipeline.share.templates import pagina
-from schemas.labels import KERNCIJFER, getal, procent
+from schemas.labels import INDICATOR, KERNCIJFER, VERGELIJKING, getal, procent
 
 
 @dataclass(frozen=True)
@@ -40,18 +32,14 @@ class Indicator:
     naam: str
     titel: str
     basis: str
-    waarde: Callable[[Release, str], tuple[float, int] | None]  # (share, base) or not shown
+    sleutel: str  # the share in Release.aandelen
+
+    def waarde(self, release: Release, scope: str) -> tuple[float, int] | None:
+        """(share, base) as the release allows it, or None: not shown."""
+        return release.aandelen[scope][self.sleutel]
 
 
-INDICATOREN = {
-    "eigen_regio": Indicator("Uit eigen regio", "Aandeel aanmeldingen uit de eigen regio",
-                             "Aanmeldingen uit een Nederlandse regio", eigen_regio),
-    "ambulant": Indicator("Uitsluitend ambulant", "Aandeel cliënten uitsluitend ambulant",
-                          "Cliënten in zorg", ambulant),
-    "binnen_1_dag": Indicator("Binnen 1 dag geplaatst", "Aandeel geplaatst binnen 1 dag",
-                              "Geplaatste aanmeldingen",
-                              lambda r, s: binnen_dagen(r, s, 1)),
-}
+INDICATOREN = {key: Indicator(*woorden, key) for key, woorden in INDICATOR.items()}
 
 
 def funnel_punten(release: Release, namen: dict[str, str], indicator: str
@@ -80,21 +68,21 @@ def vergelijking(release: Release, namen: dict[str, str]) -> pd.DataFrame:
         zorg = scope_row(release.tables["zorg"], scope)
         voorraad = scope_row(release.tables["voorraad"], scope)
         rates = {k: "–" if v is None else getal(v, 1)
-                 for k, v in per_10k_inwoners(release, scope).items()}
-        row = {"Regio": _label(scope, namen),
-               "Inwoners": getal(release.raw[scope]["inwoners"]) or "–",
-               "Aanmeldingen": _count(herkomst[TOTAAL]),
-               "Aanmeldingen per 10.000 inw.": rates["aanmeldingen"],
+                 for k, v in release.per_10k[scope].items()}
+        row = {VERGELIJKING["regio"]: _label(scope, namen),
+               VERGELIJKING["inwoners"]: getal(release.inwoners[scope]) or "–",
+               VERGELIJKING["aanmeldingen"]: _count(herkomst[TOTAAL]),
+               VERGELIJKING["aanmeldingen_per_10k"]: rates["aanmeldingen"],
                KERNCIJFER["geplaatst"]: _count(zorg["geplaatst"]),
                KERNCIJFER["clienten_in_zorg"]: _count(zorg["clienten_in_zorg"]),
-               "Cliënten in zorg per 10.000 inw.": rates["clienten_in_zorg"],
+               VERGELIJKING["clienten_in_zorg_per_10k"]: rates["clienten_in_zorg"],
                KERNCIJFER["nieuwe_verblijven"]: _count(voorraad["nieuwe_verblijven"]),
                KERNCIJFER["uitstroom"]: _count(zorg["uitstroom"]),
                KERNCIJFER["stand_einde"]: _count(voorraad["stand_einde"])}
         for ind in INDICATOREN.values():
             v = ind.waarde(release, scope)
             row[ind.naam] = "–" if v is None else procent(v[0])
-        row["Wachttijd, mediaan (klasse)"] = release.wacht_mediaan.get(scope) or "–"
+        row[VERGELIJKING["wacht_mediaan"]] = release.wacht_mediaan.get(scope) or "–"
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -132,8 +120,9 @@ def write_site(release: Release, namen: dict[str, str], folder: Path) -> Path:
 
     tabel = vergelijking(release, namen)
     links = _links(folder, namen)
-    tabel["Regio"] = [links.get(s, html.escape(r)) for s, r in
-                      zip([*_op_naam(namen), LANDELIJK], tabel["Regio"], strict=True)]
+    regio = VERGELIJKING["regio"]
+    tabel[regio] = [links.get(s, html.escape(r)) for s, r in
+                    zip([*_op_naam(namen), LANDELIJK], tabel[regio], strict=True)]
     body = [
         f"<h1>Monitor vrouwenopvang: alle rapporten, {html.escape(periode)}</h1>",
         f"<p>Peildatum {html.escape(release.peildatum)}. Referentiedata "
