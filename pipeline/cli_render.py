@@ -32,9 +32,11 @@ def _fmt(key: str, v: object) -> str:
     return labels.getal(v, 1 if isinstance(v, float) else 0)
 
 
-def render_kerncijfers(d: dict) -> Table:
-    """A readable table with Dutch labels (numbers in Dutch notation)."""
-    scope = d["centrumgemeente"] or "landelijk"
+def render_kerncijfers(d: dict, naam: str | None = None) -> Table:
+    """A readable table with Dutch labels (numbers in Dutch notation); ``naam``: the area's
+    name for the title (Zaanstad (GM0479))."""
+    cg = d["centrumgemeente"]
+    scope = (f"{naam} ({cg})" if naam else cg) if cg else "landelijk"
     table = Table(title=f"Kerncijfers {d['periode']}, {scope} (peildatum {d['peildatum']}, "
                   f"referentie {d['referentie_versie']})")
     table.add_column("Kerncijfer")

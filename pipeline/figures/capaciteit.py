@@ -37,7 +37,13 @@ from pipeline.figures.erlang import (
     plaatsen_voor_verlies,
     plaatsen_voor_wachttijd,
 )
-from pipeline.figures.kerncijfers import check_scope, fetch, inwoners, norm_istanbul
+from pipeline.figures.kerncijfers import (
+    check_periode,
+    check_scope,
+    fetch,
+    inwoners,
+    norm_istanbul,
+)
 from pipeline.figures.survival import km_restricted_mean
 from pipeline.periods import Periode, parse_periode
 from schemas.formaat import RESIDENTIELE_OPVANGVORMEN
@@ -134,6 +140,7 @@ def capaciteit(con: duckdb.DuckDBPyConnection, p: Periode, centrumgemeente: str 
     ``simulatie`` (implied by a ``scenario``), each area and vorm also gets the discrete-event
     check (``simulatie``), and with a scenario its what-if (``simulatie.scenario``)."""
     cg = check_scope(con, centrumgemeente)
+    check_periode(con, p)
     cgs = [cg] if cg else [r[0] for r in fetch(
         con, "SELECT gm_code FROM ref_centrumgemeenten ORDER BY gm_code", {})]
     params = {"s": p.start, "e": p.end, "kw": list(p.kwartalen)}
