@@ -311,6 +311,10 @@ def landelijk(gebieden: list[dict], n_gebieden: int, n_inwoners: int) -> dict:
             "gebieden_met_benodigde_plaatsen": len(met_nodig),
             "tekort": sum(g["tekort"] for g in beide),
             "gebieden_met_tekort_berekend": len(beide),
+            # the two sides of ``tekort``, over the same areas: tekort is exactly their
+            # difference (plaatsen and benodigde_plaatsen above each cover other areas)
+            "plaatsen_vergeleken": sum(g["plaatsen"] for g in beide),
+            "benodigde_plaatsen_vergeleken": sum(g["benodigde_plaatsen"] for g in beide),
             "gebieden_met_tekort": sum(1 for g in beide if g["tekort"] > 0),
         }
         if scen:
