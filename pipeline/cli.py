@@ -110,6 +110,10 @@ def ingest(
     quality: Annotated[bool, typer.Option(
         "--kwaliteit/--zonder-kwaliteit",
         help="Run the data-quality suite after loading and summarise it (about 5 s).")] = True,
+    terugdraaien: Annotated[bool, typer.Option(
+        "--terugdraaien", help="Roll back on purpose: a file whose bytes were loaded before "
+        "and then replaced by a newer version becomes current again. Without it such a file "
+        "changes nothing and says so.")] = False,
 ) -> None:
     """Load deliveries into the warehouse (files named GM0344_2025Q1_instroom.csv or
     GM0344_2025Q1.xlsx). Exit 0 when all loaded cleanly, 1 when a file was rejected or a row
@@ -118,7 +122,8 @@ def ingest(
 
     settings = config.Settings.resolve(db, key_file, lidmaatschap)
     try:
-        code = run_ingest(settings, paths, as_json=as_json, out=out, err=err, quality=quality)
+        code = run_ingest(settings, paths, as_json=as_json, out=out, err=err, quality=quality,
+                          terugdraaien=terugdraaien)
     except (FileNotFoundError, RuntimeError, ValueError) as exc:
         raise fail(str(exc)) from None
     raise typer.Exit(code)
