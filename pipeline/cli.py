@@ -91,6 +91,22 @@ def area_names(con) -> dict[str, str]:
     return dict(con.execute("SELECT gm_code, gm_naam FROM ref_centrumgemeenten").fetchall())
 
 
+def reference_code(text: str) -> str:
+    """The code of a centrumgemeente given by code or name where no warehouse exists yet
+    (valideer-capaciteit): the same resolver, on the shipped reference data."""
+    import duckdb
+
+    from pipeline.figures.kerncijfers import resolve_centrumgemeente
+    from schemas.reference_tables import load_reference
+
+    con = duckdb.connect()
+    try:
+        load_reference().install(con)
+        return resolve_centrumgemeente(con, text)
+    finally:
+        con.close()
+
+
 AREA_HELP = ("code (GM0479) or name (Zaanstad, 's-Hertogenbosch; case and accents "
              "forgiven); 'opvangmonitor referentie' lists them")
 
@@ -273,7 +289,7 @@ def valideer_capaciteit(
                                        "the warehouse (emptied first).")]
     = Path("data/processed/validatie"),
     centrumgemeente: Annotated[list[str] | None, typer.Option(
-        "--centrumgemeente", help="Only these areas (repeatable); default all.",
+        "--centrumgemeente", help="Only these areas (repeatable; code or name); default all.",
         show_default=False)] = None,
     schaal: Annotated[float, typer.Option(
         "--schaal", help="Requests and places times this (10: the method's own error, with "
@@ -285,7 +301,8 @@ def valideer_capaciteit(
     from pipeline.tools.validatie import tabel, valideer
 
     try:
-        df = valideer(werk, periode, centrumgemeente, schaal=schaal,
+        areas = [reference_code(c) for c in centrumgemeente] if centrumgemeente else None
+        df = valideer(werk, periode, areas, schaal=schaal,
                       progress=lambda step: err.print(step, highlight=False))
     except (RuntimeError, ValueError) as exc:
         raise fail(str(exc)) from None

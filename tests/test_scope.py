@@ -133,3 +133,18 @@ def test_every_command_refuses_an_unknown_area_plainly(delivered, cmd, area):
     assert run.exit_code == 2, run.output
     assert f"'{area}' is not" in run.output and "opvangmonitor referentie" in run.output
     assert "KeyError" not in run.output and f"error: '{area.upper()}'\n" not in run.output
+
+
+def test_valideer_capaciteit_takes_names_too(monkeypatch, tmp_path):
+    seen = {}
+
+    def fake(werk, periode, areas, schaal, progress):
+        seen["areas"] = areas
+        raise ValueError("stop here")
+
+    monkeypatch.setattr("pipeline.tools.validatie.valideer", fake)
+    run = _run("valideer-capaciteit", "--werk", str(tmp_path), "--centrumgemeente", "Zaanstad",
+               "--centrumgemeente", "gm0344")
+    assert run.exit_code == 2 and seen["areas"] == ["GM0479", "GM0344"]
+    run = _run("valideer-capaciteit", "--werk", str(tmp_path), "--centrumgemeente", "Atlantis")
+    assert run.exit_code == 2 and "'Atlantis' is not a centrumgemeente" in run.output
