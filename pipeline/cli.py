@@ -69,6 +69,48 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def checked_scope(db: Path | None, periode: Periode,
+                  centrumgemeente: str | None = None) -> str | None:
+    """Before anything is computed: the period was delivered by some centrumgemeente and the
+    area, given by code or name, exists (``kerncijfers.check_periode`` and
+    ``resolve_centrumgemeente``, the checks kerncijfers and capaciteit make themselves).
+    Returns the area's code; a ValueError says what is wrong."""
+    from pipeline.figures import kerncijfers as kc
+    from pipeline.warehouse.db import connect
+
+    con = connect(config.db_path(db), read_only=True)
+    try:
+        cg = kc.check_scope(con, centrumgemeente)
+        kc.check_periode(con, periode)
+    finally:
+        con.close()
+    return cg
+
+
+def area_names(con) -> dict[str, str]:
+    return dict(con.execute("SELECT gm_code, gm_naam FROM ref_centrumgemeenten").fetchall())
+
+
+def reference_code(text: str) -> str:
+    """The code of a centrumgemeente given by code or name where no warehouse exists yet
+    (valideer-capaciteit): the same resolver, on the shipped reference data."""
+    import duckdb
+
+    from pipeline.figures.kerncijfers import resolve_centrumgemeente
+    from schemas.reference_tables import load_reference
+
+    con = duckdb.connect()
+    try:
+        load_reference().install(con)
+        return resolve_centrumgemeente(con, text)
+    finally:
+        con.close()
+
+
+AREA_HELP = ("code (GM0479) or name (Zaanstad, 's-Hertogenbosch; case and accents "
+             "forgiven); 'opvangmonitor referentie' lists them")
+
+
 def emit_json(doc: object) -> None:
     sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n")
 
@@ -84,6 +126,10 @@ def ingest(
     quality: Annotated[bool, typer.Option(
         "--kwaliteit/--zonder-kwaliteit",
         help="Run the data-quality suite after loading and summarise it (about 5 s).")] = True,
+    terugdraaien: Annotated[bool, typer.Option(
+        "--terugdraaien", help="Roll back on purpose: a file whose bytes were loaded before "
+        "and then replaced by a newer version becomes current again. Without it such a file "
+        "changes nothing and says so.")] = False,
 ) -> None:
     """Load deliveries into the warehouse (files named GM0344_2025Q1_instroom.csv or
     GM0344_2025Q1.xlsx). Exit 0 when all loaded cleanly, 1 when a file was rejected or a row
@@ -92,7 +138,8 @@ def ingest(
 
     settings = config.Settings.resolve(db, key_file, lidmaatschap)
     try:
-        code = run_ingest(settings, paths, as_json=as_json, out=out, err=err, quality=quality)
+        code = run_ingest(settings, paths, as_json=as_json, out=out, err=err, quality=quality,
+                          terugdraaien=terugdraaien)
     except (FileNotFoundError, RuntimeError, ValueError) as exc:
         raise fail(str(exc)) from None
     raise typer.Exit(code)
@@ -184,8 +231,8 @@ def restore(
 def kerncijfers(
     periode: PeriodeOption,
     centrumgemeente: Annotated[str | None, typer.Option(
-        "--centrumgemeente", help="CBS code of a centrumgemeente (GM0344); omit for the whole "
-        "country.", show_default=False)] = None,
+        "--centrumgemeente", help="A centrumgemeente by " + AREA_HELP + "; omit for the "
+        "whole country.", show_default=False)] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -198,19 +245,20 @@ def kerncijfers(
     try:
         con = connect(config.db_path(db), read_only=True)
         figures = compute(con, periode, centrumgemeente)
+        names = area_names(con)
     except (FileNotFoundError, RuntimeError, ValueError) as exc:
         raise fail(str(exc)) from None
     if as_json:
         emit_json(figures)
     else:
-        out.print(render_kerncijfers(figures))
+        out.print(render_kerncijfers(figures, names.get(figures["centrumgemeente"])))
 
 
 @app.command()
 def capaciteit(
     periode: PeriodeOption,
     centrumgemeente: Annotated[str | None, typer.Option(
-        "--centrumgemeente", help="CBS code of one centrumgemeente (GM0344).",
+        "--centrumgemeente", help="One centrumgemeente by " + AREA_HELP + ".",
         show_default=False)] = None,
     alle: Annotated[bool, typer.Option(
         "--alle", help="Every centrumgemeente (the default when no --centrumgemeente is "
@@ -246,7 +294,7 @@ def capaciteit(
         con = connect(config.db_path(db), read_only=True)
         figures = compute(con, periode, centrumgemeente, targets, simulatie=simulatie,
                           scenario=what_if)
-        names = dict(con.execute("SELECT gm_code, gm_naam FROM ref_centrumgemeenten").fetchall())
+        names = area_names(con)
     except (FileNotFoundError, RuntimeError, ValueError) as exc:
         raise fail(str(exc)) from None
     if as_json:
@@ -284,7 +332,7 @@ def valideer_capaciteit(
                                        "the warehouse (emptied first).")]
     = Path("data/processed/validatie"),
     centrumgemeente: Annotated[list[str] | None, typer.Option(
-        "--centrumgemeente", help="Only these areas (repeatable); default all.",
+        "--centrumgemeente", help="Only these areas (repeatable; code or name); default all.",
         show_default=False)] = None,
     schaal: Annotated[float, typer.Option(
         "--schaal", help="Requests and places times this (10: the method's own error, with "
@@ -296,7 +344,8 @@ def valideer_capaciteit(
     from pipeline.tools.validatie import tabel, valideer
 
     try:
-        df = valideer(werk, periode, centrumgemeente, schaal=schaal,
+        areas = [reference_code(c) for c in centrumgemeente] if centrumgemeente else None
+        df = valideer(werk, periode, areas, schaal=schaal,
                       progress=lambda step: err.print(step, highlight=False))
     except (RuntimeError, ValueError) as exc:
         raise fail(str(exc)) from None
@@ -417,7 +466,8 @@ def kwaliteit(
 def report(
     periode: PeriodeOption,
     centrumgemeente: Annotated[str | None, typer.Option(
-        "--centrumgemeente", help="One centrumgemeente (GM0344).", show_default=False)] = None,
+        "--centrumgemeente", help="One centrumgemeente by " + AREA_HELP + ".",
+        show_default=False)] = None,
     alle: Annotated[bool, typer.Option("--alle", help="All 35 centrumgemeenten and the "
                                        "national report.")] = False,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the reports.")
@@ -435,8 +485,9 @@ def report(
     if alle == (centrumgemeente is not None):
         raise fail("give either --centrumgemeente CG or --alle")
     try:
+        cg = checked_scope(db, periode, centrumgemeente)
         results = render_reports(config.db_path(db), periode,
-                                 None if alle else [centrumgemeente], out_dir, drempel, workers)
+                                 None if alle else [cg], out_dir, drempel, workers)
     except (FileNotFoundError, RuntimeError, ValueError, KeyError) as exc:
         raise fail(str(exc)) from None
     failed = [r for r in results if not r["ok"]]
@@ -468,6 +519,7 @@ def audit(
     from pipeline.share.release_cache import audited
 
     try:
+        checked_scope(db, periode)
         with Monitor.open(config.db_path(db)) as m:
             summary = audited(m, periode, Rules(drempel)).release.audit
     except ProtectionError as exc:
@@ -520,6 +572,7 @@ def export(
         raise fail(f"--formaat {formaat!r}: use csv or parquet")
     path = out_file or Path("reports") / periode.label / f"export.{formaat}"
     try:
+        checked_scope(db, periode)
         with err.status(f"Protecting and auditing the release of {periode}..."), \
                 Monitor.open(config.db_path(db)) as m:
             release = audited(m, periode, Rules(drempel)).release

@@ -32,9 +32,11 @@ def _fmt(key: str, v: object) -> str:
     return labels.getal(v, 1 if isinstance(v, float) else 0)
 
 
-def render_kerncijfers(d: dict) -> Table:
-    """A readable table with Dutch labels (numbers in Dutch notation)."""
-    scope = d["centrumgemeente"] or "landelijk"
+def render_kerncijfers(d: dict, naam: str | None = None) -> Table:
+    """A readable table with Dutch labels (numbers in Dutch notation); ``naam``: the area's
+    name for the title (Zaanstad (GM0479))."""
+    cg = d["centrumgemeente"]
+    scope = (f"{naam} ({cg})" if naam else cg) if cg else "landelijk"
     table = Table(title=f"Kerncijfers {d['periode']}, {scope} (peildatum {d['peildatum']}, "
                   f"referentie {d['referentie_versie']})")
     table.add_column("Kerncijfer")
@@ -61,27 +63,41 @@ def render_kerncijfers(d: dict) -> Table:
 
 
 def render_capaciteit(d: dict, namen: dict[str, str]) -> Table:
-    """The terminal table: one row per area and vorm, then the national sums."""
+    """The terminal table in Dutch words and number notation: one row per area and vorm,
+    then, for more than one area, the national row. The national row compares the same
+    areas on both sides (those with places and a need: ``plaatsen_vergeleken``), and a gap
+    is the difference of the places as shown, so every row adds up as printed."""
     doel = d["doel"]
     table = Table(title=(
-        f"Places needed, {d['periode']} (target: crisisopvang at most "
-        f"{doel['afgewezen_max']:.0%} turned away; residentieel {doel['binnen_aandeel']:.0%} "
-        f"placed within {doel['binnen_dagen']:g} days)"))
-    cols = ["centrumgemeente", "opvangvorm", "places", "occupancy", "requests/day",
-            "mean stay (days)", "turned away", "needed", "95% interval", "gap"]
+        f"Benodigde plaatsen, {d['periode']} (doel: crisisopvang hoogstens "
+        f"{labels.procent(doel['afgewezen_max'])} afgewezen; residentieel "
+        f"{labels.procent(doel['binnen_aandeel'])} geplaatst binnen "
+        f"{labels.getal(doel['binnen_dagen'], 0 if doel['binnen_dagen'] % 1 == 0 else 1)} "
+        "dagen)"))
+    cols = ["centrumgemeente", "opvangvorm", "plaatsen", "bezetting", "aanvragen per dag",
+            "gem. verblijf (dagen)", "afgewezen", "benodigd", "95%-interval", "tekort"]
     sim = any(g.get("simulatie") for g in d["gebieden"])
     scen = d.get("scenario")
     if sim:
-        cols += ["missed now (sim.)", "missed at needed (sim.)"]
+        cols += ["gemist nu (sim.)", "gemist bij benodigd (sim.)"]
     if scen:
-        cols += ["missed in scenario", "needed in scenario"]
+        cols += ["gemist in scenario", "benodigd in scenario"]
         table.title += f"; scenario: {scen}"
     for col in cols:
         table.add_column(col, justify="left" if col in ("centrumgemeente", "opvangvorm")
                          else "right")
 
-    def num(x: float | None, fmt: str = "{:.0f}") -> str:
-        return "-" if x is None else fmt.format(x)
+    def num(x: float | None, decimalen: int = 0) -> str:
+        return "–" if x is None else labels.getal(x, decimalen)
+
+    def pct(x: float | None) -> str:
+        return "–" if x is None else labels.procent(x)
+
+    def gap(nodig: int | None, plaatsen: float | None) -> str:
+        if nodig is None or plaatsen is None:
+            return "–"
+        diff = nodig - round(plaatsen)  # of the places as shown: the row adds up as printed
+        return ("+" if diff > 0 else "") + labels.getal(diff)
 
     for g in d["gebieden"]:
         per_dag = g["aankomsten_per_dag"]
@@ -89,35 +105,41 @@ def render_capaciteit(d: dict, namen: dict[str, str]) -> Table:
             per_dag += g["doorstroom_per_dag"]
         cells = [
             f"{namen.get(g['centrumgemeente'], '')} ({g['centrumgemeente']})", g["opvangvorm"],
-            num(g["plaatsen"]), num(g["bezettingsgraad"], "{:.0%}"), num(per_dag, "{:.2f}"),
+            num(g["plaatsen"]), pct(g["bezettingsgraad"]), num(per_dag, 2),
             num(g["gemiddelde_verblijfsduur_dagen"]),
-            num(g["waargenomen_afgewezen_aandeel"], "{:.0%}"), num(g["benodigde_plaatsen"]),
-            "-" if g["interval_95"] is None else "{}-{}".format(*g["interval_95"]),
-            num(g["tekort"], "{:+.0f}")]
+            pct(g["waargenomen_afgewezen_aandeel"]), num(g["benodigde_plaatsen"]),
+            "–" if g["interval_95"] is None else "{} tot {}".format(*g["interval_95"]),
+            gap(g["benodigde_plaatsen"], g["plaatsen"] if g["tekort"] is not None else None)]
         s = g.get("simulatie") or {}
         if sim:
-            cells += [num(s.get("gemist_bij_plaatsen"), "{:.0%}"),
-                      num(s.get("gemist_bij_benodigde"), "{:.0%}")]
+            cells += [pct(s.get("gemist_bij_plaatsen")), pct(s.get("gemist_bij_benodigde"))]
         if scen:
             x = s.get("scenario") or {}
-            cells += [num(x.get("gemist_bij_plaatsen"), "{:.0%}"),
-                      num(x.get("benodigde_plaatsen"))]
+            cells += [pct(x.get("gemist_bij_plaatsen")), num(x.get("benodigde_plaatsen"))]
         table.add_row(*cells)
     land = d["landelijk"]
-    for vorm in RESIDENTIELE_OPVANGVORMEN:
-        v = land[vorm]
-        cells = [
-            f"national ({v['gebieden_met_plaatsen']} of {land['centrumgemeenten']} with "
-            "places)", vorm, num(v["plaatsen"]), "", "", "", "", num(v["benodigde_plaatsen"]),
-            "", num(v["tekort"], "{:+.0f}")]
-        cells += [""] * (len(cols) - len(cells) - (1 if scen else 0))
-        if scen:
-            cells.append(num(v.get("benodigde_plaatsen_scenario")))
-        table.add_row(*cells, style="bold")
-    if land["plaatsen_norm_istanbul"] is not None:
-        table.caption = (f"Istanbul norm (one family place per 10,000 inhabitants): "
-                         f"{land['plaatsen_norm_istanbul']:.0f} places for both forms together. "
-                         "requests/day for residentieel includes doorstroom from crisisopvang.")
+    if land["centrumgemeenten"] > 1:
+        for vorm in RESIDENTIELE_OPVANGVORMEN:
+            v = land[vorm]
+            n = v["gebieden_met_tekort_berekend"]
+            cells = [
+                f"landelijk ({n} van {land['centrumgemeenten']} met plaatsen en behoefte)",
+                vorm, num(v["plaatsen_vergeleken"]), "", "", "", "",
+                num(v["benodigde_plaatsen_vergeleken"]), "",
+                gap(v["benodigde_plaatsen_vergeleken"], v["plaatsen_vergeleken"]) if n else "–"]
+            cells += [""] * (len(cols) - len(cells) - (1 if scen else 0))
+            if scen:
+                cells.append(num(v.get("benodigde_plaatsen_scenario")))
+            table.add_row(*cells, style="bold")
+    if land["plaatsen_norm_istanbul"] is not None and land["centrumgemeenten"] > 1:
+        table.caption = (
+            f"Norm van Istanbul (1 gezinsplaats per 10.000 inwoners): "
+            f"{num(land['plaatsen_norm_istanbul'])} plaatsen voor beide vormen samen. "
+            "Aanvragen per dag voor residentieel tellen de doorstroom uit crisisopvang mee. "
+            "De landelijke rij telt alleen gebieden met zowel plaatsen als een behoefte.")
+    elif d["gebieden"]:
+        table.caption = ("Aanvragen per dag voor residentieel tellen de doorstroom uit "
+                         "crisisopvang mee.")
     return table
 
 

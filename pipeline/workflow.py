@@ -25,7 +25,7 @@ from pipeline.warehouse import db
 
 
 def run_ingest(settings: config.Settings, paths: list[Path], as_json: bool, out: Console,
-               err: Console, quality: bool = True) -> int:
+               err: Console, quality: bool = True, terugdraaien: bool = False) -> int:
     """Ingest, rebuild the models, write the rejection report, summarise. Returns the exit code."""
     from schemas.reference_tables import load_reference
 
@@ -36,7 +36,7 @@ def run_ingest(settings: config.Settings, paths: list[Path], as_json: bool, out:
     try:
         with _progress(err, len(files)) as bar:
             task = bar.add_task("ingest", total=len(files))
-            run = ingest_into(con, files, key, ref,
+            run = ingest_into(con, files, key, ref, terugdraaien=terugdraaien,
                               progress=lambda p: bar.update(task, advance=1,
                                                             description=p.name))
         for warning in run.rebuild_warnings:

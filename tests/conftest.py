@@ -69,13 +69,14 @@ class Warehouse:
         self.models = models
 
     def ingest(self, *paths: Path, today: dt.date = TODAY,
-               rebuild: bool | None = None) -> IngestRun:
+               rebuild: bool | None = None, terugdraaien: bool = False) -> IngestRun:
         """Load the files, then rebuild the models (``ingest_into``) unless this warehouse
         is one without models or ``rebuild=False``."""
         con = db.connect(self.path)
         try:
             return ingest_into(con, list(paths), self.key, load_reference(), today=today,
-                               rebuild=self.models if rebuild is None else rebuild)
+                               rebuild=self.models if rebuild is None else rebuild,
+                               terugdraaien=terugdraaien)
         finally:
             con.close()
 

@@ -432,3 +432,69 @@ def test_the_national_report_shows_the_bezettingsgraad_of_the_key_figures(tiny, 
     assert m.kerncijfers("2025Q2")["bezettingsgraad"] is None
     q2 = bezetting_per_scope(m, P("2025Q2"), Rules())["landelijk"].query("kwartaal == '2025Q2'")
     assert len(q2) == 2 and q2["bezettingsgraad"].isna().all()
+
+
+# --- the terminal table (issue 31) -----------------------------------------------------------
+
+def _rows(table) -> list[list[str]]:
+    cols = [list(c.cells) for c in table.columns]
+    return [list(r) for r in zip(*cols, strict=True)]
+
+
+def test_the_terminal_table_is_dutch_and_its_national_row_adds_up(tiny):
+    from pipeline.cli_render import render_capaciteit
+
+    tiny.aanmelding("A1", "2025-01-02", plaatsing="2025-01-02")
+    tiny.verblijf("C1", "2025-01-02", "2025-01-12", vorm="crisisopvang")
+    tiny.capaciteit("2025Q1", crisis=1, residentieel=1)
+    tiny.aanmelding("B1", "2025-01-02", plaatsing="2025-01-02", cg="GM0363")   # need, no places
+    tiny.verblijf("C2", "2025-01-02", "2025-01-22", vorm="crisisopvang", cg="GM0363")
+    tiny.capaciteit("2025Q1", crisis=7, residentieel=3, cg="GM0014")           # places, no need
+    tiny.build()
+    doc = capaciteit(tiny.con, P("2025Q1"))
+    land = doc["landelijk"]["crisisopvang"]
+    # the documented sums cover different areas (8 places of 2 areas, the need of 2 others)
+    assert land["plaatsen"] == 8 and land["gebieden_met_tekort_berekend"] == 1
+    # the comparison over the same areas: tekort is exactly its two sides' difference
+    assert land["tekort"] == land["benodigde_plaatsen_vergeleken"] - land["plaatsen_vergeleken"]
+    assert land["plaatsen_vergeleken"] == 1
+    table = render_capaciteit(doc, {"GM0344": "Utrecht"})
+    assert table.title.startswith("Benodigde plaatsen, 2025Q1 (doel: crisisopvang hoogstens 5%")
+    assert [c.header for c in table.columns][2:4] == ["plaatsen", "bezetting"]
+    rows = _rows(table)
+    national = [r for r in rows if r[0].startswith("landelijk")]
+    assert [r[1] for r in national] == ["crisisopvang", "residentieel"]
+    assert national[0][0] == "landelijk (1 van 35 met plaatsen en behoefte)"
+    for r in rows:
+        if r[9] not in ("–", ""):
+            assert int(r[7].replace(".", "")) - int(r[2].replace(".", "")) == int(r[9]), r
+    utrecht = next(r for r in rows if r[0] == "Utrecht (GM0344)" and r[1] == "crisisopvang")
+    assert utrecht[4] == "0,01" and utrecht[6] == "0%"     # Dutch notation, no decimal point
+    assert not any("national" in r[0] for r in rows)
+
+
+def test_the_terminal_table_of_one_area_has_no_national_row(tiny):
+    from pipeline.cli_render import render_capaciteit
+
+    tiny.aanmelding("A1", "2025-01-02", plaatsing="2025-01-02")
+    tiny.verblijf("C1", "2025-01-02", "2025-01-12", vorm="crisisopvang")
+    tiny.capaciteit("2025Q1", crisis=1, residentieel=1)
+    tiny.build()
+    rows = _rows(render_capaciteit(capaciteit(tiny.con, P("2025Q1"), "GM0344"),
+                                   {"GM0344": "Utrecht"}))
+    assert [r[0] for r in rows] == ["Utrecht (GM0344)"] * 2
+
+
+def test_a_gap_is_the_difference_of_the_places_as_shown():
+    from pipeline.cli_render import render_capaciteit
+
+    g = {"centrumgemeente": "GM0344", "opvangvorm": "crisisopvang", "plaatsen": 389.5,
+         "bezettingsgraad": None, "aankomsten_per_dag": None,
+         "gemiddelde_verblijfsduur_dagen": None, "waargenomen_afgewezen_aandeel": None,
+         "benodigde_plaatsen": 493, "interval_95": [480, 510], "tekort": 493 - 389.5}
+    doc = {"periode": "2025", "doel": {"afgewezen_max": 0.05, "binnen_dagen": 7,
+                                       "binnen_aandeel": 0.95},
+           "gebieden": [g], "landelijk": {"centrumgemeenten": 1,
+                                          "plaatsen_norm_istanbul": None}}
+    row = _rows(render_capaciteit(doc, {}))[0]
+    assert (row[2], row[7], row[9]) == ("390", "493", "+103")

@@ -169,3 +169,22 @@ def test_second_ingest_while_one_runs_gets_a_clear_error(wh, tmp_path):
 def test_help_explains(wh, args):
     proc = cli(wh, *args, check=0)
     assert "Usage" in proc.stdout
+
+
+def test_ingest_says_what_it_replaces_and_rolls_back_only_when_asked(wh, tmp_path):
+    v1 = write_delivery(tmp_path / "2025Q1", "capaciteit", [row("capaciteit")])
+    v2 = write_delivery(tmp_path / "herlevering" / "2025Q1", "capaciteit",
+                        [row("capaciteit", plaatsen="12")])
+    cli(wh, "ingest", str(v1), check=0)
+    doc = json.loads(cli(wh, "ingest", str(v2), "--json", check=0).stdout)
+    [f] = doc["files"]
+    assert f["vervangt"] == [{"load_id": 1, "file": str(v1), "rows_loaded": 1}]
+    again = cli(wh, "ingest", str(v1), check=0)
+    assert "unchanged" in again.stdout and "--terugdraaien" in again.stdout
+    assert [e["status"] for e in json.loads(cli(wh, "loads", "--json").stdout)] == [
+        "superseded", "loaded"]
+    back = json.loads(cli(wh, "ingest", str(v1), "--terugdraaien", "--json", check=0).stdout)
+    assert back["files"][0]["status"] == "loaded"
+    assert [e["status"] for e in json.loads(cli(wh, "loads", "--json").stdout)] == [
+        "superseded", "superseded", "loaded"]
+    assert "--terugdraaien" in cli(wh, "ingest", "--help", check=0).stdout

@@ -37,7 +37,13 @@ from pipeline.figures.erlang import (
     plaatsen_voor_verlies,
     plaatsen_voor_wachttijd,
 )
-from pipeline.figures.kerncijfers import check_scope, fetch, inwoners, norm_istanbul
+from pipeline.figures.kerncijfers import (
+    check_periode,
+    check_scope,
+    fetch,
+    inwoners,
+    norm_istanbul,
+)
 from pipeline.figures.survival import km_restricted_mean
 from pipeline.periods import Periode, parse_periode
 from schemas.formaat import RESIDENTIELE_OPVANGVORMEN
@@ -134,6 +140,7 @@ def capaciteit(con: duckdb.DuckDBPyConnection, p: Periode, centrumgemeente: str 
     ``simulatie`` (implied by a ``scenario``), each area and vorm also gets the discrete-event
     check (``simulatie``), and with a scenario its what-if (``simulatie.scenario``)."""
     cg = check_scope(con, centrumgemeente)
+    check_periode(con, p)
     cgs = [cg] if cg else [r[0] for r in fetch(
         con, "SELECT gm_code FROM ref_centrumgemeenten ORDER BY gm_code", {})]
     params = {"s": p.start, "e": p.end, "kw": list(p.kwartalen)}
@@ -304,6 +311,10 @@ def landelijk(gebieden: list[dict], n_gebieden: int, n_inwoners: int) -> dict:
             "gebieden_met_benodigde_plaatsen": len(met_nodig),
             "tekort": sum(g["tekort"] for g in beide),
             "gebieden_met_tekort_berekend": len(beide),
+            # the two sides of ``tekort``, over the same areas: tekort is exactly their
+            # difference (plaatsen and benodigde_plaatsen above each cover other areas)
+            "plaatsen_vergeleken": sum(g["plaatsen"] for g in beide),
+            "benodigde_plaatsen_vergeleken": sum(g["benodigde_plaatsen"] for g in beide),
             "gebieden_met_tekort": sum(1 for g in beide if g["tekort"] > 0),
         }
         if scen:

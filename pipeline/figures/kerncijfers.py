@@ -7,6 +7,9 @@ suppressed; whatever is written for sharing applies disclosure control on top.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import duckdb
 
 from pipeline.figures.survival import km_median
@@ -32,16 +35,92 @@ def check_models(con: duckdb.DuckDBPyConnection) -> None:
                          "opvangmonitor: run 'opvangmonitor build' (or ingest) first") from None
 
 
+def _normalise(text: str) -> str:
+    """Case, accents, apostrophes and hyphens forgiven: "'s-Hertogenbosch", "s hertogenbosch"
+    and "’S-HERTOGENBOSCH" are one name."""
+    text = unicodedata.normalize("NFKD", text.strip().casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[‘’`´']", "", text)
+    return re.sub(r"[\s\-_.]+", " ", text).strip()
+
+
+#: What people call two centrumgemeenten beside their official names.
+ALIASSEN = {"den haag": "GM0518", "the hague": "GM0518", "den bosch": "GM0796"}
+
+LIJST = "'opvangmonitor referentie' lists the 35 centrumgemeenten with their codes"
+
+
+def resolve_centrumgemeente(con: duckdb.DuckDBPyConnection, text: str) -> str:
+    """The CBS code of the centrumgemeente a user typed: its code (GM0479, gm479, 0479) or
+    its name (Zaanstad, 's-Hertogenbosch, Den Bosch), case and accents forgiven, or the start
+    of a name when only one fits. Anything else is a ValueError naming what was given and how
+    to list the valid ones; a name that fits several names their candidates. The one resolver
+    every command and the Monitor API use (through :func:`check_scope`)."""
+    rows = fetch(con, "SELECT gm_code, gm_naam FROM ref_centrumgemeenten ORDER BY gm_code", {})
+    names = dict(rows)
+    given = text.strip()
+    code = re.fullmatch(r"(?i)(?:gm)?\s*(\d{1,4})", given)
+    if code:
+        cg = f"GM{int(code.group(1)):04d}"
+        if cg in names:
+            return cg
+        raise ValueError(f"'{given}' is not a centrumgemeente (no area has that code); {LIJST} "
+                         "(e.g. GM0344 for Utrecht; a name such as Utrecht works too)")
+    key = _normalise(given)
+    by_name = {_normalise(naam): cg for cg, naam in rows}
+    if key in by_name:
+        return by_name[key]
+    if key in ALIASSEN and ALIASSEN[key] in names:
+        return ALIASSEN[key]
+    bare = key.removeprefix("s ")
+    fits = [cg for n, cg in by_name.items() if key and (n.startswith(key)
+                                                         or n.removeprefix("s ").startswith(bare))]
+    if len(fits) == 1:
+        return fits[0]
+    if fits:
+        raise ValueError(f"'{given}' fits more than one centrumgemeente: "
+                         + ", ".join(f"{names[cg]} ({cg})" for cg in fits)
+                         + "; give the whole name or the code")
+    hint = ""
+    gemeente = [r for r in fetch(con, "SELECT gm_naam, centrumgemeente FROM ref_gemeenten", {})
+                if _normalise(r[0]) == key and r[1] in names]
+    if gemeente:
+        naam, cg = gemeente[0]
+        hint = (f" ({naam} is a gemeente in the area of {names[cg]}: give {cg} or "
+                f"{names[cg]})")
+    raise ValueError(f"'{given}' is not a centrumgemeente{hint}; {LIJST} "
+                     "(a code such as GM0344 or a name such as Utrecht)")
+
+
 def check_scope(con: duckdb.DuckDBPyConnection, centrumgemeente: str | None) -> str | None:
+    """The current models and the centrumgemeente's code (None: the country)."""
     check_models(con)
     if centrumgemeente is None:
         return None
-    cg = centrumgemeente.strip().upper()
-    known = {r[0] for r in fetch(con, "SELECT gm_code FROM ref_centrumgemeenten", {})}
-    if cg not in known:
-        raise ValueError(f"{centrumgemeente} is not a centrumgemeente; 'opvangmonitor "
-                         "referentie' lists the 35 codes (e.g. GM0344 for Utrecht)")
-    return cg
+    return resolve_centrumgemeente(con, centrumgemeente)
+
+
+def geleverde_kwartalen(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The quarters any centrumgemeente delivered (the staging view of current loads)."""
+    return [r[0] for r in fetch(
+        con, "SELECT DISTINCT kwartaal FROM stg_leveringen ORDER BY kwartaal", {})]
+
+
+def check_periode(con: duckdb.DuckDBPyConnection, p: Periode) -> None:
+    """Refuse a period no centrumgemeente delivered a single file for: its figures would be
+    zeros that read as 'nothing happened'. Called by kerncijfers, capaciteit, the Monitor API
+    and (in the CLI, before anything is computed) report, audit and export; per-area gaps
+    within a delivered period stay visible in ``dekking``."""
+    check_models(con)
+    geleverd = geleverde_kwartalen(con)
+    if any(k in geleverd for k in p.kwartalen):
+        return
+    if not geleverd:
+        raise ValueError(f"no centrumgemeente delivered data for {p.label}: the warehouse holds "
+                         "no deliveries yet; load them with 'opvangmonitor ingest'")
+    raise ValueError(f"no centrumgemeente delivered data for {p.label}: the warehouse holds "
+                     f"deliveries for {geleverd[0]} to {geleverd[-1]}; 'opvangmonitor loads' "
+                     "lists them")
 
 
 def kerncijfers(con: duckdb.DuckDBPyConnection, p: Periode,
@@ -49,6 +128,7 @@ def kerncijfers(con: duckdb.DuckDBPyConnection, p: Periode,
     """One JSON-ready object with every key of kerncijfers.md plus periode, centrumgemeente,
     peildatum and referentie_versie."""
     cg = check_scope(con, centrumgemeente)
+    check_periode(con, p)
     params = {"s": p.start, "e": p.end, "cg": cg}
 
     a = _aanmeldingen(con, params)

@@ -50,8 +50,18 @@ class Monitor:
 
     def _params(self, periode: PeriodeLike, centrumgemeente: str | None) -> dict:
         p = as_periode(periode)
-        return {"s": p.start, "e": p.end,
-                "cg": kc.check_scope(self.con, centrumgemeente)}
+        cg = kc.check_scope(self.con, centrumgemeente)
+        kc.check_periode(self.con, p)
+        return {"s": p.start, "e": p.end, "cg": cg}
+
+    def check_periode(self, periode: PeriodeLike) -> None:
+        """A ValueError when no centrumgemeente delivered anything for the period (the one
+        check every period-taking method and command makes; ``kc.check_periode``)."""
+        kc.check_periode(self.con, as_periode(periode))
+
+    def centrumgemeente(self, text: str) -> str:
+        """The code of a centrumgemeente given by code or name ('Zaanstad' -> 'GM0479')."""
+        return kc.resolve_centrumgemeente(self.con, text)
 
     def kerncijfers(self, periode: PeriodeLike, centrumgemeente: str | None = None) -> dict:
         return kc.kerncijfers(self.con, as_periode(periode), centrumgemeente)

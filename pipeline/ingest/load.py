@@ -46,17 +46,24 @@ def now() -> dt.datetime:
 
 
 class CurrentLoads:
-    """Which loads are current (status 'loaded'): read from the warehouse once per run and
-    kept in step with what the run writes. Asking the warehouse twice per file costs more
-    than writing a small delivery's rows, and while a run holds the warehouse no other
-    process can write to it."""
+    """Which loads are current (status 'loaded'), and which bytes were current once and then
+    replaced (status 'superseded'): read from the warehouse once per run and kept in step
+    with what the run writes. Asking the warehouse twice per file costs more than writing a
+    small delivery's rows, and while a run holds the warehouse no other process can write
+    to it."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self._slots: dict[tuple, list[tuple[int, str, str]]] = {}
         self._files: set[tuple[str, str]] = set()
-        for load_id, file, sha, *slot in con.execute(
-                "SELECT load_id, file, sha256, centrumgemeente, kwartaal, soort FROM loads "
-                "WHERE status = 'loaded' ORDER BY load_id").fetchall():
+        #: (centrumgemeente, kwartaal, soort, sha256) -> (load_id, file, superseded_by)
+        self._replaced: dict[tuple, tuple[int, str, int | None]] = {}
+        for load_id, file, sha, status, superseded_by, *slot in con.execute(
+                "SELECT load_id, file, sha256, status, superseded_by, centrumgemeente, "
+                "kwartaal, soort FROM loads WHERE status IN ('loaded', 'superseded') "
+                "ORDER BY load_id").fetchall():
+            if status == "superseded":
+                self._replaced[(*slot, sha)] = (load_id, file, superseded_by)
+                continue
             self._slots.setdefault(tuple(slot), []).append((load_id, sha, file))
             self._files.add((file, sha))
 
@@ -69,6 +76,12 @@ class CurrentLoads:
         and soort."""
         return list(self._slots.get((name.centrumgemeente, name.kwartaal, soort), []))
 
+    def replaced(self, name: DeliveryName, soort: str, sha256: str
+                 ) -> tuple[int, str, int | None] | None:
+        """(load_id, file, superseded_by) when these bytes were once the load of this
+        centrumgemeente's quarter and soort, and a newer version replaced them."""
+        return self._replaced.get((name.centrumgemeente, name.kwartaal, soort, sha256))
+
     def committed(self, name: DeliveryName, file: str, sha256: str, outcomes: list[dict]
                   ) -> None:
         """Take in what a committed transaction changed: new loads replace the old."""
@@ -76,8 +89,10 @@ class CurrentLoads:
             if o["status"] != "loaded":
                 continue
             slot = (name.centrumgemeente, name.kwartaal, o["soort"])
-            for _, old_sha, old_file in self._slots.get(slot, []):
+            for old_id, old_sha, old_file in self._slots.get(slot, []):
                 self._files.discard((old_file, old_sha))
+                self._replaced[(*slot, old_sha)] = (old_id, old_file, o["load_id"])
+            self._replaced.pop((*slot, sha256), None)
             self._slots[slot] = [(o["load_id"], sha256, file)]
             self._files.add((file, sha256))
 
@@ -118,22 +133,34 @@ def record_rejection(
 def write_file(
     con: duckdb.DuckDBPyConnection, file: str, sha256: str, name: DeliveryName,
     batches: list[SoortBatch], current: CurrentLoads | None = None,
+    terugdraaien: bool = False,
 ) -> list[dict]:
     """Load every soort of one file in one transaction; return one outcome per soort.
-    ``current`` is the run's view of the current loads (read afresh when not given)."""
+    ``current`` is the run's view of the current loads (read afresh when not given).
+    Bytes that were once loaded and then replaced by a newer version change nothing
+    (status 'unchanged', saying so) unless ``terugdraaien``: then they are loaded again
+    and replace the newer version (a deliberate rollback)."""
     current = current or CurrentLoads(con)
     outcomes = []
     with transaction(con):
         for b in batches:
-            outcomes.append(_write_batch(con, file, sha256, name, b, current.of(name, b.soort)))
+            outcomes.append(_write_batch(con, file, sha256, name, b, current.of(name, b.soort),
+                                         current.replaced(name, b.soort, sha256),
+                                         terugdraaien))
         fault_point("before_commit")
     current.committed(name, file, sha256, outcomes)
     fault_point("after_commit")
     return outcomes
 
 
+def _rows(n: int) -> str:
+    return f"{n} row{'' if n == 1 else 's'}"
+
+
 def _write_batch(con, file: str, sha256: str, name: DeliveryName, b: SoortBatch,
-                 current: list[tuple[int, str, str]]) -> dict:
+                 current: list[tuple[int, str, str]],
+                 replaced: tuple[int, str, int | None] | None = None,
+                 terugdraaien: bool = False) -> dict:
     if current and current[0][1] == sha256:
         # The same bytes arrived under another path: note it, load nothing.
         message = f"same content as {current[0][2]}, which is already loaded"
@@ -141,9 +168,28 @@ def _write_batch(con, file: str, sha256: str, name: DeliveryName, b: SoortBatch,
                       "AND soort = ? AND status = 'duplicate'", [file, sha256, b.soort]):
             _insert_load(con, file, sha256, name, b.soort, "duplicate", b.rows_read, 0, 0, message)
         return {"soort": b.soort, "status": "duplicate", "message": message}
+    if replaced is not None and not terugdraaien:
+        # An older version again, after a newer one replaced it: the newer stays current.
+        old_id, old_file, by = replaced
+        now_current = (f"load {current[0][0]} ({current[0][2]})" if current
+                       else f"load {by}" if by else "a newer version")
+        message = (f"{b.soort} of {name.centrumgemeente} {name.kwartaal}: these bytes were "
+                   f"loaded before as load {old_id} ({old_file}) and replaced by {now_current}, "
+                   "which stays current; nothing changed. To make them current again on "
+                   "purpose, ingest with --terugdraaien")
+        return {"soort": b.soort, "status": "unchanged", "message": message}
 
     n_bad = int(b.quarantine["bronregel"].nunique()) if len(b.quarantine) else 0
-    message = "; ".join(b.warnings) or None
+    vervangt = [{"load_id": old_id, "file": old_file,
+                 "rows_loaded": int(scalar(con, "SELECT rows_loaded FROM loads WHERE "
+                                                "load_id = ?", [old_id]) or 0)}
+                for old_id, _, old_file in current]
+    notes = [f"{b.soort} of {name.centrumgemeente} {name.kwartaal}: "
+             + ("rolls back to these bytes, loaded before as load "
+                f"{replaced[0]}; " if replaced is not None else "")
+             + f"replaces load {v['load_id']} ({v['file']}, {_rows(v['rows_loaded'])}) "
+             f"with {_rows(len(b.rows))}" for v in vervangt]
+    message = "; ".join(b.warnings + notes) or None
     load_id = _insert_load(con, file, sha256, name, b.soort, "loaded", b.rows_read,
                            len(b.rows), n_bad, message)
     fault_point("before_rows")
@@ -167,7 +213,7 @@ def _write_batch(con, file: str, sha256: str, name: DeliveryName, b: SoortBatch,
                     [load_id, old_id])
         superseded.append(old_id)
     return {"soort": b.soort, "status": "loaded", "load_id": load_id, "superseded": superseded,
-            "message": message}
+            "vervangt": vervangt, "warnings": notes, "message": message}
 
 
 def _with_load(rows: pa.Table, load_id: int, name: DeliveryName) -> pa.Table:

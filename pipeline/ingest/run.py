@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -54,6 +55,9 @@ class FileResult:
     rows_quarantined: int = 0
     message: str | None = None
     warnings: list[str] = field(default_factory=list)
+    #: the load(s) this one replaced: load_id, file and rows_loaded (rows before; after:
+    #: ``rows_loaded`` of this result)
+    vervangt: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -103,13 +107,17 @@ def ingest_into(
     progress: Callable[[Path], None] | None = None,
     rebuild: bool = True,
     loaded: Callable[[IngestRun], None] | None = None,
+    terugdraaien: bool = False,
 ) -> IngestRun:
     """The one sequence every caller runs (the CLI's ingest, the demo, bench, the capacity
     validation, the tests): load the files (:func:`ingest_paths`, under the areas of ``ref``),
     then install ``ref`` and rebuild the models (``warehouse.rebuild``; its warnings land in
     ``run.rebuild_warnings``). ``loaded`` is called between the two phases (bench times
-    them apart); ``rebuild=False`` leaves the models as they were."""
-    run = ingest_paths(con, paths, key, ref.lidmaatschap, today=today, progress=progress)
+    them apart); ``rebuild=False`` leaves the models as they were. ``terugdraaien``: bytes
+    once replaced by a newer version are loaded again and replace it (a deliberate rollback;
+    without it they change nothing and say so)."""
+    run = ingest_paths(con, paths, key, ref.lidmaatschap, today=today, progress=progress,
+                       terugdraaien=terugdraaien)
     if loaded is not None:
         loaded(run)
     if rebuild:
@@ -125,6 +133,7 @@ def ingest_paths(
     today: dt.date | None = None,
     progress: Callable[[Path], None] | None = None,
     batch_rows: int = BATCH_ROWS,
+    terugdraaien: bool = False,
 ) -> IngestRun:
     """Ingest files and folders; each file in its own transaction. ``lidmaatschap`` maps
     each municipality to the centrumgemeente of its area (``Reference.lidmaatschap``): a file
@@ -142,7 +151,7 @@ def ingest_paths(
     def write_in_flight() -> None:
         for batch, validating in in_flight:
             for prepared, batches in zip(batch, validating.result(), strict=True):
-                results, report = _write(con, prepared, batches, current)
+                results, report = _write(con, prepared, batches, current, terugdraaien)
                 run.results.extend(results)
                 reports.append(report)
                 if progress:
@@ -241,7 +250,26 @@ def _prepare(con, path: Path, lidmaatschap: Mapping[str, str], today: dt.date,
         tables, warnings = _read(path, name, data)
     except FileRejected as exc:
         return _rejected(con, file, sha, name, exc)
-    return Prepared(file, sha, name, tables, warnings)
+    return Prepared(file, sha, name, tables, folder_warnings(path, name) + warnings)
+
+
+#: A folder named for a quarter: 2025Q2, 2025-Q2, 2025_q2.
+QUARTER_FOLDER = re.compile(r"(\d{4})[-_ ]?[Qq]([1-4])")
+
+
+def folder_warnings(path: Path, name: DeliveryName) -> list[str]:
+    """A warning when the nearest folder named for a quarter names another quarter than the
+    file's name (a 2025Q1 file in 2025Q2/): the name decides, but one of the two is wrong."""
+    for folder in path.parent.parts[::-1]:
+        m = QUARTER_FOLDER.fullmatch(folder)
+        if m:
+            kwartaal = f"{m.group(1)}Q{m.group(2)}"
+            if kwartaal != name.kwartaal:
+                return [f"the file is named for {name.kwartaal} but lies in folder {folder}/: "
+                        f"loaded as {name.kwartaal} (the file name decides); if it belongs to "
+                        f"{kwartaal}, rename it and ingest it again"]
+            return []
+    return []
 
 
 def _rejected(con, file: str, sha: str, name: DeliveryName | None, exc: FileRejected
@@ -305,10 +333,11 @@ def _pseudonyms(pending: list[Prepared], key: bytes, memo: pseudonym.Memo | None
     return dict(zip(where, hashed, strict=True))
 
 
-def _write(con, p: Prepared, batches, current: load.CurrentLoads
+def _write(con, p: Prepared, batches, current: load.CurrentLoads, terugdraaien: bool = False
            ) -> tuple[list[FileResult], pd.DataFrame]:
     name, file = p.name, p.file
-    outcomes = load.write_file(con, file, p.sha256, name, [b for b, _ in batches], current)
+    outcomes = load.write_file(con, file, p.sha256, name, [b for b, _ in batches], current,
+                               terugdraaien)
     results, reports = [], []
     for (batch, failures), outcome in zip(batches, outcomes, strict=True):
         status = outcome["status"]
@@ -320,7 +349,8 @@ def _write(con, p: Prepared, batches, current: load.CurrentLoads
             rows_quarantined=(int(failures["bronregel"].nunique())
                               if loaded and len(failures) else 0),
             message=outcome.get("message"),
-            warnings=p.warnings + batch.warnings,
+            warnings=p.warnings + batch.warnings + outcome.get("warnings", []),
+            vervangt=outcome.get("vervangt", []),
         ))
         if loaded and len(failures):
             reports.append(failures.assign(bestand=file, soort=batch.soort)
