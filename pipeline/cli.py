@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -89,6 +90,23 @@ def checked_scope(db: Path | None, periode: Periode,
 
 def area_names(con) -> dict[str, str]:
     return dict(con.execute("SELECT gm_code, gm_naam FROM ref_centrumgemeenten").fetchall())
+
+
+def figures_and_names(db: Path | None, compute: Callable) -> tuple[dict, dict[str, str]]:
+    """``compute(con)`` on the warehouse read-only, and the areas' names for its table; the
+    connection closed after, a refusal (unknown area, undelivered period) in words."""
+    from pipeline.warehouse.db import connect
+
+    try:
+        con = connect(config.db_path(db), read_only=True)
+    except (FileNotFoundError, RuntimeError) as exc:
+        raise fail(str(exc)) from None
+    try:
+        return compute(con), area_names(con)
+    except (RuntimeError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    finally:
+        con.close()
 
 
 def reference_code(text: str) -> str:
@@ -240,14 +258,8 @@ def kerncijfers(
     these are for the analyst; reports apply disclosure control."""
     from pipeline.cli_render import render_kerncijfers
     from pipeline.figures.kerncijfers import kerncijfers as compute
-    from pipeline.warehouse.db import connect
 
-    try:
-        con = connect(config.db_path(db), read_only=True)
-        figures = compute(con, periode, centrumgemeente)
-        names = area_names(con)
-    except (FileNotFoundError, RuntimeError, ValueError) as exc:
-        raise fail(str(exc)) from None
+    figures, names = figures_and_names(db, lambda con: compute(con, periode, centrumgemeente))
     if as_json:
         emit_json(figures)
     else:
@@ -284,19 +296,16 @@ def capaciteit(
     from pipeline.cli_options import parse_doel, parse_scenario
     from pipeline.cli_render import render_capaciteit
     from pipeline.figures.capaciteit import capaciteit as compute
-    from pipeline.warehouse.db import connect
 
     if alle and centrumgemeente:
         raise fail("give --centrumgemeente or --alle, not both")
     try:
         targets = parse_doel(doel)
         what_if = parse_scenario(scenario) if scenario else None
-        con = connect(config.db_path(db), read_only=True)
-        figures = compute(con, periode, centrumgemeente, targets, simulatie=simulatie,
-                          scenario=what_if)
-        names = area_names(con)
-    except (FileNotFoundError, RuntimeError, ValueError) as exc:
+    except ValueError as exc:
         raise fail(str(exc)) from None
+    figures, names = figures_and_names(db, lambda con: compute(
+        con, periode, centrumgemeente, targets, simulatie=simulatie, scenario=what_if))
     if as_json:
         emit_json(figures)
     else:
@@ -585,31 +594,36 @@ def export(
     out.print(f"Export of {periode} ({formaat}): {path}", highlight=False)
 
 
+def _unset(name: str, help: str) -> Any:
+    """An option that is unset unless given (its help says what then happens)."""
+    return typer.Option(name, help=help, show_default=False)
+
+
 @app.command()
 def bench(
     quick: Annotated[bool, typer.Option("--quick", help="A tiny run that only proves the "
                                         "benchmark works (for CI): scale 0.02, two quarters, "
                                         "two reports.")] = False,
-    schaal: Annotated[list[float] | None, typer.Option(
-        "--schaal", help="Scale(s) to measure; repeat the option. Default 0.1, 1 and 10 "
-        "(100 gives about 10^7 rows).", show_default=False)] = None,
+    schaal: Annotated[list[float] | None, _unset(
+        "--schaal", "Scale(s) to measure; repeat the option. Default 0.1, 1 and 10 (100 gives "
+        "about 10^7 rows).")] = None,
     kwartalen: Annotated[str, typer.Option(help="Quarter range FIRST..LAST.")] = "2024Q1..2025Q4",
-    rapporten: Annotated[float | None, typer.Option(
-        "--rapporten", help="Render the last quarter's 36 reports on the warehouse of this "
-        "scale (default 1, national volume; 0 for none).", show_default=False)] = None,
-    out_dir: Annotated[Path | None, typer.Option(
-        "--out", help="Folder for bench.json and performance_kosten.png (default "
-        "bench/results, bench/results/quick with --quick).", show_default=False)] = None,
-    warehouse: Annotated[Path | None, typer.Option(
-        "--warehouse", help="Only measure kerncijfers latency on this existing warehouse "
-        "(e.g. ten years of synthetic data).", show_default=False)] = None,
-    grafiek: Annotated[Path | None, typer.Option(
-        "--grafiek", help="Only draw the cost-curve chart from OUT/bench.json to this PNG "
-        "(e.g. docs/performance_kosten.png).", show_default=False)] = None,
-    twee_bestanden: Annotated[int | None, typer.Option(
-        "--twee-bestanden", help="Also measure two files (instroom and verblijf) of this many "
-        "rows each against DuckDB's read_csv of the same files (default 1000000, 20000 with "
-        "--quick; 0 for none).", show_default=False)] = None,
+    rapporten: Annotated[float | None, _unset(
+        "--rapporten", "Render the last quarter's 36 reports on the warehouse of this scale "
+        "(default 1, national volume; 0 for none).")] = None,
+    out_dir: Annotated[Path | None, _unset("--out", "Folder for bench.json and "
+                                           "performance_kosten.png (default bench/results, "
+                                           "bench/results/quick with --quick).")] = None,
+    warehouse: Annotated[Path | None, _unset("--warehouse", "Only measure kerncijfers "
+                                             "latency on this existing warehouse (e.g. ten "
+                                             "years of synthetic data).")] = None,
+    grafiek: Annotated[Path | None, _unset("--grafiek", "Only draw the cost-curve chart from "
+                                           "OUT/bench.json to this PNG (e.g. "
+                                           "docs/performance_kosten.png).")] = None,
+    twee_bestanden: Annotated[int | None, _unset(
+        "--twee-bestanden", "Also measure two files (instroom and verblijf) of this many rows "
+        "each against DuckDB's read_csv of the same files (default 1000000, 20000 with "
+        "--quick; 0 for none).")] = None,
     capaciteit: Annotated[bool, typer.Option(
         "--capaciteit/--geen-capaciteit", help="Time capaciteit (formulas and simulation) on "
         "each scale's warehouse; at --schaal 100 the simulation alone takes more than ten "
