@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-
-def _fmt(x: float) -> str:
-    return f"{x:.2f}".replace(".", ",")
+from schemas import labels
 
 
 def voorraad_records(kc: dict, centrumgemeente: str, kwartaal: str) -> list[dict]:
@@ -34,7 +32,8 @@ def bezetting_records(kc: dict, centrumgemeente: str, kwartaal: str) -> list[dic
     if graad is None:
         return []
     return [{"centrumgemeente": centrumgemeente, "kwartaal": kwartaal,
-             "bezettingsgraad": float(graad), "detail": f"bezettingsgraad {_fmt(graad)}"}]
+             "bezettingsgraad": float(graad),
+             "detail": f"bezettingsgraad {labels.getal(graad, 2)}"}]
 
 
 FRAMES: dict[str, Callable[[dict, str, str], list[dict]]] = {

@@ -16,6 +16,7 @@ import pandas as pd
 
 from pipeline.periods import Periode
 from pipeline.quality.rules import ERNST, load_rules
+from schemas import labels
 
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;
@@ -133,11 +134,11 @@ def _per_rule(results: pd.DataFrame) -> str:
         agg = agg.sort_values(["ernst", "regel"], key=lambda s: s.map(
             lambda v: ERNST.index(v) if v in ERNST else v))
         for r in agg.itertuples():
-            pct = f"{100 * (r.gecontroleerd - r.afwijkend) / r.gecontroleerd:.1f}"
+            pct = labels.getal(100 * (r.gecontroleerd - r.afwijkend) / r.gecontroleerd, 1)
             rows.append(f"<tr><td><code>{html.escape(r.regel)}</code></td>"
                         f"<td>{_badge(r.ernst)}</td><td class='n'>{r.gecontroleerd}</td>"
                         f"<td class='n'>{r.afwijkend}</td>"
-                        f"<td class='n'>{pct.replace('.', ',')}</td>"
+                        f"<td class='n'>{pct}</td>"
                         f"<td class='n'>{r.met}</td></tr>")
     rows.append("</table>")
     return "".join(rows)
