@@ -91,7 +91,7 @@ def _row(soort: str, i: int, change: dict) -> list[str]:
         key = KOLOMMEN[soort].key
         r[key] = f"{r[key]}-{i}"
     r.update(change)
-    return [r[h] for h in HEADERS[soort]]
+    return [r.get(h, "") for h in HEADERS[soort]]
 
 
 def write_defects(folder: Path, seed: int) -> Path:
