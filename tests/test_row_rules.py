@@ -205,3 +205,16 @@ def test_v1_and_v1_1_deliveries_load_side_by_side(wh, tmp_path):
         ("GM0344", "1"), ("GM0363", "1.1")]
     assert wh.query("SELECT centrumgemeente, reden_niet_geplaatst FROM raw_instroom "
                     "ORDER BY 1") == [("GM0344", None), ("GM0363", "vol")]
+
+
+def test_a_v1_1_workbook_loads_its_reasons_and_its_version(wh, tmp_path):
+    from pipeline.synth.generator import write_xlsx
+
+    path = tmp_path / "GM0344_2025Q1.xlsx"
+    write_xlsx(path, {"instroom": [row("instroom", uitkomst="niet_geplaatst", plaatsingsdatum="",
+                                       reden_niet_geplaatst="Client_Ziet_Af")],
+                      "verblijf": [row("verblijf")]})
+    assert wh.ingest(path).exit_code == 0
+    assert wh.query("SELECT soort, formaatversie FROM loads ORDER BY soort") == [
+        ("instroom", "1.1"), ("verblijf", "1")]
+    assert wh.query("SELECT reden_niet_geplaatst FROM raw_instroom") == [("client_ziet_af",)]
