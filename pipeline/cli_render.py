@@ -47,6 +47,9 @@ def render_kerncijfers(d: dict, naam: str | None = None) -> Table:
         table.add_row(f"  herkomst: {labels.HERKOMST[h].lower()}", _fmt(h, n))
     for b, n in d["uitstroom_bestemming"].items():
         table.add_row(f"  uitstroom naar: {labels.BESTEMMING[b]}", _fmt(b, n))
+    for r, n in d["niet_geplaatst_reden"].items():
+        table.add_row(f"  niet geplaatst, reden: {labels.REDEN_NIET_GEPLAATST[r].lower()}",
+                      _fmt(r, n))
     for vorm, v in d["per_opvangvorm"].items():
         table.add_row(f"  {vorm}: cliënten / nieuw / beëindigd",
                       f"{_fmt('', v['clienten_in_zorg'])} / {_fmt('', v['nieuwe_verblijven'])} "

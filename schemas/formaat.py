@@ -14,6 +14,7 @@ never validate a row do not load them at all.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 OPVANGVORMEN = ("crisisopvang", "residentieel", "ambulant")
@@ -27,6 +28,10 @@ BESTEMMINGEN = (
     "zelfstandig_wonen", "terug_naar_partner", "familie_netwerk", "andere_vrouwenopvang",
     "maatschappelijke_opvang", "zorginstelling", "buitenland", "onbekend",
 )
+#: The uitkomsten of an aanmelding that did not lead to a place in this house (v1.1): only
+#: these may carry a ``reden_niet_geplaatst``.
+NIET_GEPLAATST = ("doorverwezen", "niet_geplaatst")
+REDENEN_NIET_GEPLAATST = ("vol", "past_niet", "client_ziet_af", "elders_geplaatst", "onbekend")
 REDENEN_EINDE = (
     "doelen_behaald", "voortijdig_vertrokken", "overgeplaatst", "regels_overtreden", "overig",
 )
@@ -44,6 +49,11 @@ LIST = "list, |-separated"
 #: How a list is delivered: values separated by |, spaces around them ignored.
 LIST_SEPARATOR = "|"
 
+#: The versions of the delivery format; a column added by a later version says so (``sinds``).
+#: A delivery is of the latest version whose columns its header holds (``formaatversie``).
+VERSIE_1 = "1"
+VERSIE_1_1 = "1.1"
+
 #: The characters of a client_id.
 CLIENT_KEY_CHARACTERS = r"A-Za-z0-9_\-"
 #: An identifier's shortest and longest length.
@@ -58,7 +68,9 @@ class Kolom:
     ``bereik`` bounds an integer where the column alone decides (a range that depends on
     the quarter is a rule between columns, written in the model); ``regel`` names the
     value rule where the name is not ``<column>_waarde``; ``oplossing`` is how to fix a
-    number out of ``bereik``, in the words of what it counts."""
+    number out of ``bereik``, in the words of what it counts; ``sinds`` is the version of the
+    format that added the column (an optional column: deliveries of older versions stay
+    valid without it)."""
 
     naam: str
     type: str
@@ -68,6 +80,7 @@ class Kolom:
     bereik: tuple[int, int] | None = None
     regel: str | None = None
     oplossing: str | None = None
+    sinds: str = VERSIE_1
 
 
 def verplicht(naam: str, type: str, **rules) -> Kolom:
@@ -141,7 +154,10 @@ KOLOMMEN: dict[str, Kolommen] = {k.soort: k for k in (
         verplicht("geslacht", ENUM, waarden=GESLACHTEN),
         optioneel("geboortejaar", INTEGER),  # 1900 up to the quarter's year: instroom.py
         optioneel("aantal_kinderen", INTEGER, bereik=(0, 15),
-                  oplossing="Give the number of children who came along, 0 to 15.")),
+                  oplossing="Give the number of children who came along, 0 to 15."),
+        # only with an uitkomst of NIET_GEPLAATST: instroom.py
+        optioneel("reden_niet_geplaatst", ENUM, waarden=REDENEN_NIET_GEPLAATST,
+                  sinds=VERSIE_1_1)),
     per_client("verblijf", "verblijf_id",
         verplicht("startdatum", DATE),
         optioneel("einddatum", DATE),
@@ -164,3 +180,13 @@ KOLOMMEN: dict[str, Kolommen] = {k.soort: k for k in (
 )}
 
 SOORTEN: tuple[str, ...] = tuple(KOLOMMEN)
+
+
+def formaatversie(soort: str, header: Iterable[str]) -> str:
+    """The version of the delivery format a delivered table follows: the latest version
+    that added a column its header holds (``VERSIE_1`` when none did). The loader keeps it
+    per load (``loads.formaatversie``): an absent column and an empty one both read as
+    missing, and only the version tells a v1 delivery from a v1.1 one that left it empty."""
+    present = set(header)
+    versies = [k.sinds for k in KOLOMMEN[soort].kolommen if k.naam in present]
+    return max(versies, key=lambda v: tuple(int(p) for p in v.split(".")), default=VERSIE_1)

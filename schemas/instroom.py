@@ -15,7 +15,7 @@ from schemas.common import (
     row_check,
     row_rule,
 )
-from schemas.formaat import UITKOMSTEN
+from schemas.formaat import NIET_GEPLAATST, UITKOMSTEN
 from schemas.kolomregels import columns_model, rules_of
 
 SOORT = "instroom"
@@ -42,6 +42,19 @@ class InstroomModel(columns_model(SOORT)):
                "Check both dates: a client is placed on or after the day of the aanmelding.")
     def _plaatsing_na_aanmelding(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return row_rule(data, not_before("plaatsingsdatum", "aanmelddatum"))
+
+    @row_check("reden_alleen_bij_niet_geplaatst", "reden_niet_geplaatst",
+               "reden_niet_geplaatst is filled while uitkomst is not doorverwezen or "
+               "niet_geplaatst",
+               "Leave reden_niet_geplaatst empty for an aanmelding that was placed or is still "
+               "being handled, or correct the uitkomst.")
+    def _reden_alleen_bij_niet_geplaatst(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        # v1.1: a reason only where the aanmelding did not lead to a place; a row whose
+        # uitkomst is missing or unknown is left to uitkomst's own rules
+        uitkomst = col("uitkomst")
+        known = uitkomst.is_in(UITKOMSTEN).fill_null(False)
+        niet_geplaatst = uitkomst.is_in(NIET_GEPLAATST).fill_null(False)
+        return row_rule(data, ~known | niet_geplaatst | col("reden_niet_geplaatst").is_null())
 
     @row_check("geboortejaar_bereik", "geboortejaar",
                "geboortejaar is not a year from 1900 up to the quarter's year",

@@ -8,7 +8,12 @@ format's (``schemas.formaat``); these are only their words.
 
 from __future__ import annotations
 
-from schemas.formaat import BELEMMERINGEN, BESTEMMINGEN, OPVANGVORMEN
+from schemas.formaat import (
+    BELEMMERINGEN,
+    BESTEMMINGEN,
+    OPVANGVORMEN,
+    REDENEN_NIET_GEPLAATST,
+)
 
 
 def getal(x: float | int | None, decimalen: int = 0) -> str | None:
@@ -56,6 +61,10 @@ BELEMMERING = dict(zip(BELEMMERINGEN, (
     "Geen woning", "Geen vervolghulp", "Kan niet terug naar herkomst", "Financiën",
     "Verblijfsstatus"), strict=True))
 
+#: Why an aanmelding did not lead to a place (v1.1, reden_niet_geplaatst).
+REDEN_NIET_GEPLAATST = dict(zip(REDENEN_NIET_GEPLAATST, (
+    "Vol", "Past niet", "Cliënt ziet af", "Elders geplaatst", "Onbekend"), strict=True))
+
 #: The key figures of ``opvangmonitor kerncijfers`` (docs/kerncijfers.md), in table order.
 KERNCIJFER = {
     "aanmeldingen": "Aanmeldingen",
@@ -74,6 +83,7 @@ KERNCIJFER = {
     "trajectduur_mediaan_dagen": "Trajectduur, mediaan (dagen, KM)",
     "aandeel_eigen_regio": "Aandeel uit eigen regio",
     "meegekomen_kinderen": "Meegekomen kinderen",
+    "aandeel_vol": "Aandeel vol (niet geplaatst, reden bekend)",
     "inwoners": "Inwoners van het gebied (2024)",
     "aanmeldingen_per_10k_inwoners": "Aanmeldingen per 10.000 inwoners",
     "clienten_in_zorg_per_10k_inwoners": "Cliënten in zorg per 10.000 inwoners",

@@ -115,6 +115,8 @@ class Tiny:
         self.con = db.connect(path)
         load_reference().install(self.con)
         self.loads: dict[tuple, int] = {}
+        #: the format version of the loads made from here on (v1.1: reden_niet_geplaatst)
+        self.formaatversie = "1.1"
 
     def load_id(self, cg: str, kwartaal: str, soort: str) -> int:
         key = (cg, kwartaal, soort)
@@ -122,8 +124,9 @@ class Tiny:
             self.loads[key] = len(self.loads) + 1
             self.con.execute(
                 "INSERT INTO loads (load_id, file, sha256, centrumgemeente, kwartaal, soort, "
-                "status, loaded_at) VALUES (?, ?, 'x', ?, ?, ?, 'loaded', now())",
-                [self.loads[key], f"{cg}_{kwartaal}_{soort}.csv", cg, kwartaal, soort])
+                "status, loaded_at, formaatversie) VALUES (?, ?, 'x', ?, ?, ?, 'loaded', now(), ?)",
+                [self.loads[key], f"{cg}_{kwartaal}_{soort}.csv", cg, kwartaal, soort,
+                 self.formaatversie])
         return self.loads[key]
 
     def verblijf(self, vid, start, eind=None, vorm="residentieel", client="c1", cg="GM0344",
@@ -134,12 +137,15 @@ class Tiny:
              D(eind) if eind else None, vorm])
 
     def aanmelding(self, aid, datum, uitkomst="geplaatst", plaatsing=None, herkomst=None,
-                   kinderen=None, cg="GM0344", kwartaal="2025Q1", vorm="crisisopvang"):
+                   kinderen=None, cg="GM0344", kwartaal="2025Q1", vorm="crisisopvang",
+                   reden=None, client="c"):
         self.con.execute(
-            "INSERT INTO raw_instroom VALUES (?, 1, ?, ?, 'c', ?, ?, ?, ?, ?, ?, "
-            "NULL, 'v', NULL, ?)",
-            [self.load_id(cg, kwartaal, "instroom"), cg, kwartaal, aid, D(datum), uitkomst,
-             D(plaatsing) if plaatsing else None, vorm, herkomst, kinderen])
+            "INSERT INTO raw_instroom (load_id, bronregel, centrumgemeente, kwartaal, "
+            "client_pseudoniem, aanmelding_id, aanmelddatum, uitkomst, plaatsingsdatum, "
+            "opvangvorm, gemeente_herkomst, verwijzer, geslacht, geboortejaar, aantal_kinderen, "
+            "reden_niet_geplaatst) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 'v', NULL, ?, ?)",
+            [self.load_id(cg, kwartaal, "instroom"), cg, kwartaal, client, aid, D(datum),
+             uitkomst, D(plaatsing) if plaatsing else None, vorm, herkomst, kinderen, reden])
 
     def capaciteit(self, kwartaal, crisis=None, residentieel=None, cg="GM0344"):
         lid = self.load_id(cg, kwartaal, "capaciteit")

@@ -24,6 +24,9 @@ SPEC_KEYS = {
     "verblijfsduur_mediaan_dagen", "trajectduur_mediaan_dagen", "herkomst",
     "aandeel_eigen_regio", "meegekomen_kinderen", "per_opvangvorm",
     "periode", "centrumgemeente", "peildatum",
+    # v1.1, "What happens after the shelter": the keys computed so far (the return figures,
+    # terugkeer_* and herhaalde_aanmeldingen, are issue 32's next step)
+    "niet_geplaatst_reden", "aandeel_vol",
 }
 #: Keys this project adds, each documented in docs/kerncijfers.md.
 ADDED_KEYS = {"referentie_versie", "inwoners", "aanmeldingen_per_10k_inwoners",
@@ -177,6 +180,38 @@ def test_herkomst_maps_old_codes_before_classifying(tiny):
                              "onbekend": 1}
     assert f["aandeel_eigen_regio"] == 0.5
     assert f["meegekomen_kinderen"] == 2
+
+
+def test_niet_geplaatst_reden_and_aandeel_vol_per_cg_and_national(tiny):
+    # GM0344 (v1.1) in 2025Q1: doorverwezen or niet_geplaatst A2 vol, A3 vol, A4 past_niet,
+    # A5 onbekend, A6 empty (= onbekend); A1 geplaatst and A7 in_behandeling are not counted,
+    # A8 is in 2025Q2. GM0363 delivered v1 (no column): both its aanmeldingen are onbekend.
+    for aid, uitkomst, reden in (("A2", "doorverwezen", "vol"), ("A3", "niet_geplaatst", "vol"),
+                                 ("A4", "doorverwezen", "past_niet"),
+                                 ("A5", "niet_geplaatst", "onbekend"),
+                                 ("A6", "doorverwezen", None), ("A7", "in_behandeling", None)):
+        tiny.aanmelding(aid, "2025-02-01", uitkomst=uitkomst, reden=reden)
+    tiny.aanmelding("A1", "2025-02-01", plaatsing="2025-02-02")
+    tiny.aanmelding("A8", "2025-04-01", uitkomst="niet_geplaatst", reden="elders_geplaatst",
+                    kwartaal="2025Q2")
+    tiny.formaatversie = "1"
+    for aid, uitkomst in (("B1", "doorverwezen"), ("B2", "niet_geplaatst")):
+        tiny.aanmelding(aid, "2025-03-01", uitkomst=uitkomst, cg="GM0363")
+    zero = {"vol": 0, "past_niet": 0, "client_ziet_af": 0, "elders_geplaatst": 0, "onbekend": 0}
+
+    f = tiny.figures("2025Q1", "GM0344")
+    assert f["niet_geplaatst_reden"] == {**zero, "vol": 2, "past_niet": 1, "onbekend": 2}
+    assert f["aandeel_vol"] == pytest.approx(2 / 3)  # vol / (5 - 2 onbekend)
+    national = kerncijfers(tiny.con, P("2025Q1"))
+    assert national["niet_geplaatst_reden"] == {**zero, "vol": 2, "past_niet": 1, "onbekend": 4}
+    assert national["aandeel_vol"] == pytest.approx(2 / 3)
+    # no known reason: null, not 0; a known reason other than vol: 0
+    assert kerncijfers(tiny.con, P("2025Q1"), "GM0363")["aandeel_vol"] is None
+    q2 = kerncijfers(tiny.con, P("2025Q2"), "GM0344")
+    assert q2["niet_geplaatst_reden"] == {**zero, "elders_geplaatst": 1}
+    assert q2["aandeel_vol"] == 0
+    assert kerncijfers(tiny.con, P("2025"), "GM0344")["niet_geplaatst_reden"]["vol"] == 2
+    assert tiny.figures("2024Q4", "GM0400")["niet_geplaatst_reden"] == zero
 
 
 def test_json_keys_exactly_as_the_spec(tiny):

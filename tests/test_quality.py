@@ -40,12 +40,17 @@ def day(kwartaal: str, n: int) -> str:
     return (parse_periode(kwartaal).start + dt.timedelta(days=n)).isoformat()
 
 
-def world(tiny, cg: str, kwartalen=QUARTERS, skip=(), aanmeldingen=2, capaciteit=None):
+REDENEN = ("vol", "past_niet")
+
+
+def world(tiny, cg: str, kwartalen=QUARTERS, skip=(), aanmeldingen=2, capaciteit=None,
+          zonder_reden=()):
     """A consistent centrumgemeente: per quarter instroom, verblijf, uitstroom and capaciteit
     delivered; episode L runs throughout (residentieel); per quarter a crisis episode S flows
     into an ambulant episode T the next day, and T ends with an uitstroom row. Volumes per
-    quarter: ``aanmeldingen`` (int or {kwartaal: n}), 2 nieuwe verblijven, 1 uitstroom.
-    ``skip``: (kwartaal, soort) pairs not delivered."""
+    quarter: ``aanmeldingen`` (int or {kwartaal: n}, all doorverwezen, their reasons in turn
+    vol and past_niet, none in the quarters ``zonder_reden``; v1.1 deliveries), 2 nieuwe
+    verblijven, 1 uitstroom. ``skip``: (kwartaal, soort) pairs not delivered."""
     for k in kwartalen:
         delivered = {s for s in ("instroom", "verblijf", "uitstroom") if (k, s) not in skip}
         for soort in delivered:
@@ -63,7 +68,8 @@ def world(tiny, cg: str, kwartalen=QUARTERS, skip=(), aanmeldingen=2, capaciteit
             n = aanmeldingen.get(k, 2) if isinstance(aanmeldingen, dict) else aanmeldingen
             for i in range(n):
                 tiny.aanmelding(f"A{k}-{i}", day(k, 3), uitkomst="doorverwezen", cg=cg,
-                                kwartaal=k)
+                                kwartaal=k, reden=None if k in zonder_reden
+                                else REDENEN[i % len(REDENEN)])
         crisis, res = (capaciteit or {}).get(k, (5, 5))
         tiny.capaciteit(k, crisis=crisis, residentieel=res, cg=cg)
 
@@ -144,6 +150,27 @@ def impossible_episode(tiny):
     tiny.uitstroom("X", "2025-03-20", client="x", cg=CG, kwartaal="2025Q1")
 
 
+def no_reasons(tiny):
+    # 2025Q1: the 2 aanmeldingen of the world without reason (zonder_reden) and 3 more with
+    # reason onbekend: 5 doorverwezen, none with a reason (aanmeldingen 2 -> 5: volume score
+    # (5 - 2) / 2 = 1.5, no volume finding)
+    for i in range(3):
+        tiny.aanmelding(f"N{i}", "2025-02-01", uitkomst="niet_geplaatst", cg=CG,
+                        kwartaal="2025Q1", reden="onbekend")
+
+
+def reason_mix(tiny):
+    # 10 more aanmeldingen per quarter (volumes stay 12, 12, 12, 12): vol in the three quarters
+    # before 2025Q2, elders_geplaatst in 2025Q2. History of 2025Q2: vol 33, past_niet 3 of 36;
+    # 2025Q2: elders_geplaatst 10, vol 1, past_niet 1 of 12: moved 0.5 x (0.833 + 0 + 0.833)
+    # = 0.833, margin sqrt(1/12 + 1/36) = 0.333, score 0.5 > 0.3. 2024Q4 and 2025Q1 keep the
+    # mix of the quarters before them (score below 0); 2024Q3 has no history.
+    for k in QUARTERS:
+        for i in range(10):
+            tiny.aanmelding(f"R{k}-{i}", day(k, 5), uitkomst="niet_geplaatst", cg=CG,
+                            kwartaal=k, reden="elders_geplaatst" if k == "2025Q2" else "vol")
+
+
 DEFECTS = {
     "uitstroom_onbekend_verblijf": (unknown_uitstroom, {}, {("2025Q1", 1)}),
     "uitstroom_datum_wijkt_af": (other_date, {}, {("2025Q1", 1)}),
@@ -171,14 +198,19 @@ DEFECTS = {
     "voorraad_identiteit": (impossible_episode, {}, {("2025Q1", 2), ("2025Q2", 2)}),
     # 1 residential place in 2025Q1 (90 days): ligdagen L 90 + S 16 = 106 > 90
     "bezetting_boven_capaciteit": (None, {"capaciteit": {"2025Q1": (0, 1)}}, {("2025Q1", 1)}),
+    "reden_niet_geplaatst_onbekend": (no_reasons, {"zonder_reden": {"2025Q1"}},
+                                      {("2025Q1", 1)}),
+    "reden_mix_afwijking": (reason_mix, {}, {("2025Q2", 1)}),
 }
+#: The rules the team added beside cli.md's (a case's name starts with its rule's id).
+ADDED_RULES = ("levering_onvolledig", "reden_niet_geplaatst_onbekend", "reden_mix_afwijking")
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(DEFECTS))
 def test_each_rule_finds_exactly_its_defect_in_the_right_cg_and_quarter(tiny, case):
     add, world_args, expected = DEFECTS[case]
-    regel = next(r for r in CLI_RULES + ("levering_onvolledig",) if case.startswith(r))
+    regel = next(r for r in CLI_RULES + ADDED_RULES if case.startswith(r))
     world(tiny, CLEAN)
     world(tiny, CG, **world_args)
     if add:
@@ -197,6 +229,24 @@ def test_near_misses_stay_silent(tiny):
     tiny.verblijf("P2", "2025-01-19", "2025-02-10", client="p", cg=CG, kwartaal="2025Q1")
     tiny.uitstroom("P2", "2025-02-10", client="p", cg=CG, kwartaal="2025Q1")
     assert run(tiny) == set()
+
+
+@pytest.mark.slow
+def test_reasons_near_misses_stay_silent(tiny):
+    """v1.1's reasons: a quarter without reasons but only 2 aanmeldingen doorverwezen (fewer
+    than min_aantal 5); a v1 delivery (no column, so no reasons) with 6; a new mix on small
+    counts (2025Q2: 2 x client_ziet_af after vol/past_niet: moved 1.0, margin
+    sqrt(1/2 + 1/6) = 0.82, score 0.18)."""
+    world(tiny, CLEAN)
+    world(tiny, CG, zonder_reden={"2024Q4"}, aanmeldingen={"2025Q2": 0})
+    for i in range(2):
+        tiny.aanmelding(f"M{i}", "2025-05-01", uitkomst="doorverwezen", cg=CG,
+                        kwartaal="2025Q2", reden="client_ziet_af")
+    tiny.formaatversie = "1"
+    for i in range(6):
+        tiny.aanmelding(f"V1-{i}", "2025-02-01", uitkomst="niet_geplaatst", cg="GM0599",
+                        kwartaal="2025Q1")
+    assert {f for f in run(tiny) if f[0].startswith("reden")} == set()
 
 
 @pytest.mark.slow
@@ -485,7 +535,8 @@ def test_every_quality_defect_of_synth_is_found(wh, tmp_path):
     for f in found:
         by_rule.setdefault(f["regel"], set()).add(f["centrumgemeente"])
     expected = [d for d in manifest if d["verwacht"] == "kwaliteitsbevinding"]
-    assert {d["regel"] for d in expected} == set(CLI_RULES) - {"voorraad_identiteit"}
+    assert {d["regel"] for d in expected} == (set(CLI_RULES) - {"voorraad_identiteit"}) | {
+        "reden_niet_geplaatst_onbekend", "reden_mix_afwijking"}
     for d in expected:
         cg = d["file"].rsplit("/", 1)[-1][:6]
         assert cg in by_rule.get(d["regel"], set()), d

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import VALID, row, write_delivery
+from tests.conftest import HEADERS, VALID, row, write_delivery
 
 # (soort, change to the valid row, the rule that must catch it)
 CASES = [
@@ -41,6 +41,12 @@ CASES = [
     ("instroom", {"aantal_kinderen": "16"}, "aantal_kinderen_bereik"),
     ("instroom", {"aantal_kinderen": "-1"}, "aantal_kinderen_bereik"),
     ("instroom", {"aantal_kinderen": "1.5"}, "aantal_kinderen_bereik"),
+    # v1.1: reden_niet_geplaatst, a value of its list and only where no place followed
+    ("instroom", {"uitkomst": "niet_geplaatst", "plaatsingsdatum": "",
+                  "reden_niet_geplaatst": "geen_plek"}, "reden_niet_geplaatst_waarde"),
+    ("instroom", {"reden_niet_geplaatst": "vol"}, "reden_alleen_bij_niet_geplaatst"),
+    ("instroom", {"uitkomst": "in_behandeling", "plaatsingsdatum": "",
+                  "reden_niet_geplaatst": "onbekend"}, "reden_alleen_bij_niet_geplaatst"),
     # verblijf
     ("verblijf", {"client_id": ""}, "verplicht_client_id"),
     ("verblijf", {"client_id": "K@1"}, "client_id_vorm"),
@@ -167,3 +173,48 @@ def test_row_with_wrong_number_of_fields_is_quarantined(wh, tmp_path):
     run = wh.ingest(path)
     assert run.results[0].rows_quarantined == 1
     assert wh.query("SELECT regel, bronregel FROM quarantine") == [("veldaantal", 3)]
+
+
+@pytest.mark.parametrize(("uitkomst", "reden"), [
+    ("doorverwezen", "VOL "), ("niet_geplaatst", "elders_geplaatst"), ("doorverwezen", ""),
+    ("niet_geplaatst", "onbekend"), ("geplaatst", ""), ("in_behandeling", "")])
+def test_reden_niet_geplaatst_passes_where_the_contract_allows_it(wh, tmp_path, uitkomst, reden):
+    # v1.1: any reason of the list (case and spaces as delivered) with doorverwezen or
+    # niet_geplaatst; empty (= unknown) with every uitkomst
+    r = row("instroom", uitkomst=uitkomst, reden_niet_geplaatst=reden,
+            plaatsingsdatum="2025-01-12" if uitkomst == "geplaatst" else "")
+    run = wh.ingest(write_delivery(tmp_path, "instroom", [r]))
+    assert run.exit_code == 0, run.report
+    assert wh.query("SELECT reden_niet_geplaatst FROM raw_instroom") == [
+        (reden.strip().lower() or None,)]
+
+
+def test_v1_and_v1_1_deliveries_load_side_by_side(wh, tmp_path):
+    # a v1 delivery (no reden_niet_geplaatst column) and a v1.1 one, in one warehouse; the
+    # load history keeps which version each file followed
+    v1_header = [h for h in HEADERS["instroom"] if h != "reden_niet_geplaatst"]
+    v1 = write_delivery(tmp_path / "v1", "instroom", [row("instroom", uitkomst="doorverwezen",
+                                                          plaatsingsdatum="")],
+                        header=v1_header)
+    v11 = write_delivery(tmp_path / "v11", "instroom",
+                         [row("instroom", uitkomst="doorverwezen", plaatsingsdatum="",
+                              reden_niet_geplaatst="vol")], cg="GM0363")
+    run = wh.ingest(v1, v11)
+    assert run.exit_code == 0
+    assert wh.query("SELECT centrumgemeente, formaatversie FROM loads ORDER BY 1") == [
+        ("GM0344", "1"), ("GM0363", "1.1")]
+    assert wh.query("SELECT centrumgemeente, reden_niet_geplaatst FROM raw_instroom "
+                    "ORDER BY 1") == [("GM0344", None), ("GM0363", "vol")]
+
+
+def test_a_v1_1_workbook_loads_its_reasons_and_its_version(wh, tmp_path):
+    from pipeline.synth.generator import write_xlsx
+
+    path = tmp_path / "GM0344_2025Q1.xlsx"
+    write_xlsx(path, {"instroom": [row("instroom", uitkomst="niet_geplaatst", plaatsingsdatum="",
+                                       reden_niet_geplaatst="Client_Ziet_Af")],
+                      "verblijf": [row("verblijf")]})
+    assert wh.ingest(path).exit_code == 0
+    assert wh.query("SELECT soort, formaatversie FROM loads ORDER BY soort") == [
+        ("instroom", "1.1"), ("verblijf", "1")]
+    assert wh.query("SELECT reden_niet_geplaatst FROM raw_instroom") == [("client_ziet_af",)]

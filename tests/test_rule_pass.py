@@ -28,6 +28,7 @@ from schemas.formaat import (
     KOLOMMEN,
     OPVANGVORMEN,
     REDENEN_EINDE,
+    REDENEN_NIET_GEPLAATST,
     UITKOMSTEN,
     VERWIJZERS,
 )
@@ -39,7 +40,8 @@ INTS = ["0", "1", "15", "16", "-1", "+3", "1900", "1899", "1990", "2025", "2026"
         "abc", "99999999999999999999", None]
 CODES = ["GM0344", "GM0363", "GM9999", "BUITENLAND", "gm0344", "GM344", None]
 ALLOWED = {"opvangvorm": OPVANGVORMEN, "uitkomst": UITKOMSTEN, "verwijzer": VERWIJZERS,
-           "geslacht": GESLACHTEN, "bestemming": BESTEMMINGEN, "reden_einde": REDENEN_EINDE}
+           "geslacht": GESLACHTEN, "bestemming": BESTEMMINGEN, "reden_einde": REDENEN_EINDE,
+           "reden_niet_geplaatst": REDENEN_NIET_GEPLAATST}
 TEXTS = ["K1", "K2", "A1", "A2", "V1", "x" * 64, "x" * 65, "K 1", "K\u00e91", "", None]
 
 

@@ -26,7 +26,9 @@ def test_manifest_covers_every_quality_rule_of_cli_md(defects):
     assert quality == {"uitstroom_onbekend_verblijf", "uitstroom_datum_wijkt_af",
                        "verblijf_zonder_uitstroom", "verblijf_verdwenen",
                        "overlappende_verblijven", "kwartaal_ontbreekt", "volume_afwijking",
-                       "voorraad_identiteit", "bezetting_boven_capaciteit"}
+                       "voorraad_identiteit", "bezetting_boven_capaciteit",
+                       # added for v1.1's reasons (docs/kwaliteit.md)
+                       "reden_niet_geplaatst_onbekend", "reden_mix_afwijking"}
 
 
 def test_manifest_covers_every_row_rule_of_every_schema(defects):

@@ -77,3 +77,43 @@ def test_ingest_into_loads_then_rebuilds_unless_told_not_to(wh, tmp_path):
     assert wh.query("SELECT verblijf_id FROM verblijven") == [("V1",)]
     assert wh.query(f"SELECT model_versie FROM {warehouse.BUILD_TABLE}") == [
         (warehouse.model_version(),)]
+
+
+def test_a_warehouse_from_before_v1_1_upgrades_by_a_build_and_keeps_its_rows(wh, tmp_path):
+    """A warehouse written before v1.1 of the delivery format (no reden_niet_geplaatst, no
+    formaatversie per load, models of the version before) is refused for reading until
+    `opvangmonitor build`, which adds the columns and rebuilds; its rows stay, as v1 loads,
+    and a v1.1 delivery then loads beside them."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+    from tests.conftest import row, write_delivery
+
+    wh.ingest(write_delivery(tmp_path / "oud", "instroom",
+                             [row("instroom", uitkomst="doorverwezen", plaatsingsdatum="")]))
+    con = duckdb.connect(str(wh.path))  # make it the warehouse the version before left
+    con.execute("ALTER TABLE raw_instroom DROP COLUMN reden_niet_geplaatst")
+    con.execute("ALTER TABLE loads DROP COLUMN formaatversie")
+    con.execute(f"UPDATE {warehouse.BUILD_TABLE} SET model_versie = 'de vorige'")
+    con.close()
+
+    with pytest.raises(warehouse.ModelsOutdated, match="opvangmonitor build"):
+        db.connect(wh.path, read_only=True)
+    result = CliRunner().invoke(app, ["build", "--db", str(wh.path)], env=wh.env())
+    assert result.exit_code == 0, result.output
+    con = db.connect(wh.path, read_only=True)  # no longer refused
+    try:
+        assert con.execute("SELECT aanmelding_id, reden_niet_geplaatst FROM aanmeldingen"
+                           ).fetchall() == [("A1", None)]
+        assert con.execute("SELECT formaatversie FROM stg_leveringen").fetchall() == [("1",)]
+    finally:
+        con.close()
+
+    wh.ingest(write_delivery(tmp_path / "nieuw", "instroom",
+                             [row("instroom", aanmelding_id="A2", uitkomst="niet_geplaatst",
+                                  plaatsingsdatum="", reden_niet_geplaatst="vol")],
+                             cg="GM0363"))
+    assert wh.query("SELECT centrumgemeente, aanmelding_id, reden_niet_geplaatst "
+                    "FROM aanmeldingen ORDER BY 1") == [("GM0344", "A1", None),
+                                                        ("GM0363", "A2", "vol")]
+    assert wh.query("SELECT formaatversie FROM loads ORDER BY load_id") == [(None,), ("1.1",)]

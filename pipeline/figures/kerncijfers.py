@@ -14,7 +14,13 @@ import duckdb
 
 from pipeline.figures.survival import km_median
 from pipeline.periods import Periode
-from schemas.formaat import BESTEMMINGEN, OPVANGVORMEN, RESIDENTIELE_OPVANGVORMEN
+from schemas.formaat import (
+    BESTEMMINGEN,
+    NIET_GEPLAATST,
+    OPVANGVORMEN,
+    REDENEN_NIET_GEPLAATST,
+    RESIDENTIELE_OPVANGVORMEN,
+)
 
 HERKOMST = ("eigen_regio", "andere_regio", "buitenland", "onbekend")
 SCOPE = "($cg IS NULL OR centrumgemeente = $cg)"
@@ -211,6 +217,8 @@ def kerncijfers(con: duckdb.DuckDBPyConnection, p: Periode,
         "trajectduur_mediaan_dagen": km_median(*trajectduur_data(con, params)),
         "herkomst": a["herkomst"],
         "aandeel_eigen_regio": eigen / (eigen + andere) if eigen + andere else None,
+        # v1.1, "What happens after the shelter"
+        **niet_geplaatst_redenen(con, params),
         "meegekomen_kinderen": a["kinderen"],
         "per_opvangvorm": per_vorm,
         # additive keys (docs/kerncijfers.md, "Per inwoner")
@@ -317,6 +325,22 @@ def _aanmeldingen(con, params: dict) -> dict:
             "wachttijd": None if row[2] is None else float(row[2]),
             "herkomst": dict(zip(HERKOMST, row[3:7], strict=True)), "kinderen": int(row[7]),
             "niet_geplaatst": int(row[8]), "binnen": row[9:]}
+
+
+def niet_geplaatst_redenen(con, params: dict) -> dict:
+    """``niet_geplaatst_reden``: the aanmeldingen in P with uitkomst doorverwezen or
+    niet_geplaatst per reden_niet_geplaatst, every value a key, an empty reason or one of a v1
+    delivery (no column) counting as onbekend; ``aandeel_vol``: vol over those with a known
+    reason, null when none has one (kerncijfers.md v1.1)."""
+    counts = dict(fetch(con, f"""
+        SELECT coalesce(reden_niet_geplaatst, 'onbekend'), count(*) FROM aanmeldingen
+        WHERE {SCOPE} AND aanmelddatum BETWEEN $s AND $e
+          AND list_contains($niet_geplaatst, uitkomst)
+        GROUP BY ALL""", {**params, "niet_geplaatst": list(NIET_GEPLAATST)}))
+    reden = {r: int(counts.get(r, 0)) for r in REDENEN_NIET_GEPLAATST}
+    bekend = sum(reden.values()) - reden["onbekend"]
+    return {"niet_geplaatst_reden": reden,
+            "aandeel_vol": reden["vol"] / bekend if bekend else None}
 
 
 def per_opvangvorm(con, params: dict) -> dict[str, dict]:

@@ -34,6 +34,8 @@ class SoortBatch:
     quarantine: pd.DataFrame    # bronregel, kolom, regel, melding, oplossing, record
     rows_read: int
     warnings: list[str] = field(default_factory=list)
+    #: the version of the delivery format its header follows (schemas.formaat.formaatversie)
+    formaatversie: str | None = None
 
 
 #: Where the crash-safety tests may stop the loader (in the order they are passed).
@@ -191,7 +193,7 @@ def _write_batch(con, file: str, sha256: str, name: DeliveryName, b: SoortBatch,
              f"with {_rows(len(b.rows))}" for v in vervangt]
     message = "; ".join(b.warnings + notes) or None
     load_id = _insert_load(con, file, sha256, name, b.soort, "loaded", b.rows_read,
-                           len(b.rows), n_bad, message)
+                           len(b.rows), n_bad, message, b.formaatversie)
     fault_point("before_rows")
     # As an Arrow table: DuckDB scans Arrow columns without converting them row by row,
     # and casts the ISO date and number text to the table's types on insert. The table is
@@ -225,14 +227,15 @@ def _with_load(rows: pa.Table, load_id: int, name: DeliveryName) -> pa.Table:
 
 
 def _insert_load(con, file, sha256, name: DeliveryName | None, soort, status, rows_read,
-                 rows_loaded, rows_quarantined, message) -> int:
+                 rows_loaded, rows_quarantined, message, formaatversie: str | None = None
+                 ) -> int:
     return int(con.execute(
         "INSERT INTO loads (load_id, file, sha256, centrumgemeente, kwartaal, soort, status, "
-        "rows_read, rows_loaded, rows_quarantined, message, loaded_at) "
-        "VALUES (nextval('load_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING load_id",
+        "rows_read, rows_loaded, rows_quarantined, message, loaded_at, formaatversie) "
+        "VALUES (nextval('load_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING load_id",
         [file, sha256, name.centrumgemeente if name else None,
          name.kwartaal if name else None, soort, status, rows_read, rows_loaded,
-         rows_quarantined, message, now()],
+         rows_quarantined, message, now(), formaatversie],
     ).fetchall()[0][0])
 
 

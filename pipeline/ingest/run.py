@@ -28,7 +28,7 @@ from pipeline.ingest.names import DeliveryName, FileRejected, find_files, parse_
 from pipeline.ingest.read_csv import read_csv_file
 from pipeline.ingest.read_xlsx import read_xlsx_sheets
 from pipeline.ingest.text_table import TextTable, arrow_text
-from schemas.formaat import KOLOMMEN
+from schemas.formaat import KOLOMMEN, formaatversie
 
 if TYPE_CHECKING:
     from pipeline.ingest import validate
@@ -317,8 +317,9 @@ def _validate(pending: list[Prepared], key: bytes, memo: pseudonym.Memo | None =
             for (i, _), v in zip(items, outcomes, strict=True):
                 validated[(i, soort)] = v
         pseudonyms = hashing.result()
-        return [[_batch(soort, validated[(i, soort)], pseudonyms.get((i, soort)))
-                 for soort in p.tables] for i, p in enumerate(pending)]
+        return [[_batch(soort, validated[(i, soort)], pseudonyms.get((i, soort)),
+                        formaatversie(soort, t.header))
+                 for soort, t in p.tables.items()] for i, p in enumerate(pending)]
 
 
 def _pseudonyms(pending: list[Prepared], key: bytes, memo: pseudonym.Memo | None = None
@@ -408,9 +409,11 @@ def _read(path: Path, name: DeliveryName, data: bytes | None = None
     return tables, warnings
 
 
-def _batch(soort: str, v: validate.Validated, pseudonyms: pd.Series | None):
+def _batch(soort: str, v: validate.Validated, pseudonyms: pd.Series | None,
+           versie: str | None = None):
     """Pseudonymised rows and quarantine records of one soort of one file;
-    ``pseudonyms`` holds the pseudonym of every line's client_id."""
+    ``pseudonyms`` holds the pseudonym of every line's client_id; ``versie`` is the version
+    of the delivery format its header follows."""
     from pipeline.ingest import validate
 
     rows = v.good
@@ -429,5 +432,5 @@ def _batch(soort: str, v: validate.Validated, pseudonyms: pd.Series | None):
         records = validate.record_json(rejected)
         quarantine = v.failures.drop(columns=["waarde"]).copy()
         quarantine["record"] = quarantine["bronregel"].map(records)
-    batch = load.SoortBatch(soort, rows, quarantine, v.rows_read, v.warnings)
+    batch = load.SoortBatch(soort, rows, quarantine, v.rows_read, v.warnings, versie)
     return batch, v.failures

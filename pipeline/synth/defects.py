@@ -1,6 +1,6 @@
 """The catalogue of defects that ``synth --defecten`` writes, with a manifest of what each
 must cause: at least one per contract rule (aanleverformaat section 3 and every row
-rule of section 2) and one per quality rule of cli.md.
+rule of section 2) and one per quality rule of cli.md and of v1.1's reasons.
 
 Each defect lives in its own file or its own row, under ``defecten/`` and apart from the
 clean deliveries, so clean data stays clean. ``manifest.json`` lists per defect: id,
@@ -46,6 +46,11 @@ ROW_DEFECTS = [
     ("instroom", "geslacht_waarde", {"geslacht": "vrouw"}, "geslacht voluit"),
     ("instroom", "geboortejaar_bereik", {"geboortejaar": "1850"}, "geboortejaar te vroeg"),
     ("instroom", "aantal_kinderen_bereik", {"aantal_kinderen": "16"}, "te veel kinderen"),
+    ("instroom", "reden_niet_geplaatst_waarde",
+     {"uitkomst": "niet_geplaatst", "plaatsingsdatum": "", "reden_niet_geplaatst": "geen_plek"},
+     "onbekende reden niet geplaatst"),
+    ("instroom", "reden_alleen_bij_niet_geplaatst", {"reden_niet_geplaatst": "vol"},
+     "reden niet geplaatst bij een plaatsing"),
     ("verblijf", "verplicht_startdatum", {"startdatum": ""}, "startdatum ontbreekt"),
     ("verblijf", "verblijf_id_lengte", {"verblijf_id": "V" * 65}, "sleutel te lang"),
     ("verblijf", "startdatum_is_datum", {"startdatum": "gisteren"}, "geen datum"),
@@ -86,7 +91,7 @@ def _row(soort: str, i: int, change: dict) -> list[str]:
         key = KOLOMMEN[soort].key
         r[key] = f"{r[key]}-{i}"
     r.update(change)
-    return [r[h] for h in HEADERS[soort]]
+    return [r.get(h, "") for h in HEADERS[soort]]
 
 
 def write_defects(folder: Path, seed: int) -> Path:
@@ -197,7 +202,14 @@ def _quality_world(folder: Path, add) -> None:
     ] + [v(f"B{i}", f"b{i}", "2025-01-02") for i in range(3)])  # occupancy above capacity
     write("2025Q1", "uitstroom", [u("Q3", "k3", "2025-03-05"), u("NIET", "k9", "2025-03-06")])
     write("2025Q1", "capaciteit", [{"opvangvorm": "residentieel", "plaatsen": "1"}])
-    write("2025Q1", "instroom", [])
+    def a(kwartaal: str, i: int, datum: str, reden: str = "") -> dict:
+        return {"client_id": f"n{kwartaal}{i}", "aanmelding_id": f"N{kwartaal}-{i}",
+                "aanmelddatum": datum, "uitkomst": "niet_geplaatst", "opvangvorm": "ambulant",
+                "geslacht": "v", "reden_niet_geplaatst": reden}
+
+    # v1.1 instroom (every column): 20 aanmeldingen not placed because the house was full,
+    # then 20 placed elsewhere first, then (2025Q4) 60 without any reason
+    write("2025Q1", "instroom", [a("2025Q1", i, "2025-01-10", "vol") for i in range(20)])
     add("kwaliteit-zonder-uitstroom", "verblijf_zonder_uitstroom", q1, "kwaliteitsbevinding",
         "verblijf Q1 eindigt zonder uitstroom en zonder vervolg")
     add("kwaliteit-datum", "uitstroom_datum_wijkt_af", q1, "kwaliteitsbevinding",
@@ -210,19 +222,21 @@ def _quality_world(folder: Path, add) -> None:
         "meer bezette bedden dan plaatsen")
     q2 = write("2025Q2", "verblijf", [v("Q5", "k4", "2025-03-10")] + [
         v(f"B{i}", f"b{i}", "2025-01-02") for i in range(3)])
-    write("2025Q2", "instroom", [])
+    q2_instroom = write("2025Q2", "instroom", [a("2025Q2", i, "2025-04-10", "elders_geplaatst")
+                                               for i in range(20)])
+    add("kwaliteit-reden-mix", "reden_mix_afwijking", q2_instroom, "kwaliteitsbevinding",
+        "20 keer elders geplaatst na 20 keer vol")
     add("kwaliteit-verdwenen", "verblijf_verdwenen", q2, "kwaliteitsbevinding",
         "lopend verblijf Q2 ontbreekt in de levering van het volgende kwartaal")
     # 2025Q3 missing entirely, then 2025Q4 with a volume far above the CG's history
-    q4 = write("2025Q4", "instroom", [
-        {"client_id": f"n{i}", "aanmelding_id": f"N{i}", "aanmelddatum": "2025-10-10",
-         "uitkomst": "doorverwezen", "opvangvorm": "ambulant", "geslacht": "v"}
-        for i in range(60)])
+    q4 = write("2025Q4", "instroom", [a("2025Q4", i, "2025-10-10") for i in range(60)])
     write("2025Q4", "verblijf", [v("Q5", "k4", "2025-03-10")])
     add("kwaliteit-kwartaal", "kwartaal_ontbreekt", q4, "kwaliteitsbevinding",
         "geen levering voor 2025Q3 tussen 2025Q2 en 2025Q4")
     add("kwaliteit-volume", "volume_afwijking", q4, "kwaliteitsbevinding",
-        "60 aanmeldingen tegen 0 in eerdere kwartalen")
+        "60 aanmeldingen tegen 20 in eerdere kwartalen")
+    add("kwaliteit-reden-onbekend", "reden_niet_geplaatst_onbekend", q4, "kwaliteitsbevinding",
+        "60 aanmeldingen niet geplaatst in een levering met de kolom, geen enkele met een reden")
     add("kwaliteit-voorraad", "voorraad_identiteit", q4, "geen_bevinding",
         "kan met geldige rijen niet optreden: de lader weigert einddatum voor startdatum en "
         "het model telt stand en stromen uit dezelfde verblijven; de regel bewaakt het model "

@@ -28,10 +28,16 @@ from xml.sax.saxutils import escape as xml_escape
 
 from pipeline.synth.model import Nummering
 from schemas import KOLOMMEN, SOORTEN, columns
+from schemas.formaat import VERSIE_1
 
 #: Column order and optional columns per soort: the schemas' (aanleverformaat section 2).
 HEADERS: dict[str, list[str]] = {s: list(columns(s)) for s in SOORTEN}
 OPTIONAL = {s: KOLOMMEN[s].optional for s in SOORTEN}
+#: The organisations of synth still export format v1: the columns a later version added are
+#: left out (the model draws no reden_niet_geplaatst yet), so the clean deliveries stay the
+#: bytes they were. The defects and the tests write every column (HEADERS).
+NIEUWER_DAN_V1 = frozenset(k.naam for s in SOORTEN for k in KOLOMMEN[s].kolommen
+                           if k.sinds != VERSIE_1)
 DATE_COLUMNS = frozenset(c for s in SOORTEN for c in KOLOMMEN[s].dates)
 FIXED_TIME = (2025, 1, 1, 0, 0, 0)
 
@@ -56,7 +62,8 @@ class Stijl:
     nummering: Nummering = field(default_factory=Nummering)
 
     def kolommen(self, soort: str) -> list[str]:
-        cols = [c for c in HEADERS[soort] if c not in self.weglaten]
+        cols = [c for c in HEADERS[soort]
+                if c not in self.weglaten and c not in NIEUWER_DAN_V1]
         if self.andere_volgorde:
             opt = [c for c in cols if c in OPTIONAL[soort]]
             cols = [c for c in cols if c not in OPTIONAL[soort]] + opt[::-1]

@@ -18,7 +18,8 @@ CREATE TABLE IF NOT EXISTS loads (
     rows_quarantined BIGINT NOT NULL DEFAULT 0,
     message          VARCHAR,
     loaded_at        TIMESTAMP NOT NULL,
-    superseded_by    BIGINT
+    superseded_by    BIGINT,
+    formaatversie    VARCHAR             -- '1' | '1.1' (schemas.formaat.formaatversie); NULL: before v1.1
 );
 
 -- Accepted rows, typed. bronregel = the line (CSV) or row (XLSX) in the source file.
@@ -28,7 +29,8 @@ CREATE TABLE IF NOT EXISTS raw_instroom (
     client_pseudoniem VARCHAR NOT NULL,
     aanmelding_id VARCHAR NOT NULL, aanmelddatum DATE NOT NULL, uitkomst VARCHAR NOT NULL,
     plaatsingsdatum DATE, opvangvorm VARCHAR NOT NULL, gemeente_herkomst VARCHAR,
-    verwijzer VARCHAR, geslacht VARCHAR NOT NULL, geboortejaar SMALLINT, aantal_kinderen SMALLINT
+    verwijzer VARCHAR, geslacht VARCHAR NOT NULL, geboortejaar SMALLINT, aantal_kinderen SMALLINT,
+    reden_niet_geplaatst VARCHAR   -- v1.1; NULL: empty, or a v1 delivery (loads.formaatversie)
 );
 
 CREATE TABLE IF NOT EXISTS raw_verblijf (
@@ -61,3 +63,12 @@ CREATE TABLE IF NOT EXISTS quarantine (
     bronregel INTEGER NOT NULL, kolom VARCHAR, regel VARCHAR NOT NULL,
     melding VARCHAR NOT NULL, oplossing VARCHAR NOT NULL, record JSON
 );
+
+-- Upgrades of a warehouse made by an earlier version (this file runs on every connection that
+-- writes): columns added since, appended at the end of their table as in a new warehouse.
+-- Their rows keep their values; the new columns are NULL for them. The derived tables of such
+-- a warehouse were built by other models: `opvangmonitor build` rebuilds them
+-- (pipeline.warehouse.check_current refuses to read them until then).
+-- v1.1 (aanleverformaat): reden_niet_geplaatst, and each load's version of the format.
+ALTER TABLE loads ADD COLUMN IF NOT EXISTS formaatversie VARCHAR;
+ALTER TABLE raw_instroom ADD COLUMN IF NOT EXISTS reden_niet_geplaatst VARCHAR;

@@ -22,9 +22,12 @@ CREATE OR REPLACE TEMP MACRO dq_geleverd(cg, k, s) AS
     EXISTS (SELECT 1 FROM dq_leveringen AS d
             WHERE d.centrumgemeente = cg AND d.kwartaal = k AND d.soort = s);
 
+-- formaatversie: of the load the row came from ('1' for a v1 delivery, which has no reasons).
 CREATE OR REPLACE TEMP VIEW dq_instroom AS
-SELECT r.centrumgemeente, r.kwartaal, r.aanmelding_id, r.aanmelddatum
-FROM stg_instroom AS r;
+SELECT r.centrumgemeente, r.kwartaal, r.aanmelding_id, r.aanmelddatum, r.uitkomst,
+       r.reden_niet_geplaatst, l.formaatversie
+FROM stg_instroom AS r
+JOIN stg_leveringen AS l USING (load_id);
 
 CREATE OR REPLACE TEMP VIEW dq_verblijf AS
 SELECT r.centrumgemeente, r.kwartaal, r.client_pseudoniem, r.verblijf_id, r.startdatum,

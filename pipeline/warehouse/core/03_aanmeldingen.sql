@@ -15,7 +15,8 @@ SELECT a.centrumgemeente, a.aanmelding_id, a.client_pseudoniem, a.aanmelddatum, 
             WHEN g.centrumgemeente IS NULL THEN 'onbekend'
             WHEN g.centrumgemeente = a.centrumgemeente THEN 'eigen_regio'
             ELSE 'andere_regio' END AS herkomst,
-       a.verwijzer, a.geslacht, a.geboortejaar, a.aantal_kinderen, a.kwartaal
+       a.verwijzer, a.geslacht, a.geboortejaar, a.aantal_kinderen, a.kwartaal,
+       a.reden_niet_geplaatst  -- NULL: empty, or delivered in v1 (both: unknown)
 FROM latest AS a
 LEFT JOIN ref_crosswalk AS cw ON cw.old_code = a.gemeente_herkomst
 LEFT JOIN ref_gemeenten AS g ON g.gm_code = cw.gm_code_2025;
