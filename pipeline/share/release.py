@@ -27,6 +27,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from pipeline.figures.kerncijfers import HERKOMST
 from pipeline.periods import Periode, vorig_kwartaal
 from pipeline.share.audit import (
     CLASS,
@@ -39,18 +40,16 @@ from pipeline.share.audit import (
     protect,
 )
 from pipeline.share.disclosure import MARK, TOTAAL, Rules, klasse_bereik, klassen
-from schemas.formaat import BELEMMERINGEN, OPVANGVORMEN, RESIDENTIELE_OPVANGVORMEN
+from schemas.formaat import BELEMMERINGEN, BESTEMMINGEN, OPVANGVORMEN, RESIDENTIELE_OPVANGVORMEN
 
 #: The national scope, in cell names as in the reports.
 LANDELIJK = "landelijk"
 
 GROUPS = {
     "voorraad": ["stand_begin", "nieuwe_verblijven", "beeindigde_verblijven", "stand_einde"],
-    "herkomst": ["eigen_regio", "andere_regio", "buitenland", "onbekend"],
+    "herkomst": list(HERKOMST),  # the classes the key figures count (kerncijfers.HERKOMST)
     "zorg": ["clienten_in_zorg", "geplaatst", "uitstroom", "meegekomen_kinderen"],
-    "bestemming": ["zelfstandig_wonen", "terug_naar_partner", "familie_netwerk",
-                   "andere_vrouwenopvang", "maatschappelijke_opvang", "zorginstelling",
-                   "buitenland", "onbekend"],
+    "bestemming": list(BESTEMMINGEN),  # the delivery format's value list
 }
 #: Wait classes: label -> the highest number of days in it.
 WACHTTIJD_KLASSEN = {"0 dagen": 0, "1 dag": 1, "2-3 dagen": 3, "4-7 dagen": 7,
