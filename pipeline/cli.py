@@ -127,6 +127,8 @@ def reference_code(text: str) -> str:
 
 AREA_HELP = ("code (GM0479) or name (Zaanstad, 's-Hertogenbosch; case and accents "
              "forgiven); 'opvangmonitor referentie' lists them")
+OneAreaOption = Annotated[str | None, typer.Option(
+    "--centrumgemeente", help="One centrumgemeente by " + AREA_HELP + ".", show_default=False)]
 
 
 def emit_json(doc: object) -> None:
@@ -269,9 +271,7 @@ def kerncijfers(
 @app.command()
 def capaciteit(
     periode: PeriodeOption,
-    centrumgemeente: Annotated[str | None, typer.Option(
-        "--centrumgemeente", help="One centrumgemeente by " + AREA_HELP + ".",
-        show_default=False)] = None,
+    centrumgemeente: OneAreaOption = None,
     alle: Annotated[bool, typer.Option(
         "--alle", help="Every centrumgemeente (the default when no --centrumgemeente is "
         "given).")] = False,
@@ -474,9 +474,7 @@ def kwaliteit(
 @app.command()
 def report(
     periode: PeriodeOption,
-    centrumgemeente: Annotated[str | None, typer.Option(
-        "--centrumgemeente", help="One centrumgemeente by " + AREA_HELP + ".",
-        show_default=False)] = None,
+    centrumgemeente: OneAreaOption = None,
     alle: Annotated[bool, typer.Option("--alle", help="All 35 centrumgemeenten and the "
                                        "national report.")] = False,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the reports.")
