@@ -105,9 +105,28 @@ MAAT = {
 }
 
 
+#: Each report chart's title, by the name of its file ({naam}: the scope's name).
+GRAFIEK_TITEL = {
+    "per_kwartaal": "In- en uitstroom per kwartaal, {naam}",
+    "herkomst": "Herkomst van aanmeldingen, {naam}",
+    "per_opvangvorm": "Cliënten in zorg per opvangvorm, {naam}",
+    "verblijfsduur": "Verblijfsduur residentiële opvang, {naam}",
+    "trajectduur": "Duur van trajecten (alle opvangvormen), {naam}",
+    "uitstroom_bestemming": "Waar gaan cliënten naartoe? {naam}",
+    "belemmeringen": "Belemmeringen bij uitstroom, {naam}",
+    "wachttijd": "Wachttijd van aanmelding tot plaatsing, {naam}",
+    "bezetting": "Bezetting van de residentiële opvang, {naam}",
+    "plaatsen": "Plaatsen en benodigde plaatsen, {naam}",
+    "herkomst_kaart": "Gemeente van herkomst, {naam}",
+    "stromen": "Aanmeldingen tussen regio's",
+}
+
 #: The words of the charts (pipeline.share.charts): axes, legends, and what a chart says
 #: where it has nothing to draw.
 GRAFIEK = {
+    "as_aanmeldingen": "Aanmeldingen",
+    "as_clienten": "Cliënten",
+    "as_belemmering": "Uitstroom met deze belemmering",
     "bron": "Bron: monitor in-, door- en uitstroom vrouwenopvang",
     "voetnoot": ("{bron}. Peildatum {peildatum}. Referentie {referentie}. Kleine aantallen "
                  "zijn afgeschermd (zie de toelichting in het rapport)."),

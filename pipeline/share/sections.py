@@ -92,18 +92,19 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
     getoond = _getoond(plot_frame[list(SERIES)].to_numpy().ravel())
     parts += ["## Per kwartaal\n\n" + _markdown_table(reeks.reset_index()),
               figuur(fig_dir, "per_kwartaal", figures, getoond >= 2, lambda: charts.tijdreeks(
-                  plot_frame, f"In- en uitstroom per kwartaal, {naam}", release.peildatum,
+                  plot_frame, grafiek_titel("per_kwartaal", naam), release.peildatum,
                   release.referentie), "alle aantallen per kwartaal zijn afgeschermd"),
               DOORSTROOM_UITLEG]
 
     _, _, figuur_ = _staaf(release, scope, "herkomst", labels.HERKOMST,
-                           f"Herkomst van aanmeldingen, {naam}", "Aanmeldingen", fig_dir,
-                           figures)
+                           grafiek_titel("herkomst", naam), labels.GRAFIEK["as_aanmeldingen"],
+                           fig_dir, figures)
     parts += ["## Waar komen cliënten vandaan?", figuur_]
 
     namen, waarden, figuur_ = _staaf(release, scope, "vormen", labels.OPVANGVORM,
-                                     f"Cliënten in zorg per opvangvorm, {naam}", "Cliënten",
-                                     fig_dir, figures, "per_opvangvorm")
+                                     grafiek_titel("per_opvangvorm", naam),
+                                     labels.GRAFIEK["as_clienten"], fig_dir, figures,
+                                     "per_opvangvorm")
     tabellen["Per opvangvorm"] = pd.DataFrame({RAPPORT["opvangvorm"]: namen,
                                                RAPPORT["clienten_in_zorg"]: waarden})
     parts += ["## Welke opvang krijgen cliënten?\n\nEen cliënt die in de periode van "
@@ -127,20 +128,21 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
               f"{rules.threshold}, per hele week; de curve stopt waar minder dan "
               f"{rules.threshold} cliënten nog in zorg zijn.",
               figuur(fig_dir, "verblijfsduur", figures, toonbaar, lambda: charts.overleving(
-                  curve, f"Verblijfsduur residentiële opvang, {naam}", release.peildatum,
+                  curve, grafiek_titel("verblijfsduur", naam), release.peildatum,
                   release.referentie), TE_WEINIG_VERBLIJVEN.format(wat="verblijven"))]
     traject = release.curves[("trajectduur", scope)]
     parts += ["Een traject is een aaneengesloten reeks verblijven van een cliënt, ook "
               "ambulant.",
               figuur(fig_dir, "trajectduur", figures, len(traject) > MIN_STAPPEN,
                      lambda: charts.overleving(
-                         traject, f"Duur van trajecten (alle opvangvormen), {naam}",
+                         traject, grafiek_titel("trajectduur", naam),
                          release.peildatum, release.referentie),
                      TE_WEINIG_VERBLIJVEN.format(wat="trajecten"))]
 
     namen, waarden, figuur_ = _staaf(release, scope, "bestemming", labels.BESTEMMING,
-                                     f"Waar gaan cliënten naartoe? {naam}", RAPPORT["uitstroom"],
-                                     fig_dir, figures, "uitstroom_bestemming",
+                                     grafiek_titel("uitstroom_bestemming", naam),
+                                     RAPPORT["uitstroom"], fig_dir, figures,
+                                     "uitstroom_bestemming",
                                      horizontaal=True)
     tabellen["Uitstroom naar bestemming"] = pd.DataFrame(
         {RAPPORT["bestemming"]: namen + [RAPPORT["totaal"]],
@@ -148,8 +150,8 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
     parts += ["## Waar gaan cliënten naartoe?", figuur_]
 
     namen, waarden, figuur_ = _staaf(release, scope, "belemmeringen", labels.BELEMMERING,
-                                     f"Belemmeringen bij uitstroom, {naam}",
-                                     "Uitstroom met deze belemmering", fig_dir, figures,
+                                     grafiek_titel("belemmeringen", naam),
+                                     labels.GRAFIEK["as_belemmering"], fig_dir, figures,
                                      horizontaal=True)
     tabellen["Belemmeringen"] = pd.DataFrame({RAPPORT["belemmering"]: namen,
                                               RAPPORT["uitstroom"]: waarden})
@@ -162,7 +164,7 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
     klassen = [wacht[c] for c in GROUPS["wachttijd"]]
     parts += ["## Hoe snel krijgt een cliënt een plek?",
               figuur(fig_dir, "wachttijd", figures, _getoond(klassen) >= 2, lambda: charts.staaf(
-                  GROUPS["wachttijd"], klassen, f"Wachttijd van aanmelding tot plaatsing, {naam}",
+                  GROUPS["wachttijd"], klassen, grafiek_titel("wachttijd", naam),
                   RAPPORT["geplaatst"], release.peildatum, release.referentie, geordend=True),
                   TE_WEINIG_BALKEN)]
 
@@ -173,7 +175,7 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
                  "bezettingsgraad": RAPPORT["bezettingsgraad"]})
     bezetting = figuur(fig_dir, "bezetting", figures,
                        _getoond(bez["bezettingsgraad"]) >= 1, lambda: charts.bezetting(
-                           bez, f"Bezetting van de residentiële opvang, {naam}",
+                           bez, grafiek_titel("bezetting", naam),
                            release.peildatum, release.referentie),
                        "geen capaciteit aangeleverd, of te weinig cliënten om een bezetting "
                        "te tonen")
@@ -186,6 +188,11 @@ def build_report(m, release: Release, scope: str, out: Path) -> dict:
                         _namen(m) if scope == LANDELIJK else {})
     parts += herkomst_delen(m, release, scope, cg, naam, fig_dir, tabellen, figures)
     return {"parts": parts, "tabellen": tabellen, "figuren": figures}
+
+
+def grafiek_titel(grafiek: str, naam: str) -> str:
+    """A chart's title for the scope named ``naam`` (its words: labels.GRAFIEK_TITEL)."""
+    return labels.GRAFIEK_TITEL[grafiek].format(naam=naam)
 
 
 def druk_delen(release: Release, scope: str, naam: str, fig_dir: Path, tabellen: dict,
@@ -202,7 +209,7 @@ def druk_delen(release: Release, scope: str, naam: str, fig_dir: Path, tabellen:
     df = release.plaatsen[scope]
     plaatsen = figuur(fig_dir, "plaatsen", figures,
                       _getoond(df[["aangeleverd", "benodigd"]].to_numpy().ravel()) >= 1,
-                      lambda: charts.plaatsen(df, f"Plaatsen en benodigde plaatsen, {naam}",
+                      lambda: charts.plaatsen(df, grafiek_titel("plaatsen", naam),
                                               release.peildatum, release.referentie),
                       "geen plaatsen aangeleverd en te weinig aanvragen of verblijven om de "
                       "benodigde plaatsen te tonen")
@@ -363,7 +370,7 @@ def herkomst_delen(m, release: Release, scope: str, cg: str | None, naam: str,
         matrix = release.kaart.rename("aanmeldingen").rename_axis(
             "gemeente_herkomst").reset_index().assign(centrumgemeente=None)
         gemeenten = m.gemeenten()  # the membership the figures were computed with
-        fig = kaart.herkomst_kaart(matrix, rules, f"Gemeente van herkomst, {naam}",
+        fig = kaart.herkomst_kaart(matrix, rules, grafiek_titel("herkomst_kaart", naam),
                                    release.peildatum, release.referentie, None,
                                    REFERENCE_DIR / BOUNDARIES_FILE, gemeenten,
                                    nul_als_klein=frozenset(gemeenten["gm_code"]))
@@ -377,7 +384,7 @@ def herkomst_delen(m, release: Release, scope: str, cg: str | None, naam: str,
     stromen = release.stromen.stack().rename("aanmeldingen").rename_axis(
         ["herkomst_regio", "centrumgemeente"]).reset_index()
     if cg is None:
-        fig = kaart.stromen_matrix(stromen, rules, "Aanmeldingen tussen regio's",
+        fig = kaart.stromen_matrix(stromen, rules, grafiek_titel("stromen", naam),
                                    release.peildatum, release.referentie, namen,
                                    nul_als_klein=frozenset(namen), diagonaal_leeg=True)
         figures += charts.save(fig, fig_dir, "stromen")
