@@ -95,14 +95,10 @@ class Warehouse:
 
 
 @pytest.fixture
-def wh(tmp_path: Path) -> Warehouse:
-    return Warehouse(tmp_path)
-
-
-@pytest.fixture
-def loader_wh(tmp_path: Path) -> Warehouse:
-    """A warehouse whose ingests build no models: for tests of what the loader writes."""
-    return Warehouse(tmp_path, models=False)
+def wh(request, tmp_path: Path) -> Warehouse:
+    """A warehouse whose ingests build the models, unless the test module says
+    ``MODELS = False`` (tests of what the loader writes)."""
+    return Warehouse(tmp_path, models=getattr(request.module, "MODELS", True))
 
 
 D = dt.date.fromisoformat
@@ -222,7 +218,7 @@ def released(tmp_path_factory, worker_id):
 
 
 #: Fixtures that give a test a real DuckDB warehouse on disk, and the calls that make one.
-WAREHOUSE_FIXTURES = frozenset({"wh", "loader_wh", "tiny"})
+WAREHOUSE_FIXTURES = frozenset({"wh", "tiny"})
 WAREHOUSE_CALL = re.compile(r"\b(Warehouse|Tiny|connect)\(")
 CATEGORIES = ("unit", "integration", "e2e")
 

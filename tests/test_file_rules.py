@@ -10,12 +10,9 @@ import pytest
 
 from tests.conftest import HEADERS, row, write_delivery
 
-
-@pytest.fixture
-def wh(loader_wh):
-    """These tests read what the loader writes (raw tables, quarantine, load history):
-    their ingests build no models (conftest.loader_wh)."""
-    return loader_wh
+#: These tests read what the loader writes (raw tables, quarantine, load history): the
+#: ``wh`` fixture's ingests build no models here (conftest.wh).
+MODELS = False
 
 
 

@@ -12,12 +12,9 @@ from hypothesis import strategies as st
 
 from tests.conftest import HEADERS, TODAY, Warehouse, row, write_delivery
 
-
-@pytest.fixture
-def wh(loader_wh):
-    """These tests read what the loader writes (raw tables, quarantine, load history):
-    their ingests build no models (conftest.loader_wh)."""
-    return loader_wh
+#: These tests read what the loader writes (raw tables, quarantine, load history): the
+#: ``wh`` fixture's ingests build no models here (conftest.wh).
+MODELS = False
 
 
 

@@ -12,11 +12,9 @@ from tests.conftest import row, write_delivery
 DATA_TABLES = ("loads", "raw_instroom", "raw_verblijf", "raw_uitstroom", "raw_capaciteit",
                "quarantine")
 
-@pytest.fixture
-def wh(loader_wh):
-    """These tests read what the loader writes (raw tables, quarantine, load history):
-    their ingests build no models (conftest.loader_wh)."""
-    return loader_wh
+#: These tests read what the loader writes (raw tables, quarantine, load history): the
+#: ``wh`` fixture's ingests build no models here (conftest.wh).
+MODELS = False
 
 
 
