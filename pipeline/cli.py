@@ -88,10 +88,6 @@ def checked_scope(db: Path | None, periode: Periode,
     return cg
 
 
-def area_names(con) -> dict[str, str]:
-    return dict(con.execute("SELECT gm_code, gm_naam FROM ref_centrumgemeenten").fetchall())
-
-
 def figures_and_names(db: Path | None, compute: Callable) -> tuple[dict, dict[str, str]]:
     """``compute(con)`` on the warehouse read-only, and the areas' names for its table; the
     connection closed after, a refusal (unknown area, undelivered period) in words."""
@@ -102,7 +98,8 @@ def figures_and_names(db: Path | None, compute: Callable) -> tuple[dict, dict[st
     except (FileNotFoundError, RuntimeError) as exc:
         raise fail(str(exc)) from None
     try:
-        return compute(con), area_names(con)
+        return compute(con), dict(con.execute(
+            "SELECT gm_code, gm_naam FROM ref_centrumgemeenten").fetchall())
     except (RuntimeError, ValueError) as exc:
         raise fail(str(exc)) from None
     finally:

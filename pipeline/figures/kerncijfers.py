@@ -218,7 +218,7 @@ def kerncijfers(con: duckdb.DuckDBPyConnection, p: Periode,
         "herkomst": a["herkomst"],
         "aandeel_eigen_regio": eigen / (eigen + andere) if eigen + andere else None,
         # v1.1, "What happens after the shelter"
-        **niet_geplaatst_redenen(con, params),
+        **niet_geplaatst_redenen(a["reden"]),
         "meegekomen_kinderen": a["kinderen"],
         "per_opvangvorm": per_vorm,
         # additive keys (docs/kerncijfers.md, "Per inwoner")
@@ -317,27 +317,26 @@ def _aanmeldingen(con, params: dict) -> dict:
                median(plaatsingsdatum - aanmelddatum) FILTER (WHERE uitkomst = 'geplaatst'),
                {", ".join(f"count(*) FILTER (WHERE herkomst = '{h}')" for h in HERKOMST)},
                coalesce(sum(aantal_kinderen) FILTER (WHERE uitkomst = 'geplaatst'), 0),
-               count(*) FILTER (WHERE uitkomst IN ('doorverwezen', 'niet_geplaatst')),
+               {", ".join(f"count(*) FILTER (WHERE list_contains($niet_geplaatst, uitkomst) "
+                          f"AND coalesce(reden_niet_geplaatst, 'onbekend') = '{r}')"
+                          for r in REDENEN_NIET_GEPLAATST)},
                {", ".join(f"count(*) FILTER (WHERE uitkomst = 'geplaatst' AND "
                           f"plaatsingsdatum - aanmelddatum <= {d})" for d in BINNEN_DAGEN)}
-        FROM aanmeldingen WHERE {SCOPE} AND aanmelddatum BETWEEN $s AND $e""", params)[0]
+        FROM aanmeldingen WHERE {SCOPE} AND aanmelddatum BETWEEN $s AND $e""",
+                {**params, "niet_geplaatst": list(NIET_GEPLAATST)})[0]
+    n = len(REDENEN_NIET_GEPLAATST)
+    reden = dict(zip(REDENEN_NIET_GEPLAATST, map(int, row[8:8 + n]), strict=True))
     return {"aanmeldingen": row[0], "geplaatst": row[1],
             "wachttijd": None if row[2] is None else float(row[2]),
             "herkomst": dict(zip(HERKOMST, row[3:7], strict=True)), "kinderen": int(row[7]),
-            "niet_geplaatst": int(row[8]), "binnen": row[9:]}
+            "niet_geplaatst": sum(reden.values()), "reden": reden, "binnen": row[8 + n:]}
 
 
-def niet_geplaatst_redenen(con, params: dict) -> dict:
-    """``niet_geplaatst_reden``: the aanmeldingen in P with uitkomst doorverwezen or
-    niet_geplaatst per reden_niet_geplaatst, every value a key, an empty reason or one of a v1
-    delivery (no column) counting as onbekend; ``aandeel_vol``: vol over those with a known
-    reason, null when none has one (kerncijfers.md v1.1)."""
-    counts = dict(fetch(con, f"""
-        SELECT coalesce(reden_niet_geplaatst, 'onbekend'), count(*) FROM aanmeldingen
-        WHERE {SCOPE} AND aanmelddatum BETWEEN $s AND $e
-          AND list_contains($niet_geplaatst, uitkomst)
-        GROUP BY ALL""", {**params, "niet_geplaatst": list(NIET_GEPLAATST)}))
-    reden = {r: int(counts.get(r, 0)) for r in REDENEN_NIET_GEPLAATST}
+def niet_geplaatst_redenen(reden: dict[str, int]) -> dict:
+    """``niet_geplaatst_reden``: the aanmeldingen in P with an uitkomst of NIET_GEPLAATST per
+    reden_niet_geplaatst, every value a key, an empty reason or one of a v1 delivery (no
+    column) counting as onbekend; ``aandeel_vol``: vol over those with a known reason, null
+    when none has one (kerncijfers.md v1.1)."""
     bekend = sum(reden.values()) - reden["onbekend"]
     return {"niet_geplaatst_reden": reden,
             "aandeel_vol": reden["vol"] / bekend if bekend else None}
